@@ -1,0 +1,166 @@
+"""Typed records passed between the pipeline stages.
+
+Data flows one way: ingest yields ``Document`` (or ``IngestError``), clean turns a ``Document`` into an
+``Article``, enrich and link add entities, mentions, statements, claims, stories and narratives, and the
+store persists them. Stages exchange only these records; none reaches into another's internals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+DocumentKind = str  # "html" or "text"
+DATE_SOURCES = ("metadata", "url", "text")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One input page as read by ingest: decoded content plus what its container said about it.
+
+    ``source`` names where it came from so an analyst can find it again: a file path, a path plus a
+    record locator (``feed.xml#item-3``, ``dump.jsonl#line-12``, ``crawl.warc.gz#record-7``) or a URL.
+    The hint fields carry metadata given by the container (feed entry, JSON record, front matter,
+    sidecar JSON, HTTP headers); cleaning trusts them over anything it derives from the text.
+    """
+
+    source: str
+    kind: DocumentKind
+    content: str
+    encoding: str = "utf-8"
+    url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestError:
+    """An input that could not be read or cleaned; recorded, reported, and the batch goes on.
+
+    ``reason`` is a short stable code (see ``narrascope.errors.REASONS``); ``detail`` is for people.
+    """
+
+    source: str
+    reason: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article: the unit every later stage works on.
+
+    ``id`` is derived from ``content_hash`` so that the same text gets the same id in every store
+    and every run. ``published`` is an ISO date (``YYYY-MM-DD``) and ``date_source`` says where it
+    came from (``metadata``, ``url`` or ``text``); both are ``None`` when nothing gives a date.
+    """
+
+    id: str
+    content_hash: str
+    text: str
+    source: str
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    date_source: str | None = None
+    language: str | None = None
+    word_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A canonical entity shared across articles (filled by enrich)."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One occurrence of an entity in an article, as character offsets into ``Article.text``."""
+
+    article_id: str
+    entity_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """An attributed statement: who said what, with which cue (filled by enrich)."""
+
+    id: str
+    article_id: str
+    kind: str  # direct | indirect | mixed | according_to
+    speaker: str
+    cue: str
+    content: str
+    start: int
+    end: int
+    speaker_entity_id: str | None = None
+    role: str | None = None
+    stance: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A normalised claim that statements in many articles can assert or deny (filled by link)."""
+
+    id: str
+    text: str
+    statement_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about one event, clustered over time (filled by link)."""
+
+    id: str
+    label: str
+    article_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Narrative:
+    """A group of claims recurring across stories, outlets or time (filled by link)."""
+
+    id: str
+    label: str
+    claim_ids: tuple[str, ...] = ()
+    first_seen: str | None = None
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingest run did: counts plus every error, for the summary the CLI prints."""
+
+    seen: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    errors: list[IngestError] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_for_hash(text: str) -> str:
+    """Whitespace- and case-folded text, so re-wrapped copies of one text hash alike."""
+    return _WS.sub(" ", text).strip().casefold()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()
+
+
+def article_id(hash_: str) -> str:
+    """Short stable id: the first 16 hex digits of the content hash."""
+    return hash_[:16]
