@@ -1,0 +1,320 @@
+"""Command line: thin commands that parse options, call the library (``narrascope.app``) and print.
+
+Known failures (bad database path, unknown id, bad option value) print one line and exit non-zero,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from narrascope import __version__
+from narrascope.app import DEFAULT_DB, Narrascope
+from narrascope.errors import NarrascopeError
+from narrascope.ingest import IngestOptions, parse_field_map
+from narrascope.model import IngestReport
+from narrascope.serve.output import FORMATS, as_dict, render, terminal_safe
+from narrascope.store import ArticleQuery
+
+app = typer.Typer(
+    name="narrascope",
+    help="Trace claims and narratives through the news: who claimed what, when, where; who denied it.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Score each stage on public benchmarks, beside the published results.")
+app.add_typer(eval_app, name="eval")
+
+out = Console(soft_wrap=False, highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DbOption = typer.Option(DEFAULT_DB, "--db", envvar="NARRASCOPE_DB", help="SQLite database file.")
+FormatOption = typer.Option("table", "--format", "-f", help="Output format: " + ", ".join(FORMATS) + ".")
+ARTICLE_COLUMNS = ("id", "published", "outlet", "language", "word_count", "title")
+ARTICLE_WIDTHS = {"title": 60, "outlet": 22}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 10**6, "mb": 10**6, "mib": 2**20,
+          "g": 10**9, "gb": 10**9, "gib": 2**30}  # fmt: skip
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly(func: F) -> F:
+    """Turn known errors into one line on stderr and exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NarrascopeError as exc:
+            err.print(Text(f"Error: {terminal_safe(exc)}", style="red"))
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    return fmt
+
+
+def parse_size(text: str) -> int:
+    match = _SIZE.match(text)
+    if not match or (match.group(2) or "").lower() not in _UNITS:
+        raise typer.BadParameter(f"{text!r} is not a size like 20MB or 512KiB", param_hint="--max-size")
+    return int(float(match.group(1)) * _UNITS[(match.group(2) or "").lower()])
+
+
+def _emit(text: str | None) -> None:
+    if text is not None:
+        sys.stdout.write(text + "\n")
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[tuple[Callable[[str], None], Callable[[int], None]]]:
+    columns = (
+        TextColumn("ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[name]}"),
+    )
+    with Progress(*columns, console=err, transient=True, disable=not enabled) as bar:
+        task = bar.add_task("ingest", total=None, name="")
+
+        def advance(source: str) -> None:
+            bar.update(task, advance=1, name=terminal_safe(Path(source).name, 40))
+
+        def set_total(total: int) -> None:
+            bar.update(task, total=total)
+
+        yield advance, set_total
+
+
+def _print_report(report: IngestReport, fmt: str) -> None:
+    if fmt != "table":
+        summary = {
+            "seen": report.seen,
+            "stored": report.stored,
+            "duplicates": report.duplicates,
+            "errors": [{"source": e.source, "reason": e.reason, "detail": e.detail} for e in report.errors],
+        }
+        _emit(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    out.print(
+        f"Read {report.seen} documents: {report.stored} new articles stored, "
+        f"{report.duplicates} already stored, {len(report.errors)} errors."
+    )
+    if report.errors:
+        render(report.errors, "table", columns=("source", "reason", "detail"),
+               widths={"source": 60, "detail": 70}, console=err, title="Inputs not stored")  # fmt: skip
+
+
+def _run_ingest(nar: Narrascope, inputs: list[str], options: IngestOptions, quiet: bool) -> IngestReport:
+    with _progress(enabled=not quiet and err.is_terminal) as (advance, set_total):
+        return nar.ingest(inputs, options, progress=advance, on_sources=set_total)
+
+
+@app.command()
+@_friendly
+def ingest(
+    inputs: list[str] = typer.Argument(..., help="Files, folders, globs or http(s) URLs of pages and feeds."),
+    db: str = DbOption,
+    field_map: str = typer.Option(
+        "",
+        "--field-map",
+        help="For JSON/CSV: our field=their column, e.g. 'text=body,url=link,published=date'.",
+    ),
+    max_size: str = typer.Option("20MB", "--max-size", help="Skip (and report) inputs larger than this."),
+    timeout: float = typer.Option(20.0, "--timeout", help="Seconds to wait for each URL."),
+    follow: bool = typer.Option(
+        True, "--follow/--no-follow", help="Fetch the pages a fetched feed links to."
+    ),
+    fmt: str = FormatOption,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Read pages into the database: clean them, keep each text once, record every bad input."""
+    _check_format(fmt)
+    options = IngestOptions(
+        max_bytes=parse_size(max_size), field_map=parse_field_map(field_map), timeout=timeout,
+        follow_feed_links=follow,
+    )  # fmt: skip
+    with Narrascope(db) as nar:
+        report = _run_ingest(nar, inputs, options, quiet)
+    _print_report(report, fmt)
+    if report.errors and report.seen == 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+@_friendly
+def articles(
+    db: str = DbOption,
+    query: str = typer.Option(None, "--query", "-q", help='Full-text search: all words; "quoted phrases".'),
+    outlet: str = typer.Option(None, "--outlet", help="Only this outlet (case-insensitive)."),
+    language: str = typer.Option(None, "--language", help="Only this language (ISO 639-1, e.g. en)."),
+    since: str = typer.Option(None, "--since", help="Published on or after this date (YYYY-MM-DD)."),
+    until: str = typer.Option(None, "--until", help="Published on or before this date (YYYY-MM-DD)."),
+    limit: int = typer.Option(50, "--limit", min=1, help="How many to show."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many (for paging)."),
+    fmt: str = FormatOption,
+) -> None:
+    """List stored articles, newest first, with filters and full-text search."""
+    _check_format(fmt)
+    for name, value in (("--since", since), ("--until", until)):
+        if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            raise typer.BadParameter("use YYYY-MM-DD", param_hint=name)
+    query_ = ArticleQuery(outlet=outlet, language=language, since=since, until=until, text=query,
+                          limit=limit, offset=offset)  # fmt: skip
+    with Narrascope(db, readonly=True) as nar:
+        rows = nar.articles(query_)
+        total = nar.count_articles(query_)
+    if fmt == "table":
+        render(rows, "table", columns=ARTICLE_COLUMNS, widths=ARTICLE_WIDTHS, console=out,
+               title=f"{len(rows)} of {total} articles")  # fmt: skip
+    else:
+        _emit(render(rows, fmt))
+
+
+@app.command()
+@_friendly
+def show(
+    article_id: str = typer.Argument(..., help="Article id (or a unique prefix of it)."),
+    db: str = DbOption,
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Show one article: metadata, where it was read from, and its clean text."""
+    with Narrascope(db, readonly=True) as nar:
+        article = nar.article(article_id)
+        sources = nar.sources(article.id)
+    if fmt == "json":
+        record = as_dict(article) | {"sources": [as_dict(s) for s in sources]}
+        _emit(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    if fmt != "text":
+        raise typer.BadParameter("choose text or json", param_hint="--format")
+    out.print(Text(terminal_safe(article.title or "(no title)"), style="bold"))
+    for label, value in (
+        ("id", article.id),
+        ("outlet", article.outlet),
+        (
+            "published",
+            f"{article.published} (from {article.date_source})" if article.published else "unknown",
+        ),
+        ("author", article.author),
+        ("language", article.language),
+        ("url", article.url),
+        ("words", article.word_count),
+    ):
+        out.print(Text(f"{label:>10}: {terminal_safe(value if value is not None else '-')}"))
+    for src in sources:
+        out.print(Text(f"{'source':>10}: {terminal_safe(src.source)}"))
+    out.print()
+    for paragraph in article.text.split("\n\n"):
+        out.print(Text(terminal_safe(paragraph)))
+        out.print()
+
+
+@app.command()
+@_friendly
+def errors(
+    db: str = DbOption,
+    limit: int = typer.Option(100, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    fmt: str = FormatOption,
+) -> None:
+    """List inputs that could not be stored, with the reason for each."""
+    _check_format(fmt)
+    with Narrascope(db, readonly=True) as nar:
+        rows = nar.errors(limit, offset)
+        total = nar.store.count_errors()
+    if fmt == "table":
+        render(rows, "table", columns=("source", "reason", "detail", "last_seen"),
+               widths={"source": 60, "detail": 60}, console=out, title=f"{len(rows)} of {total} errors")  # fmt: skip
+    else:
+        _emit(render(rows, fmt))
+
+
+DEMO_DB = "narrascope-demo.db"
+
+
+@app.command()
+@_friendly
+def demo(
+    db: str = typer.Option(DEMO_DB, "--db", help="Database for the demo (created if missing)."),
+    fmt: str = FormatOption,
+) -> None:
+    """Run the pipeline on the bundled sample corpus and show what it stored."""
+    _check_format(fmt)
+    corpus = files("narrascope") / "data" / "demo"
+    with Narrascope(db) as nar:
+        report = _run_ingest(nar, [str(corpus)], IngestOptions(), quiet=True)
+        stored = nar.articles(ArticleQuery(limit=1000))
+    if fmt == "table":
+        _print_report(report, fmt)
+        render(stored, "table", columns=ARTICLE_COLUMNS, widths=ARTICLE_WIDTHS, console=out,
+               title=f"Articles in {db}")  # fmt: skip
+        out.print(f"Try: narrascope articles --db {db} -q 'pipeline'   |   narrascope show ID --db {db}")
+    else:
+        _emit(render(stored, fmt))
+
+
+@eval_app.command("cleaning")
+@_friendly
+def eval_cleaning(
+    path: Path = typer.Argument(..., help="Folder with html/*.html.gz and ground-truth.json."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N pages."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Score text cleaning and HTML extraction with the article-extraction benchmark's 4-shingle F1."""
+    from narrascope.evaluate.cleaning import ANCHORS, evaluate_cleaning
+
+    if not (path / "ground-truth.json").is_file():
+        raise NarrascopeError(
+            "E107", f"{path} has no ground-truth.json (expected the article-extraction layout)"
+        )
+    scores = evaluate_cleaning(path, limit=limit)
+    if fmt == "json":
+        _emit(json.dumps({"ours": [as_dict(s) for s in scores], "published": ANCHORS}, indent=2))
+        return
+    rows = [
+        {"system": s.name, "precision": f"{s.precision:.3f}", "recall": f"{s.recall:.3f}",
+         "f1": f"{s.f1:.3f}", "pages": s.pages, "seconds": f"{s.seconds:.1f}"}
+        for s in scores
+    ] + [{"system": name, "precision": "", "recall": "", "f1": f"{f1:.3f}", "pages": "", "seconds": ""}
+         for name, f1 in ANCHORS.items()]  # fmt: skip
+    render(rows, "table", console=out, title="Article extraction: 4-token-shingle P/R/F1 (averaged per page)")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"narrascope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """Trace claims and narratives through the news."""
+
+
+def main() -> None:
+    app()

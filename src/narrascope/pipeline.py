@@ -1,0 +1,82 @@
+"""Runs the stages in order over a batch: ingest -> clean -> store.
+
+Documents are processed in chunks: lines repeated across a chunk's documents of one outlet feed the
+plain-text cleaner (counts carry over to later chunks of the same run), then the chunk's articles and
+errors are written in one transaction. Memory stays bounded by the chunk size, and a kill loses at most
+the chunk in flight, which the next run redoes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from narrascope.clean import LineCounter, clean_document, repetition_group
+from narrascope.ingest import IngestOptions, discover, read_source
+from narrascope.model import Article, Document, IngestError, IngestReport
+from narrascope.store.sqlite import SQLiteStore
+
+CHUNK_SIZE = 200
+
+Progress = Callable[[str], None]  # called once per source when it has been read
+
+
+def ingest(
+    store: SQLiteStore,
+    inputs: Sequence[str],
+    options: IngestOptions | None = None,
+    *,
+    progress: Progress | None = None,
+    on_sources: Callable[[int], None] | None = None,
+) -> IngestReport:
+    options = options or IngestOptions()
+    report = IngestReport()
+    run_id = store.start_run(inputs)
+    sources, missing = discover(inputs)
+    if on_sources:
+        on_sources(len(sources))
+    counter = LineCounter()
+    docs: list[Document] = []
+    errors: list[IngestError] = list(missing)
+
+    def flush() -> None:
+        for doc in docs:
+            if doc.kind == "text":
+                counter.add(repetition_group(doc), doc.content)
+        articles: list[Article] = []
+        for doc in docs:
+            result = _clean(doc, counter)
+            (articles if isinstance(result, Article) else errors).append(result)  # type: ignore[arg-type]
+        batch = store.write_batch(run_id, articles, errors, seen=len(docs))
+        report.seen += len(docs)
+        report.stored += len(batch.stored_ids)
+        report.duplicates += len(batch.duplicate_ids)
+        report.article_ids.extend(batch.stored_ids + batch.duplicate_ids)
+        report.errors.extend(errors)
+        docs.clear()
+        errors.clear()
+
+    try:
+        for source in sources:
+            try:
+                for item in read_source(source, options):
+                    (errors if isinstance(item, IngestError) else docs).append(item)  # type: ignore[arg-type]
+                    if len(docs) >= CHUNK_SIZE:
+                        flush()
+            except Exception as exc:  # a reader bug must not end the batch: record it against the source
+                errors.append(IngestError(source, "unreadable", f"{type(exc).__name__}: {exc}"))
+            if progress:
+                progress(source)
+        flush()
+    except BaseException:
+        store.finish_run(run_id, "interrupted")
+        raise
+    store.finish_run(run_id, "done")
+    return report
+
+
+def _clean(doc: Document, counter: LineCounter) -> Article | IngestError:
+    furniture = counter.furniture(repetition_group(doc)) if doc.kind == "text" else frozenset()
+    try:
+        return clean_document(doc, furniture)
+    except Exception as exc:  # one hostile page fails alone (RecursionError included)
+        return IngestError(doc.source, "clean-failed", f"{type(exc).__name__}: {exc}")

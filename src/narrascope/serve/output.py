@@ -1,0 +1,82 @@
+"""Render records for people (tables) and for programs (JSON, JSON Lines, CSV).
+
+Everything here treats field values as hostile: terminal control sequences are stripped, Rich markup
+is never interpreted, and CSV cells that a spreadsheet would run as a formula are defused.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+FORMATS = ("table", "json", "jsonl", "csv")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_dict(record: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return dataclasses.asdict(record)
+    return dict(record)
+
+
+def terminal_safe(value: object, width: int | None = None) -> str:
+    """One-line text with control characters (ANSI escapes included) removed, optionally shortened."""
+    text = "" if value is None else str(value)
+    text = _CONTROL.sub("", text.replace("\n", " ").replace("\t", " "))
+    if width is not None and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Prefix text that spreadsheets would evaluate as a formula (CSV injection) with a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def render(
+    records: Iterable[Any],
+    fmt: str,
+    *,
+    columns: Sequence[str] | None = None,
+    widths: Mapping[str, int] | None = None,
+    console: Console | None = None,
+    title: str | None = None,
+) -> str | None:
+    """Render records as ``fmt``; tables are printed to ``console``, other formats returned as text."""
+    rows = [as_dict(r) for r in records]
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2)
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).rstrip("\n")
+    if fmt == "csv":
+        fields = list(rows[0]) if rows else list(columns or [])
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
+        return buffer.getvalue().rstrip("\n")
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    cols = list(columns or (rows[0].keys() if rows else []))
+    widths = widths or {}
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in cols:
+        table.add_column(col, overflow="fold", max_width=widths.get(col))
+    for row in rows:
+        table.add_row(*(Text(terminal_safe(row.get(c), widths.get(c))) for c in cols))
+    (console or Console()).print(table)
+    return None

@@ -1,0 +1,42 @@
+"""Filters for listing stored records, shared by every back end, the CLI and (later) the web API."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleQuery:
+    """Which articles to list. ``text`` is a full-text query: words must all occur; "quoted phrases" kept."""
+
+    outlet: str | None = None
+    language: str | None = None
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None  # ISO date, inclusive
+    text: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def fts_terms(query: str) -> list[str]:
+    """Split a user's search into phrases, treating every character as literal text.
+
+    Users type anything (quotes, ``NEAR``, ``*``, SQL); we never pass it to the engine's own syntax.
+    """
+    terms = []
+    for phrase, word in _TOKEN.findall(query):
+        term = (phrase or word).strip()
+        if term:
+            terms.append(term)
+    return terms
+
+
+def sqlite_match(query: str) -> str | None:
+    """An FTS5 MATCH expression in which each term is one quoted string (so operators are inert)."""
+    terms = fts_terms(query)
+    if not terms:
+        return None
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)

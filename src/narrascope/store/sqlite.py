@@ -1,0 +1,243 @@
+"""SQLite back end: one file, zero set-up, WAL mode, FTS5 full-text search.
+
+Every batch is written in one ``BEGIN IMMEDIATE`` transaction: a crash or ``kill -9`` loses at most the
+batch in flight and never leaves a half-written article; inserts are keyed on the content hash, so
+re-running an ingest adds nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from narrascope.errors import NarrascopeError
+from narrascope.model import Article, IngestError
+from narrascope.store.migrations import MIGRATIONS
+from narrascope.store.query import ArticleQuery, sqlite_match
+from narrascope.store.records import BatchResult, SourceRecord, StoredError
+
+_ARTICLE_COLUMNS = (
+    "id, content_hash, text, source, url, outlet, title, author, published, date_source, language, word_count"
+)
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class SQLiteStore:
+    dialect = "sqlite"
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = str(path)
+        if readonly:
+            if not Path(self.path).exists():
+                raise NarrascopeError("E101", f"no database at {self.path}: run `narrascope ingest` first")
+            uri = "file:" + Path(self.path).resolve().as_posix() + "?mode=ro"
+            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            except sqlite3.OperationalError as exc:
+                raise NarrascopeError("E102", f"cannot open database {self.path}: {exc}") from exc
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA busy_timeout = 10000")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.migrate()
+        elif "schema_migrations" not in self._tables():
+            raise NarrascopeError("E103", f"{self.path} is not a narrascope database")
+
+    # -- schema -----------------------------------------------------------------------------------
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+    def applied_migrations(self) -> list[str]:
+        if "schema_migrations" not in self._tables():
+            return []
+        return [r[0] for r in self.conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations, each in its own transaction; return the names applied."""
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        done = set(self.applied_migrations())
+        applied = []
+        for migration in MIGRATIONS:
+            if migration.name in done:
+                continue
+            with self.transaction():
+                if self.conn.execute(
+                    "SELECT 1 FROM schema_migrations WHERE name = ?", (migration.name,)
+                ).fetchone():
+                    continue  # another process applied it while we waited for the lock
+                for statement in migration.statements(self.dialect):
+                    self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                    (migration.name, utc_now()),
+                )
+            applied.append(migration.name)
+        return applied
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- writes -----------------------------------------------------------------------------------
+    def start_run(self, inputs: Sequence[str]) -> str:
+        run_id = uuid.uuid4().hex[:12]
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO runs (id, started_at, inputs, status) VALUES (?, ?, ?, 'running')",
+                (run_id, utc_now(), "\n".join(inputs)),
+            )
+        return run_id
+
+    def finish_run(self, run_id: str, status: str = "done") -> None:
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", (utc_now(), status, run_id)
+            )
+
+    def write_batch(
+        self, run_id: str, articles: Sequence[Article], errors: Sequence[IngestError], seen: int
+    ) -> BatchResult:
+        """Store one batch atomically: articles (deduplicated by content hash), their sources, errors."""
+        now = utc_now()
+        result = BatchResult()
+        with self.transaction() as conn:
+            for art in articles:
+                cur = conn.execute(
+                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}, ingested_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (content_hash) DO NOTHING",
+                    (
+                        art.id, art.content_hash, art.text, art.source, art.url, art.outlet, art.title,
+                        art.author, art.published, art.date_source, art.language, art.word_count, now,
+                    ),
+                )  # fmt: skip
+                stored_id = art.id
+                if cur.rowcount:
+                    result.stored_ids.append(art.id)
+                else:
+                    row = conn.execute(
+                        "SELECT id FROM articles WHERE content_hash = ?", (art.content_hash,)
+                    ).fetchone()
+                    stored_id = row[0]
+                    result.duplicate_ids.append(stored_id)
+                conn.execute(
+                    "INSERT INTO article_sources (article_id, source, url, seen_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (article_id, source) DO NOTHING",
+                    (stored_id, art.source, art.url, now),
+                )
+                # A source that now reads cleanly no longer has the errors of an earlier run.
+                conn.execute("DELETE FROM ingest_errors WHERE source = ?", (art.source,))
+            for err in errors:
+                conn.execute(
+                    "INSERT INTO ingest_errors (source, reason, detail, run_id, first_seen, last_seen)"
+                    " VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (source, reason) DO UPDATE SET"
+                    " detail = excluded.detail, run_id = excluded.run_id, last_seen = excluded.last_seen",
+                    (err.source, err.reason, err.detail, run_id, now, now),
+                )
+            conn.execute(
+                "UPDATE runs SET seen = seen + ?, stored = stored + ?, duplicates = duplicates + ?,"
+                " errors = errors + ? WHERE id = ?",
+                (seen, len(result.stored_ids), len(result.duplicate_ids), len(errors), run_id),
+            )
+        return result
+
+    # -- reads ------------------------------------------------------------------------------------
+    def _where(self, q: ArticleQuery) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if q.outlet:
+            clauses.append("a.outlet = ? COLLATE NOCASE")
+            params.append(q.outlet)
+        if q.language:
+            clauses.append("a.language = ?")
+            params.append(q.language)
+        if q.since:
+            clauses.append("a.published >= ?")
+            params.append(q.since)
+        if q.until:
+            clauses.append("a.published <= ?")
+            params.append(q.until)
+        if q.text:
+            match = sqlite_match(q.text)
+            if match:
+                clauses.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+                params.append(match)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def list_articles(self, q: ArticleQuery) -> list[Article]:
+        where, params = self._where(q)
+        cols = ", ".join("a." + c.strip() for c in _ARTICLE_COLUMNS.split(","))
+        rows = self.conn.execute(
+            f"SELECT {cols} FROM articles a{where}"
+            " ORDER BY a.published IS NULL, a.published DESC, a.ingested_at DESC, a.id LIMIT ? OFFSET ?",
+            [*params, q.limit, q.offset],
+        ).fetchall()
+        return [_article(r) for r in rows]
+
+    def count_articles(self, q: ArticleQuery) -> int:
+        where, params = self._where(q)
+        return self.conn.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0]
+
+    def get_article(self, id_or_prefix: str) -> Article | None:
+        """Look an article up by id or by an unambiguous id prefix (at least 4 characters)."""
+        if len(id_or_prefix) < 4:
+            return None
+        pattern = id_or_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (pattern,)
+        ).fetchall()
+        if len(rows) > 1:
+            raise NarrascopeError("E104", f"article id prefix {id_or_prefix!r} is ambiguous: give more of it")
+        return _article(rows[0]) if rows else None
+
+    def article_sources(self, article_id: str) -> list[SourceRecord]:
+        rows = self.conn.execute(
+            "SELECT source, url, seen_at FROM article_sources WHERE article_id = ? ORDER BY seen_at, source",
+            (article_id,),
+        ).fetchall()
+        return [SourceRecord(r["source"], r["url"], r["seen_at"]) for r in rows]
+
+    def list_errors(self, limit: int = 100, offset: int = 0) -> list[StoredError]:
+        rows = self.conn.execute(
+            "SELECT source, reason, detail, run_id, first_seen, last_seen FROM ingest_errors"
+            " ORDER BY last_seen DESC, source LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [StoredError(**dict(r)) for r in rows]
+
+    def count_errors(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM ingest_errors").fetchone()[0]
+
+    def counts(self) -> dict[str, int]:
+        tables = ("articles", "article_sources", "ingest_errors", "entities", "statements", "narratives")
+        return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _article(row: sqlite3.Row) -> Article:
+    return Article(**dict(row))

@@ -1,0 +1,115 @@
+"""The command line: every listing format, friendly errors, the demo, hostile text kept inert."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from narrascope.cli import app
+
+runner = CliRunner()
+
+ARTICLE = (
+    "The mayor of Kessel said on Monday that the tram depot would reopen in spring after repairs "
+    "to its roof, which was damaged in the January storms.\n\n"
+    '"The trams will run again before Easter," she said at a press conference in the town hall.'
+)
+
+
+@pytest.fixture
+def db(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "kessel.txt").write_text(ARTICLE, encoding="utf-8")
+    hostile = (
+        '=HYPERLINK("http://evil.example") \x1b[31m[bold red]markup[/] <script>alert(1)</script> was '
+        "found in a council report that the mayor of Varo presented to journalists on Friday morning.\n\n"
+        "The report said the depot roof needed repairs costing more than the council had planned."
+    )
+    (folder / "hostile.txt").write_text(hostile, encoding="utf-8")
+    (folder / "empty.txt").write_text("")
+    db = tmp_path / "cli.db"
+    result = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "2 new articles stored" in result.output
+    return db
+
+
+def test_articles_json_has_every_field(db):
+    result = runner.invoke(app, ["articles", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == 2
+    fields = {"id", "url", "outlet", "title", "author", "published", "date_source", "language", "text"}
+    assert fields <= set(rows[0])
+    kessel = next(r for r in rows if "Kessel" in r["text"])
+    assert "tram depot would reopen" in kessel["text"]
+
+
+def test_articles_csv_defuses_formulas_and_table_strips_escapes(db):
+    result = runner.invoke(app, ["articles", "--db", str(db), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    texts = [r["text"] for r in rows]
+    assert any(t.startswith("'=HYPERLINK") for t in texts)
+    table = runner.invoke(app, ["articles", "--db", str(db), "-q", "Varo"])
+    assert table.exit_code == 0
+    assert "\x1b[31m" not in table.stdout
+
+
+def test_search_show_and_errors(db):
+    listing = json.loads(
+        runner.invoke(app, ["articles", "--db", str(db), "-q", "tram Easter", "-f", "json"]).stdout
+    )
+    assert len(listing) == 1
+    shown = runner.invoke(app, ["show", listing[0]["id"][:8], "--db", str(db), "--format", "json"])
+    record = json.loads(shown.stdout)
+    assert record["id"] == listing[0]["id"]
+    assert record["sources"][0]["source"].endswith("kessel.txt")
+    text = runner.invoke(app, ["show", listing[0]["id"], "--db", str(db)])
+    assert "press conference" in text.stdout
+    errors = json.loads(runner.invoke(app, ["errors", "--db", str(db), "-f", "json"]).stdout)
+    assert [(e["source"].rsplit("/", 1)[-1], e["reason"]) for e in errors] == [("empty.txt", "empty")]
+
+
+def test_user_mistakes_get_one_line_and_no_traceback(tmp_path, db):
+    missing = runner.invoke(app, ["articles", "--db", str(tmp_path / "nope.db")])
+    assert missing.exit_code == 1
+    assert "no database" in missing.output and "Traceback" not in missing.output
+    unknown = runner.invoke(app, ["show", "ffffffffffff", "--db", str(db)])
+    assert unknown.exit_code == 1 and "no article" in unknown.output
+    bad_format = runner.invoke(app, ["articles", "--db", str(db), "--format", "xml"])
+    assert bad_format.exit_code == 2
+    bad_size = runner.invoke(app, ["ingest", str(tmp_path), "--db", str(db), "--max-size", "lots"])
+    assert bad_size.exit_code == 2 and "Traceback" not in bad_size.output
+    nothing = runner.invoke(app, ["ingest", str(tmp_path / "no-such-dir"), "--db", str(db), "-q"])
+    assert nothing.exit_code == 1 and "not-found" in nothing.output
+
+
+def test_demo_runs_from_a_fresh_process(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "narrascope", "demo", "--db", str(tmp_path / "demo.db"), "--format", "json"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    stored = json.loads(result.stdout)
+    outlets = {a["outlet"] for a in stored}
+    assert {"The Harbor Gazette", "Northwind Wire", "Valley Courier", "Meridian Daily"} <= outlets
+    assert any(a["language"] == "ru" for a in stored)
+    assert all(
+        "Share on Facebook" not in a["text"] and "Subscribe to our newsletter" not in a["text"]
+        for a in stored
+    )
+    gazette = next(a for a in stored if a["url"] and "korvin-compact-split" in a["url"])
+    assert gazette["published"] == "2024-03-11" and gazette["date_source"] == "metadata"
+    table = subprocess.run(
+        [sys.executable, "-m", "narrascope", "demo", "--db", str(tmp_path / "demo.db")],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert "0 new articles stored" in table.stdout  # second run: idempotent
+    assert "broken-page.html.gz" in table.stderr and "malformed" in table.stderr
