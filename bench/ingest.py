@@ -22,7 +22,36 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = ["council", "minister", "harbour", "ferry", "bridge", "budget", "storm", "election", "talks", "dam", "river", "troops", "border", "vote", "report", "official", "statement", "agency", "plan", "water", "power", "project", "school", "hospital", "road", "train", "port", "city"]
+WORDS = [
+    "council",
+    "minister",
+    "harbour",
+    "ferry",
+    "bridge",
+    "budget",
+    "storm",
+    "election",
+    "talks",
+    "dam",
+    "river",
+    "troops",
+    "border",
+    "vote",
+    "report",
+    "official",
+    "statement",
+    "agency",
+    "plan",
+    "water",
+    "power",
+    "project",
+    "school",
+    "hospital",
+    "road",
+    "train",
+    "port",
+    "city",
+]
 TOWNS = ["Bresk", "Ostmark", "Port Arden", "Lindholm", "Varo", "Kessel", "Tamsby", "Orrin"]
 
 

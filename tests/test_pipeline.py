@@ -113,7 +113,9 @@ def test_folder_of_malformed_files_is_reported_and_good_files_are_stored(tmp_pat
     (folder / "empty.txt").write_bytes(b"")
     (folder / "garbage.txt").write_bytes(bytes(range(256)) * 20)
     (folder / "huge.txt").write_text("word " * 300_000, encoding="utf-8")
-    (folder / "truncated.html.gz").write_bytes(gzip.compress(b"<html><body><p>" + b"x" * 5000)[:60])
+    (folder / "truncated.html.gz").write_bytes(
+        gzip.compress(b"<html><body><p>" + bytes(range(256)) * 40)[:-10]
+    )
     nested = (
         "<html><body>" + "<div>" * 10_000 + "<p>Deep text here.</p>" + "</div>" * 10_000 + "</body></html>"
     )

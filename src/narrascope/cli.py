@@ -39,8 +39,9 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Score each stage on public benchmarks, beside the published results.")
 app.add_typer(eval_app, name="eval")
 
-out = Console(soft_wrap=False, highlight=False)
-err = Console(stderr=True, highlight=False)
+_WIDE = 160  # tables piped to a file or pager are not squeezed to 80 columns
+out = Console(soft_wrap=False, highlight=False, width=None if sys.stdout.isatty() else _WIDE)
+err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else _WIDE)
 
 DbOption = typer.Option(DEFAULT_DB, "--db", envvar="NARRASCOPE_DB", help="SQLite database file.")
 FormatOption = typer.Option("table", "--format", "-f", help="Output format: " + ", ".join(FORMATS) + ".")
@@ -269,7 +270,7 @@ def demo(
         _print_report(report, fmt)
         render(stored, "table", columns=ARTICLE_COLUMNS, widths=ARTICLE_WIDTHS, console=out,
                title=f"Articles in {db}")  # fmt: skip
-        out.print(f"Try: narrascope articles --db {db} -q 'pipeline'   |   narrascope show ID --db {db}")
+        out.print(f"Try: narrascope articles --db {db} -q partition   |   narrascope show ID --db {db}")
     else:
         _emit(render(stored, fmt))
 

@@ -34,6 +34,7 @@ def repetition_group(doc: Document) -> str:
 
 def clean_document(doc: Document, furniture: frozenset[str] = frozenset()) -> Article | IngestError:
     """Clean one document. ``furniture`` holds line keys known to repeat across its outlet's pages."""
+    url = doc.url
     title = doc.title
     author = doc.author
     published_hint = doc.published
@@ -43,6 +44,7 @@ def clean_document(doc: Document, furniture: frozenset[str] = frozenset()) -> Ar
         if extracted is None:
             return IngestError(doc.source, "no-content", "trafilatura found no article text in this HTML")
         text = extracted.text
+        url = url or extracted.url
         title = title or extracted.title
         author = author or extracted.author
         published_hint = published_hint or extracted.published
@@ -55,15 +57,15 @@ def clean_document(doc: Document, furniture: frozenset[str] = frozenset()) -> Ar
         date_text = doc.content
     if not text.strip():
         return IngestError(doc.source, "no-content", "cleaning left no article text")
-    published, date_source = find_date(published=published_hint, url=doc.url, text=date_text)
-    outlet = find_outlet(outlet=outlet_hint, url=doc.url, text=doc.content if doc.kind == "text" else None)
+    published, date_source = find_date(published=published_hint, url=url, text=date_text)
+    outlet = find_outlet(outlet=outlet_hint, url=url, text=doc.content if doc.kind == "text" else None)
     hash_ = content_hash(text)
     return Article(
         id=article_id(hash_),
         content_hash=hash_,
         text=text,
         source=doc.source,
-        url=doc.url,
+        url=url,
         outlet=outlet,
         title=title,
         author=author,

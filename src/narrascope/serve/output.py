@@ -22,6 +22,9 @@ FORMATS = ("table", "json", "jsonl", "csv")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Columns whose values must show whole (ids, dates, codes): never shrunk by the table layout.
+WHOLE_COLUMNS = {"id": 16, "published": 10, "language": 8, "word_count": 10, "reason": 12, "last_seen": 25}
+TAIL_COLUMNS = frozenset({"source", "url"})  # where the end (the file name) says most, shorten from the left
 
 
 def as_dict(record: Any) -> dict[str, Any]:
@@ -30,12 +33,12 @@ def as_dict(record: Any) -> dict[str, Any]:
     return dict(record)
 
 
-def terminal_safe(value: object, width: int | None = None) -> str:
+def terminal_safe(value: object, width: int | None = None, *, keep_end: bool = False) -> str:
     """One-line text with control characters (ANSI escapes included) removed, optionally shortened."""
     text = "" if value is None else str(value)
     text = _CONTROL.sub("", text.replace("\n", " ").replace("\t", " "))
     if width is not None and len(text) > width:
-        text = text[: width - 1] + "…"
+        text = "…" + text[-(width - 1) :] if keep_end else text[: width - 1] + "…"
     return text
 
 
@@ -75,8 +78,12 @@ def render(
     widths = widths or {}
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in cols:
-        table.add_column(col, overflow="fold", max_width=widths.get(col))
+        table.add_column(
+            col, no_wrap=True, overflow="ellipsis", min_width=WHOLE_COLUMNS.get(col, min(len(col), 12))
+        )
     for row in rows:
-        table.add_row(*(Text(terminal_safe(row.get(c), widths.get(c))) for c in cols))
+        table.add_row(
+            *(Text(terminal_safe(row.get(c), widths.get(c), keep_end=c in TAIL_COLUMNS)) for c in cols)
+        )
     (console or Console()).print(table)
     return None

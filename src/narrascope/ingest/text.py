@@ -1,0 +1,99 @@
+"""Plain-text files: optional YAML front matter and/or a sidecar JSON file give the metadata hints."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from narrascope.ingest.common import (
+    IngestOptions,
+    Rejected,
+    failure,
+    make_document,
+    normalise_text,
+    read_file,
+)
+from narrascope.ingest.decode import decode
+from narrascope.ingest.heuristics import FRONT_MATTER, FRONT_MATTER_MAX_CHARS, GZIP_EXTENSION, HINT_FIELDS
+from narrascope.ingest.records import map_columns
+from narrascope.model import Document, IngestError
+
+_TXT = ".txt"
+_JSON = ".json"
+
+
+def read_text(
+    source: str, path: Path, data: bytes, options: IngestOptions
+) -> Iterator[Document | IngestError]:
+    """One text Document; hints from the front matter win over the sidecar's. A broken sidecar is
+    reported against the sidecar's own path and the text is still read."""
+    decoded = decode(data)
+    meta, body = split_front_matter(normalise_text(decoded.text))
+    hints: dict[str, Any] = {}
+    sidecar = sidecar_of(path)
+    if sidecar is not None:
+        try:
+            hints.update(_hints(_read_sidecar(sidecar, options)))
+        except Rejected as exc:
+            yield failure(str(sidecar), exc)
+    hints.update(_hints(meta))
+    yield make_document(source, "text", body, decoded.encoding, hints)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """(front matter, rest). Text whose ``---`` block is not a YAML mapping keeps it as text: prose that
+    merely starts with a rule must not lose its first lines."""
+    match = FRONT_MATTER.match(text[:FRONT_MATTER_MAX_CHARS])
+    if not match:
+        return {}, text
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except (yaml.YAMLError, RecursionError):
+        return {}, text
+    if not isinstance(meta, dict):
+        return {}, text
+    return meta, text[match.end() :]
+
+
+def sidecar_of(path: Path) -> Path | None:
+    """The sidecar JSON of a ``.txt`` (or ``.txt.gz``) file: ``x.txt.json`` or ``x.json``, if present."""
+    name = path.name
+    base = name[: -len(GZIP_EXTENSION)] if name.lower().endswith(GZIP_EXTENSION) else name
+    if not base.lower().endswith(_TXT):
+        return None
+    for candidate in dict.fromkeys((name + _JSON, base + _JSON, base[: -len(_TXT)] + _JSON)):
+        sidecar = path.with_name(candidate)
+        if sidecar.is_file():
+            return sidecar
+    return None
+
+
+def is_sidecar(path: Path) -> bool:
+    """True for ``x.txt.json`` / ``x.json`` next to a ``x.txt`` (or ``x.txt.gz``): metadata, not an input."""
+    name = path.name
+    if not name.lower().endswith(_JSON):
+        return False
+    stem = name[: -len(_JSON)]
+    companions = [stem] if stem.lower().endswith((_TXT, _TXT + GZIP_EXTENSION)) else []
+    companions += [stem + _TXT, stem + _TXT + GZIP_EXTENSION]
+    return any(path.with_name(c).is_file() for c in companions)
+
+
+def _read_sidecar(path: Path, options: IngestOptions) -> dict[str, Any]:
+    try:
+        value = json.loads(read_file(path, options.max_bytes))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise Rejected("malformed", f"sidecar JSON is not valid: {exc}") from exc
+    if not isinstance(value, dict):
+        raise Rejected("malformed", "sidecar JSON is not an object")
+    return value
+
+
+def _hints(meta: dict[str, Any]) -> dict[str, Any]:
+    columns = map_columns(map(str, meta), {})
+    by_name = {str(key): value for key, value in meta.items()}
+    return {ours: by_name[key] for ours, key in columns.items() if ours in HINT_FIELDS}
