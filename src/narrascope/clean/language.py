@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 MIN_CHARS = 20  # below this, language id is noise: say unknown
+SAMPLE_CHARS = 1500  # a few paragraphs decide as well as a whole article, at a fraction of the cost
 
 
 @lru_cache(maxsize=1)
@@ -16,7 +17,7 @@ def _identifier():  # type: ignore[no-untyped-def]
 
 def detect_language(text: str, min_confidence: float = 0.5) -> str | None:
     """ISO 639-1 code of ``text``'s language, or None when the text is too short or the call unsure."""
-    sample = text[:5000]
+    sample = text[:SAMPLE_CHARS]
     if len(sample.strip()) < MIN_CHARS:
         return None
     lang, prob = _identifier().classify(sample)

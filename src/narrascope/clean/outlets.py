@@ -170,17 +170,38 @@ def _from_hint(hint: str) -> Outlet | None:
 @cache
 def _name_pattern() -> re.Pattern[str]:
     """Every table name, alias and domain; names match case-sensitively (a page capitalises its own
-    name, and "independent journalism" is not The Independent), domains in any case."""
+    name, and "independent journalism" is not The Independent), domains in any case.
+
+    Hundreds of names in one plain alternation cost milliseconds a line; as a trie they cost microseconds.
+    """
     names: set[str] = set()
     for outlet in outlet_table():
         for name in (outlet.name, *outlet.aliases):
             names.add(name.replace("’", "'"))
             if name.startswith("The "):
                 names.add(name[4:])
-    parts = [re.escape(n) for n in sorted(names, key=len, reverse=True)]
-    domains = sorted({d for o in outlet_table() for d in o.domains}, key=len, reverse=True)
-    parts += [f"(?i:{re.escape(d)})" for d in domains]
-    return re.compile(rf"(?<![\w@.-])(?:{'|'.join(parts)})(?![\w]|\.\w)")
+    domains = {d.lower() for o in outlet_table() for d in o.domains}
+    return re.compile(rf"(?<![\w@.-])(?:{_trie(names)}|(?i:{_trie(domains)}))(?![\w]|\.\w)")
+
+
+def _trie(words: set[str]) -> str:
+    """A regex matching exactly ``words``, longest first, factored by common prefixes."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(root)
 
 
 def _cue(phrases: tuple[str, ...], before: bool) -> re.Pattern[str]:
