@@ -185,7 +185,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtract | None:
     Never raises: a page that breaks the parser or the extractor is logged and gives None.
     """
     if len(html) > MAX_HTML_CHARS:
-        LOGGER.warning("HTML of %s characters is over the %s limit: %s", len(html), MAX_HTML_CHARS, url)
+        LOGGER.warning("HTML of %s characters is over the %s limit: %r", len(html), MAX_HTML_CHARS, url)
         return None
     try:
         tree = _load(html)
@@ -202,7 +202,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtract | None:
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as error:  # hostile markup: RecursionError, lxml errors, extractor bugs
-        LOGGER.warning("HTML extraction failed for %s: %s: %s", url, type(error).__name__, error)
+        LOGGER.warning("HTML extraction failed for %r: %s: %r", url, type(error).__name__, error)
         return None
     if document is None or not document.text:
         return None
