@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from narrascope.app import Narrascope
+from seed_expectations import STATEMENT_PHRASES
 
 EXPECTED_DATES = {"001": "2018-11-24"}
 
@@ -23,3 +26,6 @@ def test_seeds_are_cleaned_and_dated_as_gold_says(shared, tmp_path):
         assert article.published == EXPECTED_DATES.get(name[:3]), name
         assert (article.date_source is None) == (article.published is None)
         assert article.language == "en"
+        flat = re.sub(r"\s+", " ", article.text)  # the seeds hold no-break spaces inside sentences
+        for phrase in STATEMENT_PHRASES[name]:
+            assert phrase in flat, f"{name}: statement sentence lost: {phrase!r}"
