@@ -73,6 +73,15 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of an article's text: character offsets into ``Article.text`` and the text itself."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A canonical entity shared across articles (filled by enrich)."""
 
