@@ -9,7 +9,7 @@ import pytest
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared() -> Path:
     if not (SHARED / "seeds").is_dir():
         pytest.skip(f"../shared is absent ({SHARED}): the seed and evaluation data are not available here")

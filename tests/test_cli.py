@@ -97,7 +97,7 @@ def test_demo_runs_from_a_fresh_process(tmp_path):
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    stored = json.loads(result.stdout)
+    stored = json.loads(result.stdout)["articles"]
     outlets = {a["outlet"] for a in stored}
     assert {"The Harbor Gazette", "Northwind Wire", "Valley Courier", "Meridian Daily"} <= outlets
     assert any(a["language"] == "ru" for a in stored)

@@ -8,9 +8,10 @@ from pathlib import Path
 from narrascope import pipeline
 from narrascope.errors import NarrascopeError
 from narrascope.ingest import IngestOptions
-from narrascope.model import Article, IngestReport
+from narrascope.model import Article, Entity, IngestReport, Mention
 from narrascope.store import ArticleQuery, open_store
-from narrascope.store.records import SourceRecord, StoredError
+from narrascope.store.query import EntityQuery, StatementQuery
+from narrascope.store.records import EntityRow, SourceRecord, StatementRow, StoredError
 from narrascope.store.sqlite import SQLiteStore
 
 DEFAULT_DB = "narrascope.db"
@@ -60,3 +61,54 @@ class Narrascope:
 
     def counts(self) -> dict[str, int]:
         return self.store.counts()
+
+    def enrich(
+        self,
+        *,
+        model: str | None = None,
+        aliases: str | Path | None = None,
+        processes: int = 1,
+        parse: str = "selective",
+        redo: bool = False,
+        progress: Callable[[int], None] | None = None,
+        on_total: Callable[[int], None] | None = None,
+    ) -> pipeline.EnrichReport:
+        """Find entities and attributed statements in every stored article not yet enriched."""
+        from narrascope.enrich.enricher import Enricher
+        from narrascope.enrich.entities import EntityResolver, load_aliases
+
+        resolver = EntityResolver(load_aliases(aliases), known=self.store.known_entities())
+        enricher = Enricher(resolver, model=model, parse=parse, processes=processes)
+        if on_total:
+            on_total(
+                self.store.count_articles(ArticleQuery())
+                if redo
+                else self.store.count_to_enrich(enricher.pipeline)
+            )
+        return pipeline.enrich(self.store, enricher, redo=redo, progress=progress)
+
+    def statements(self, query: StatementQuery | None = None) -> list[StatementRow]:
+        return self.store.list_statements(query or StatementQuery())
+
+    def count_statements(self, query: StatementQuery | None = None) -> int:
+        return self.store.count_statements(query or StatementQuery())
+
+    def entities(self, query: EntityQuery | None = None) -> list[EntityRow]:
+        return self.store.list_entities(query or EntityQuery())
+
+    def entity(self, name: str) -> tuple[Entity, list[Mention], list[Article], list[StatementRow]]:
+        """One entity by id, name or alias: itself, its mentions, its articles, and its statements."""
+        ids = self.store.entity_ids(name)
+        if not ids:
+            raise NarrascopeError("E109", f"no entity named {name!r}")
+        if len(ids) > 1:
+            names = ", ".join(f"{e.name} ({e.id})" for e in map(self.store.get_entity, ids) if e)
+            raise NarrascopeError("E110", f"{name!r} names several entities: {names}; give an id")
+        entity = self.store.get_entity(ids[0])
+        assert entity is not None
+        return (
+            entity,
+            self.store.entity_mentions(entity.id),
+            self.store.entity_articles(entity.id),
+            self.store.list_statements(StatementQuery(entity=entity.id, limit=1000)),
+        )

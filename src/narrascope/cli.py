@@ -28,6 +28,7 @@ from narrascope.ingest import IngestOptions, parse_field_map
 from narrascope.model import IngestReport
 from narrascope.serve.output import FORMATS, as_dict, render, terminal_safe
 from narrascope.store import ArticleQuery
+from narrascope.store.query import EntityQuery, StatementQuery
 
 app = typer.Typer(
     name="narrascope",
@@ -88,23 +89,36 @@ def _emit(text: str | None) -> None:
 
 @contextmanager
 def _progress(enabled: bool) -> Iterator[tuple[Callable[[str], None], Callable[[int], None]]]:
+    """A progress bar over sources, advanced by source name."""
+    with _bar("ingest", enabled) as (advance, set_total):
+        yield (lambda source: advance(1, terminal_safe(Path(source).name, 40))), set_total
+
+
+@contextmanager
+def _bar(label: str, enabled: bool) -> Iterator[tuple[Callable[..., None], Callable[[int], None]]]:
     columns = (
-        TextColumn("ingest"),
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TextColumn("{task.fields[name]}"),
     )
     with Progress(*columns, console=err, transient=True, disable=not enabled) as bar:
-        task = bar.add_task("ingest", total=None, name="")
+        task = bar.add_task(label, total=None, name="")
 
-        def advance(source: str) -> None:
-            bar.update(task, advance=1, name=terminal_safe(Path(source).name, 40))
+        def advance(steps: int = 1, name: str = "") -> None:
+            bar.update(task, advance=steps, name=name)
 
         def set_total(total: int) -> None:
             bar.update(task, total=total)
 
         yield advance, set_total
+
+
+def _check_dates(*values: str | None) -> None:
+    for value in values:
+        if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            raise typer.BadParameter(f"{value!r}: use YYYY-MM-DD", param_hint="--since/--until")
 
 
 def _print_report(report: IngestReport, fmt: str) -> None:
@@ -177,9 +191,7 @@ def articles(
 ) -> None:
     """List stored articles, newest first, with filters and full-text search."""
     _check_format(fmt)
-    for name, value in (("--since", since), ("--until", until)):
-        if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-            raise typer.BadParameter("use YYYY-MM-DD", param_hint=name)
+    _check_dates(since, until)
     query_ = ArticleQuery(outlet=outlet, language=language, since=since, until=until, text=query,
                           limit=limit, offset=offset)  # fmt: skip
     with Narrascope(db, readonly=True) as nar:
@@ -251,6 +263,136 @@ def errors(
         _emit(render(rows, fmt))
 
 
+@app.command()
+@_friendly
+def enrich(
+    db: str = DbOption,
+    model: str = typer.Option(
+        None, "--model", help="spaCy model name or path (default: best installed English model)."
+    ),
+    aliases: Path = typer.Option(
+        None, "--aliases", help="Your alias file (YAML), extending the shipped table."
+    ),
+    processes: int = typer.Option(1, "--processes", "-p", min=1, help="Worker processes for the models."),
+    parse: str = typer.Option(
+        "selective", "--parse", help="selective: parse only where statements can be; all."
+    ),
+    redo: bool = typer.Option(False, "--redo", help="Enrich every article again, not only new ones."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Find canonical entities and attributed statements (who said what) in stored articles."""
+    if parse not in ("selective", "all"):
+        raise typer.BadParameter("choose selective or all", param_hint="--parse")
+    with Narrascope(db) as nar, _bar("enrich", enabled=not quiet and err.is_terminal) as (advance, set_total):
+        report = nar.enrich(model=model, aliases=aliases, processes=processes, parse=parse, redo=redo,
+                            progress=advance, on_total=set_total)  # fmt: skip
+    out.print(
+        f"Enriched {report.articles} articles: {report.statements} statements, "
+        f"{report.mentions} entity mentions, {report.entities} entities known."
+    )
+
+
+STATEMENT_COLUMNS = (
+    "article_id",
+    "published",
+    "outlet",
+    "speaker_name",
+    "speaker",
+    "role",
+    "cue",
+    "kind",
+    "content",
+)
+
+
+@app.command()
+@_friendly
+def statements(
+    db: str = DbOption,
+    speaker: str = typer.Option(
+        None, "--speaker", help="Canonical speaker or source as written (part of it)."
+    ),
+    entity: str = typer.Option(
+        None, "--entity", help="Said by, or mentioning in its content, this entity (name, alias or id)."
+    ),
+    outlet: str = typer.Option(None, "--outlet", help="Only this outlet."),
+    kind: str = typer.Option(None, "--kind", help="direct, indirect, mixed or according_to."),
+    since: str = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD)."),
+    until: str = typer.Option(None, "--until", help="Published on or before (YYYY-MM-DD)."),
+    text: str = typer.Option(None, "--text", "-t", help="Words the content must hold."),
+    article: str = typer.Option(None, "--article", help="Only statements of this article id."),
+    limit: int = typer.Option(50, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    fmt: str = FormatOption,
+) -> None:
+    """List attributed statements: who said what, where and when."""
+    _check_format(fmt)
+    _check_dates(since, until)
+    query = StatementQuery(speaker=speaker, entity=entity, outlet=outlet, kind=kind, since=since, until=until,
+                           text=text, article_id=article, limit=limit, offset=offset)  # fmt: skip
+    with Narrascope(db, readonly=True) as nar:
+        rows = nar.statements(query)
+        total = nar.count_statements(query)
+    if fmt == "table":
+        render(rows, "table", columns=STATEMENT_COLUMNS, widths={"content": 70, "speaker": 30, "role": 30},
+               console=out, title=f"{len(rows)} of {total} statements")  # fmt: skip
+    else:
+        _emit(render(rows, fmt))
+
+
+@app.command()
+@_friendly
+def entities(
+    db: str = DbOption,
+    name: str = typer.Option(None, "--name", "-n", help="Part of a name or alias."),
+    type_: str = typer.Option(None, "--type", help="PERSON, ORG, GPE, NORP, LOC, ..."),
+    limit: int = typer.Option(50, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    fmt: str = FormatOption,
+) -> None:
+    """List canonical entities, most mentioned first, with their aliases."""
+    _check_format(fmt)
+    with Narrascope(db, readonly=True) as nar:
+        rows = nar.entities(EntityQuery(name=name, type=type_, limit=limit, offset=offset))
+    if fmt != "table":
+        _emit(render(rows, fmt))
+        return
+    render(
+        rows,
+        "table",
+        columns=("id", "name", "type", "mentions", "articles", "statements", "aliases"),
+        widths={"aliases": 60},
+        console=out,
+        title=f"{len(rows)} entities",
+    )
+
+
+@app.command()
+@_friendly
+def entity(
+    name: str = typer.Argument(..., help="Entity id, canonical name or any alias."),
+    db: str = DbOption,
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Show one entity: its aliases, where it is mentioned, and the statements it made."""
+    with Narrascope(db, readonly=True) as nar:
+        found, mentions, articles_, said = nar.entity(name)
+    if fmt == "json":
+        record = as_dict(found) | {
+            "mentions": [as_dict(m) for m in mentions],
+            "articles": [{k: v for k, v in as_dict(a).items() if k != "text"} for a in articles_],
+            "statements": [as_dict(s) for s in said],
+        }
+        _emit(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    out.print(Text(f"{terminal_safe(found.name)}  ({found.type}, {found.id})", style="bold"))
+    out.print(Text("aliases: " + terminal_safe(", ".join(found.aliases) or "-")))
+    out.print(Text(f"{len(mentions)} mentions in {len(articles_)} articles"))
+    render(articles_, "table", columns=ARTICLE_COLUMNS, widths=ARTICLE_WIDTHS, console=out, title="Articles")
+    render(said, "table", columns=STATEMENT_COLUMNS, widths={"content": 70}, console=out,
+           title="Statements by or about it")  # fmt: skip
+
+
 DEMO_DB = "narrascope-demo.db"
 
 
@@ -260,19 +402,60 @@ def demo(
     db: str = typer.Option(DEMO_DB, "--db", help="Database for the demo (created if missing)."),
     fmt: str = FormatOption,
 ) -> None:
-    """Run the pipeline on the bundled sample corpus and show what it stored."""
+    """Run the pipeline on the bundled sample corpus and show what it found."""
     _check_format(fmt)
     corpus = files("narrascope") / "data" / "demo"
     with Narrascope(db) as nar:
         report = _run_ingest(nar, [str(corpus)], IngestOptions(), quiet=True)
+        nar.enrich()
         stored = nar.articles(ArticleQuery(limit=1000))
-    if fmt == "table":
-        _print_report(report, fmt)
-        render(stored, "table", columns=ARTICLE_COLUMNS, widths=ARTICLE_WIDTHS, console=out,
-               title=f"Articles in {db}")  # fmt: skip
-        out.print(f"Try: narrascope articles --db {db} -q partition   |   narrascope show ID --db {db}")
+        said = nar.statements(StatementQuery(limit=1000))
+    if fmt != "table":
+        record = {
+            "articles": [as_dict(a) for a in stored],
+            "statements": [as_dict(s) for s in said],
+            "errors": [as_dict(e) for e in report.errors],
+        }
+        _emit(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    _print_report(report, fmt)
+    render(
+        stored,
+        "table",
+        columns=ARTICLE_COLUMNS,
+        widths=ARTICLE_WIDTHS,
+        console=out,
+        title=f"Articles in {db}",
+    )
+    render(said, "table", columns=("published", "outlet", "speaker_name", "role", "cue", "kind", "content"),
+           widths={"content": 60, "role": 28}, console=out, title="Who said what")  # fmt: skip
+    out.print(f"Try: narrascope statements --db {db} --speaker Korvin   |   narrascope entities --db {db}")
+
+
+@eval_app.command("attribution")
+@_friendly
+def eval_attribution(
+    path: Path = typer.Argument(
+        ..., help="A PolNeAR split folder with text/ and attributions/ (e.g. polnear/dev)."
+    ),
+    limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N articles."),
+    parse: str = typer.Option("selective", "--parse", help="selective or all (parse every sentence)."),
+    model: str = typer.Option(None, "--model", help="spaCy model name or path."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Score attributed statements (source, cue, content spans) on PolNeAR, exact and overlap P/R/F1."""
+    from narrascope.enrich.nlp import load_nlp
+    from narrascope.evaluate.attribution import ANCHORS, evaluate_attribution, format_table
+
+    if not (path / "text").is_dir() or not (path / "attributions").is_dir():
+        raise NarrascopeError("E111", f"{path} has no text/ and attributions/ folders (the PolNeAR layout)")
+    scores, stats = evaluate_attribution(path, limit=limit, parse=parse, nlp=load_nlp(model))
+    if fmt == "json":
+        _emit(
+            json.dumps({"ours": [as_dict(s) for s in scores], "stats": stats, "published": ANCHORS}, indent=2)
+        )
     else:
-        _emit(render(stored, fmt))
+        out.print(format_table(scores, stats))
 
 
 @eval_app.command("cleaning")

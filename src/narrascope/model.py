@@ -100,11 +100,17 @@ class Mention:
     start: int
     end: int
     text: str
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """An attributed statement: who said what, with which cue (filled by enrich)."""
+    """An attributed statement: who said what, with which cue, and the sentence that shows it.
+
+    ``speaker`` is the source as written ("he", "Minister Lavrov", "a US military official");
+    ``speaker_name`` and ``speaker_entity_id`` are the canonical speaker when one could be resolved.
+    All offsets are character offsets into ``Article.text``.
+    """
 
     id: str
     article_id: str
@@ -112,11 +118,27 @@ class Statement:
     speaker: str
     cue: str
     content: str
-    start: int
-    end: int
+    content_start: int
+    content_end: int
+    cue_start: int
+    cue_end: int
+    sentence_start: int
+    sentence_end: int
+    speaker_start: int | None = None
+    speaker_end: int | None = None
     speaker_entity_id: str | None = None
+    speaker_name: str | None = None
     role: str | None = None
     stance: str | None = None
+
+
+@dataclass(slots=True)
+class Enrichment:
+    """What enrich found in one article: its entity mentions and attributed statements."""
+
+    article_id: str
+    mentions: list[Mention]
+    statements: list[Statement]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Runs the stages in order over a batch: ingest -> clean -> store.
+"""Runs the stages in order over a batch: ingest -> clean -> store, and enrich -> store.
 
 Documents are processed in chunks: lines repeated across a chunk's documents of one outlet feed the
 plain-text cleaner (counts carry over to later chunks of the same run), then the chunk's articles and
@@ -9,10 +9,15 @@ the chunk in flight, which the next run redoes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from narrascope.clean import LineCounter, clean_document, repetition_group
 from narrascope.ingest import IngestOptions, discover, read_source
 from narrascope.model import Article, Document, IngestError, IngestReport
+
+if TYPE_CHECKING:
+    from narrascope.enrich.enricher import Enricher
 from narrascope.store.sqlite import SQLiteStore
 
 CHUNK_SIZE = 200
@@ -80,3 +85,39 @@ def _clean(doc: Document, counter: LineCounter) -> Article | IngestError:
         return clean_document(doc, furniture)
     except Exception as exc:  # one hostile page fails alone (RecursionError included)
         return IngestError(doc.source, "clean-failed", f"{type(exc).__name__}: {exc}")
+
+
+ENRICH_BATCH = 200
+
+
+@dataclass(slots=True)
+class EnrichReport:
+    articles: int = 0
+    mentions: int = 0
+    statements: int = 0
+    entities: int = 0
+
+
+def enrich(
+    store: SQLiteStore,
+    enricher: Enricher,
+    *,
+    redo: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> EnrichReport:
+    """Enrich every stored article not yet done by this pipeline, a batch per transaction.
+
+    A kill mid-run loses only the batch in flight; the next run picks up where it stopped.
+    """
+    report = EnrichReport()
+    pipeline_name = enricher.pipeline
+    if redo:
+        store.clear_enrichments()
+    while batch := store.articles_to_enrich(pipeline_name, limit=ENRICH_BATCH):
+        results = list(enricher.enrich(batch, progress=progress))
+        store.write_enrichments(results, enricher.resolver.entities(), pipeline_name)
+        report.articles += len(results)
+        report.mentions += sum(len(r.mentions) for r in results)
+        report.statements += sum(len(r.statements) for r in results)
+    report.entities = len(enricher.resolver.entities())
+    return report

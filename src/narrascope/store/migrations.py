@@ -105,6 +105,7 @@ CREATE TABLE mentions (
     start_char INTEGER NOT NULL,
     end_char INTEGER NOT NULL,
     text TEXT NOT NULL,
+    label TEXT NOT NULL,
     PRIMARY KEY (article_id, start_char, end_char)
 );
 CREATE INDEX mentions_entity ON mentions (entity_id);
@@ -114,15 +115,28 @@ CREATE TABLE statements (
     kind TEXT NOT NULL,
     speaker TEXT NOT NULL,
     speaker_entity_id TEXT REFERENCES entities (id) ON DELETE SET NULL,
+    speaker_name TEXT,
     role TEXT,
     cue TEXT NOT NULL,
     content TEXT NOT NULL,
-    start_char INTEGER NOT NULL,
-    end_char INTEGER NOT NULL,
+    content_start INTEGER NOT NULL,
+    content_end INTEGER NOT NULL,
+    cue_start INTEGER NOT NULL,
+    cue_end INTEGER NOT NULL,
+    speaker_start INTEGER,
+    speaker_end INTEGER,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
     stance TEXT
 );
 CREATE INDEX statements_article ON statements (article_id);
 CREATE INDEX statements_speaker ON statements (speaker_entity_id);
+CREATE INDEX entities_name ON entities (name);
+CREATE TABLE enrichments (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    pipeline TEXT NOT NULL,
+    enriched_at TEXT NOT NULL
+);
 CREATE TABLE claims (
     id TEXT PRIMARY KEY,
     text TEXT NOT NULL

@@ -21,6 +21,38 @@ class ArticleQuery:
     offset: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class StatementQuery:
+    """Which statements to list. ``speaker`` matches the canonical speaker or the source as written;
+    ``entity`` matches statements whose speaker is, or whose content mentions, that entity (name or id)."""
+
+    speaker: str | None = None
+    entity: str | None = None
+    outlet: str | None = None
+    kind: str | None = None
+    since: str | None = None
+    until: str | None = None
+    text: str | None = None
+    article_id: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EntityQuery:
+    """Which entities to list: a name or alias fragment, a type; most mentioned first."""
+
+    name: str | None = None
+    type: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def like_escape(fragment: str) -> str:
+    """``fragment`` for a LIKE pattern with ``ESCAPE '\\'``: the user's % and _ are taken literally."""
+    return fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def fts_terms(query: str) -> list[str]:
     """Split a user's search into phrases, treating every character as literal text.
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from narrascope.model import Statement
+
 
 @dataclass(slots=True)
 class BatchResult:
@@ -28,3 +30,26 @@ class StoredError:
     run_id: str
     first_seen: str
     last_seen: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRow(Statement):
+    """A statement with the article facts a listing shows beside it."""
+
+    outlet: str | None = None
+    published: str | None = None
+    title: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRow:
+    """An entity with its aliases and how often it appears."""
+
+    id: str
+    name: str
+    type: str
+    mentions: int
+    articles: int
+    statements: int
+    aliases: str | None

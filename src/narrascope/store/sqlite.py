@@ -11,18 +11,28 @@ import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import astuple, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
 from narrascope.errors import NarrascopeError
-from narrascope.model import Article, IngestError
+from narrascope.model import Article, Enrichment, Entity, IngestError, Mention, Statement
 from narrascope.store.migrations import MIGRATIONS
-from narrascope.store.query import ArticleQuery, sqlite_match
-from narrascope.store.records import BatchResult, SourceRecord, StoredError
+from narrascope.store.query import (
+    ArticleQuery,
+    EntityQuery,
+    StatementQuery,
+    fts_terms,
+    like_escape,
+    sqlite_match,
+)
+from narrascope.store.records import BatchResult, EntityRow, SourceRecord, StatementRow, StoredError
 
 _ARTICLE_COLUMNS = (
     "id, content_hash, text, source, url, outlet, title, author, published, date_source, language, word_count"
 )
+_STATEMENT_COLUMNS = ", ".join(f.name for f in fields(Statement))
+_STATEMENT_ARITY = len(fields(Statement))
 
 
 def utc_now() -> str:
@@ -208,7 +218,7 @@ class SQLiteStore:
         """Look an article up by id or by an unambiguous id prefix (at least 4 characters)."""
         if len(id_or_prefix) < 4:
             return None
-        pattern = id_or_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_escape(id_or_prefix) + "%"
         rows = self.conn.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (pattern,)
         ).fetchall()
@@ -237,6 +247,185 @@ class SQLiteStore:
     def counts(self) -> dict[str, int]:
         tables = ("articles", "article_sources", "ingest_errors", "entities", "statements", "narratives")
         return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+
+    # -- enrichment -------------------------------------------------------------------------------
+    def articles_to_enrich(self, pipeline: str, *, limit: int = 500) -> list[Article]:
+        """The next articles not yet enriched by ``pipeline``, oldest first."""
+        cols = ", ".join("a." + c.strip() for c in _ARTICLE_COLUMNS.split(","))
+        rows = self.conn.execute(
+            f"SELECT {cols} FROM articles a LEFT JOIN enrichments e ON e.article_id = a.id"
+            " WHERE e.article_id IS NULL OR e.pipeline <> ? ORDER BY a.rowid LIMIT ?",
+            (pipeline, limit),
+        )
+        return [_article(r) for r in rows.fetchall()]
+
+    def count_to_enrich(self, pipeline: str) -> int:
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM articles a LEFT JOIN enrichments e ON e.article_id = a.id"
+            " WHERE e.article_id IS NULL OR e.pipeline <> ?",
+            (pipeline,),
+        ).fetchone()[0]
+
+    def clear_enrichments(self) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM enrichments")
+
+    def write_enrichments(
+        self, enrichments: Sequence[Enrichment], entities: Sequence[Entity], pipeline: str
+    ) -> None:
+        """Store one batch atomically: the entities it touched, and each article's mentions and statements
+        (replacing what an earlier run stored for those articles)."""
+        now = utc_now()
+        with self.transaction() as conn:
+            for entity in entities:
+                conn.execute(
+                    "INSERT INTO entities (id, name, type) VALUES (?, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type",
+                    (entity.id, entity.name, entity.type),
+                )
+                conn.executemany(
+                    "INSERT INTO entity_aliases (entity_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    [(entity.id, alias) for alias in entity.aliases],
+                )
+            for item in enrichments:
+                conn.execute("DELETE FROM statements WHERE article_id = ?", (item.article_id,))
+                conn.execute("DELETE FROM mentions WHERE article_id = ?", (item.article_id,))
+                conn.executemany(
+                    "INSERT INTO mentions (article_id, entity_id, start_char, end_char, text, label)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    [(m.article_id, m.entity_id, m.start, m.end, m.text, m.label) for m in item.mentions],
+                )
+                conn.executemany(
+                    f"INSERT INTO statements ({_STATEMENT_COLUMNS}) VALUES ({', '.join('?' * _STATEMENT_ARITY)})",
+                    [astuple(st) for st in item.statements],
+                )
+                conn.execute(
+                    "INSERT INTO enrichments (article_id, pipeline, enriched_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (article_id) DO UPDATE SET pipeline = excluded.pipeline,"
+                    " enriched_at = excluded.enriched_at",
+                    (item.article_id, pipeline, now),
+                )
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        row = self.conn.execute("SELECT id, name, type FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            return None
+        aliases = self.conn.execute(
+            "SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY alias", (entity_id,)
+        ).fetchall()
+        return Entity(row["id"], row["name"], row["type"], tuple(a[0] for a in aliases))
+
+    def known_entities(self) -> list[Entity]:
+        aliases: dict[str, list[str]] = {}
+        for row in self.conn.execute("SELECT entity_id, alias FROM entity_aliases ORDER BY entity_id, alias"):
+            aliases.setdefault(row[0], []).append(row[1])
+        return [
+            Entity(r["id"], r["name"], r["type"], tuple(aliases.get(r["id"], ())))
+            for r in self.conn.execute("SELECT id, name, type FROM entities ORDER BY id")
+        ]
+
+    # -- statements and entities ------------------------------------------------------------------
+    def _statement_where(self, q: StatementQuery) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if q.speaker:
+            clauses.append("(s.speaker_name LIKE ? ESCAPE '\\' OR s.speaker LIKE ? ESCAPE '\\')")
+            params += [f"%{like_escape(q.speaker)}%"] * 2
+        if q.entity:
+            ids = self.entity_ids(q.entity)
+            marks = ", ".join("?" * len(ids)) or "NULL"
+            clauses.append(
+                f"(s.speaker_entity_id IN ({marks}) OR EXISTS (SELECT 1 FROM mentions m"
+                f" WHERE m.article_id = s.article_id AND m.entity_id IN ({marks})"
+                " AND m.start_char >= s.content_start AND m.end_char <= s.content_end))"
+            )
+            params += ids + ids
+        if q.outlet:
+            clauses.append("a.outlet = ? COLLATE NOCASE")
+            params.append(q.outlet)
+        if q.kind:
+            clauses.append("s.kind = ?")
+            params.append(q.kind)
+        if q.since:
+            clauses.append("a.published >= ?")
+            params.append(q.since)
+        if q.until:
+            clauses.append("a.published <= ?")
+            params.append(q.until)
+        if q.article_id:
+            clauses.append("s.article_id = ?")
+            params.append(q.article_id)
+        for term in fts_terms(q.text or ""):
+            clauses.append("s.content LIKE ? ESCAPE '\\'")
+            params.append(f"%{like_escape(term)}%")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def list_statements(self, q: StatementQuery) -> list[StatementRow]:
+        where, params = self._statement_where(q)
+        cols = ", ".join("s." + c.strip() for c in _STATEMENT_COLUMNS.split(","))
+        rows = self.conn.execute(
+            f"SELECT {cols}, a.outlet, a.published, a.title, a.url FROM statements s"
+            f" JOIN articles a ON a.id = s.article_id{where}"
+            " ORDER BY a.published IS NULL, a.published, s.article_id, s.cue_start LIMIT ? OFFSET ?",
+            [*params, q.limit, q.offset],
+        ).fetchall()
+        return [StatementRow(**dict(r)) for r in rows]
+
+    def count_statements(self, q: StatementQuery) -> int:
+        where, params = self._statement_where(q)
+        return self.conn.execute(
+            f"SELECT COUNT(*) FROM statements s JOIN articles a ON a.id = s.article_id{where}", params
+        ).fetchone()[0]
+
+    def entity_ids(self, name: str) -> list[str]:
+        """Ids of entities whose id, canonical name or an alias is ``name`` (case-insensitive)."""
+        rows = self.conn.execute(
+            "SELECT id FROM entities WHERE id = ? OR name = ? COLLATE NOCASE"
+            " UNION SELECT entity_id FROM entity_aliases WHERE alias = ? COLLATE NOCASE",
+            (name, name, name),
+        ).fetchall()
+        return sorted({r[0] for r in rows})
+
+    def list_entities(self, q: EntityQuery) -> list[EntityRow]:
+        clauses, params = [], []
+        if q.name:
+            clauses.append(
+                "(e.name LIKE ? ESCAPE '\\' OR e.id IN (SELECT entity_id FROM entity_aliases"
+                " WHERE alias LIKE ? ESCAPE '\\'))"
+            )
+            params += [f"%{like_escape(q.name)}%"] * 2
+        if q.type:
+            clauses.append("e.type = ?")
+            params.append(q.type.upper())
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self.conn.execute(
+            "SELECT e.id, e.name, e.type,"
+            " (SELECT COUNT(*) FROM mentions m WHERE m.entity_id = e.id) AS mentions,"
+            " (SELECT COUNT(DISTINCT m.article_id) FROM mentions m WHERE m.entity_id = e.id) AS articles,"
+            " (SELECT COUNT(*) FROM statements s WHERE s.speaker_entity_id = e.id) AS statements,"
+            " (SELECT GROUP_CONCAT(alias, ' | ') FROM entity_aliases x WHERE x.entity_id = e.id) AS aliases"
+            f" FROM entities e{where} ORDER BY mentions DESC, e.name LIMIT ? OFFSET ?",
+            [*params, q.limit, q.offset],
+        ).fetchall()
+        return [EntityRow(**dict(r)) for r in rows]
+
+    def entity_articles(self, entity_id: str, limit: int = 100) -> list[Article]:
+        cols = ", ".join("a." + c.strip() for c in _ARTICLE_COLUMNS.split(","))
+        rows = self.conn.execute(
+            f"SELECT {cols} FROM articles a WHERE a.id IN"
+            " (SELECT article_id FROM mentions WHERE entity_id = ?)"
+            " ORDER BY a.published IS NULL, a.published, a.id LIMIT ?",
+            (entity_id, limit),
+        ).fetchall()
+        return [_article(r) for r in rows]
+
+    def entity_mentions(self, entity_id: str, limit: int = 100) -> list[Mention]:
+        rows = self.conn.execute(
+            "SELECT article_id, entity_id, start_char AS start, end_char AS end, text, label FROM mentions"
+            " WHERE entity_id = ? ORDER BY article_id, start_char LIMIT ?",
+            (entity_id, limit),
+        ).fetchall()
+        return [Mention(**dict(r)) for r in rows]
 
 
 def _article(row: sqlite3.Row) -> Article:

@@ -1,0 +1,108 @@
+"""Runs the enrich stage over batches of articles.
+
+Two model passes, each doing only what it must (the sm model's NER has its own embedding, while tagger
+and parser share ``tok2vec``):
+1. NER alone over every text, for entities;
+2. tagger + parser (no NER) only on the regions where statements can be (``AttributionExtractor``).
+Analysis is pure per article and can run in worker processes (``processes > 1``, the model loaded once
+per worker). Entity resolution and speaker resolution then run in this process, because one entity
+registry is shared by all articles.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from narrascope import __version__
+from narrascope.enrich.attribution import Attribution, AttributionExtractor
+from narrascope.enrich.entities import EntityResolver
+from narrascope.enrich.nlp import load_nlp, model_version
+from narrascope.enrich.speakers import build_statements
+from narrascope.model import Article, Enrichment, Mention
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+NerSpans = list[tuple[int, int, str]]
+
+
+class Analyzer:
+    """The per-article model work (NER spans and attributions); picklable by name for worker processes."""
+
+    def __init__(self, model: str | None = None, parse: str = "selective") -> None:
+        self.nlp: Language = load_nlp(model)
+        self.extractor = AttributionExtractor(self.nlp, parse=parse)
+        self._ner_only = [name for name in self.nlp.pipe_names if name != "ner"]
+
+    def analyse(self, texts: Sequence[str], batch_size: int = 16) -> list[tuple[NerSpans, list[Attribution]]]:
+        ner = [
+            [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            for doc in self.nlp.pipe(texts, disable=self._ner_only, batch_size=batch_size)
+        ]
+        attributions = self.extractor.extract(texts, batch_size=batch_size)
+        return list(zip(ner, attributions, strict=True))
+
+
+_WORKER: Analyzer | None = None
+
+
+def _init_worker(model: str | None, parse: str) -> None:
+    global _WORKER
+    _WORKER = Analyzer(model, parse)
+
+
+def _work(texts: list[str]) -> list[tuple[NerSpans, list[Attribution]]]:
+    assert _WORKER is not None
+    return _WORKER.analyse(texts)
+
+
+class Enricher:
+    def __init__(
+        self,
+        resolver: EntityResolver,
+        *,
+        model: str | None = None,
+        parse: str = "selective",
+        processes: int = 1,
+        chunk_size: int = 16,
+    ) -> None:
+        self.resolver = resolver
+        self.model = model
+        self.parse = parse
+        self.processes = max(1, processes)
+        self.chunk_size = chunk_size
+        self._analyzer: Analyzer | None = None
+
+    @property
+    def pipeline(self) -> str:
+        """Names what produced the results, stored with each article so re-runs can skip what is done."""
+        return f"narrascope-{__version__}/{model_version(load_nlp(self.model))}/{self.parse}"
+
+    def enrich(
+        self, articles: Sequence[Article], progress: Callable[[int], None] | None = None
+    ) -> Iterator[Enrichment]:
+        """Enrich articles in order, yielding one ``Enrichment`` per article."""
+        chunks = [list(articles[i : i + self.chunk_size]) for i in range(0, len(articles), self.chunk_size)]
+        for chunk, analysed in zip(chunks, self._analyse([[a.text for a in c] for c in chunks]), strict=True):
+            for article, (ner, attributions) in zip(chunk, analysed, strict=True):
+                found = self.resolver.resolve(article.text, ner)
+                mentions = [Mention(article.id, m.entity_id, m.start, m.end, m.text, m.label) for m in found]
+                statements = build_statements(article.id, article.text, attributions, found, self.resolver)
+                yield Enrichment(article.id, mentions, statements)
+            if progress:
+                progress(len(chunk))
+
+    def _analyse(self, chunks: list[list[str]]) -> Iterator[list[tuple[NerSpans, list[Attribution]]]]:
+        if self.processes == 1 or len(chunks) < 2:
+            if self._analyzer is None:
+                self._analyzer = Analyzer(self.model, self.parse)
+            for texts in chunks:
+                yield self._analyzer.analyse(texts)
+            return
+        context = multiprocessing.get_context("spawn")  # no fork of a loaded model or open database
+        with context.Pool(
+            self.processes, initializer=_init_worker, initargs=(self.model, self.parse)
+        ) as pool:
+            yield from pool.imap(_work, chunks)

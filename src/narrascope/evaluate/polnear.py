@@ -1,0 +1,95 @@
+"""Read a PolNeAR split (Newell et al., LREC 2018): raw article texts and brat standoff attributions.
+
+A split folder holds ``text/<name>.txt`` and ``attributions/<name>_<annotator>.ann``. Each ``T`` line is
+``Label start end[;start end...]`` (a fragment list: spans may be discontinuous) and each ``E`` line links one
+``Attribution`` trigger to its ``Source``, ``Cue`` and ``Content``. ``Discard``/``Discuss`` marks are not
+attributions and are skipped. The text column of a ``T`` line can span several lines (a fragment crossing a
+paragraph break), so only the offsets are trusted.
+
+Some articles were annotated by several annotators (``metadata.tsv`` lists them). PolNeAR's own loader
+picks one at random when none is named; we take the first annotator in alphabetical order, so every run
+scores against the same files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["GoldAttribution", "PolnearArticle", "load_split", "parse_ann"]
+
+Fragments = tuple[tuple[int, int], ...]
+ROLES = ("Source", "Cue", "Content")
+_T_LINE = re.compile(r"^(T\d+)\t(\S+) ([\d ;]+)\t")
+_E_LINE = re.compile(r"^(E\d+)\t(.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldAttribution:
+    """One annotated attribution: the character fragments of each role (empty when the role is absent)."""
+
+    source: Fragments
+    cue: Fragments
+    content: Fragments
+
+
+@dataclass(frozen=True, slots=True)
+class PolnearArticle:
+    name: str
+    annotator: str
+    text: str
+    attributions: tuple[GoldAttribution, ...]
+
+
+def _fragments(ranges: str) -> Fragments:
+    out = []
+    for part in ranges.split(";"):
+        start, end = part.split()
+        out.append((int(start), int(end)))
+    return tuple(out)
+
+
+def parse_ann(ann: str) -> list[GoldAttribution]:
+    """Attributions of one brat ``.ann`` file, in file order."""
+    spans: dict[str, tuple[str, Fragments]] = {}
+    events: list[str] = []
+    for line in ann.splitlines():
+        if m := _T_LINE.match(line):
+            spans[m.group(1)] = (m.group(2), _fragments(m.group(3)))
+        elif m := _E_LINE.match(line):
+            events.append(m.group(2))
+    out = []
+    for event in events:
+        roles: dict[str, Fragments] = {}
+        for arg in event.split()[1:]:
+            role, _, ref = arg.partition(":")
+            role = role.rstrip("0123456789")
+            if role in ROLES and ref in spans:
+                roles[role] = roles.get(role, ()) + spans[ref][1]
+        if "Cue" in roles or "Content" in roles:
+            out.append(
+                GoldAttribution(roles.get("Source", ()), roles.get("Cue", ()), roles.get("Content", ()))
+            )
+    return out
+
+
+def load_split(path: Path, *, limit: int | None = None) -> list[PolnearArticle]:
+    """Articles of one split folder in name order, each with its first annotator's attributions."""
+    path = Path(path)
+    by_name: dict[str, list[Path]] = {}
+    for ann in sorted((path / "attributions").glob("*.ann")):
+        name, _, _annotator = ann.stem.rpartition("_")
+        by_name.setdefault(name, []).append(ann)
+    articles = []
+    for name in sorted(by_name):
+        text_path = path / "text" / f"{name}.txt"
+        if not text_path.exists():
+            continue
+        ann = by_name[name][0]
+        text = text_path.read_text(encoding="utf-8")
+        attributions = tuple(parse_ann(ann.read_text(encoding="utf-8")))
+        articles.append(PolnearArticle(name, ann.stem.rpartition("_")[2], text, attributions))
+        if limit is not None and len(articles) >= limit:
+            break
+    return articles

@@ -1,0 +1,119 @@
+"""Speaker resolution: names in the source phrase, roles, pronouns, definite descriptions, generic sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from narrascope.enrich.speakers import build_statements
+from narrascope.model import Entity, Span
+
+
+@dataclass(frozen=True)
+class FakeMention:
+    start: int
+    end: int
+    text: str
+    label: str
+    entity_id: str
+    canonical: str
+
+
+@dataclass(frozen=True)
+class FakeAttribution:
+    cue: Span
+    content: Span
+    source: Span | None
+    kind: str
+    sentence: Span
+
+
+class NoLookup:
+    def lookup(self, name: str, label: str | None = None) -> Entity | None:
+        return {"Kremlin": Entity("e_kremlin", "Kremlin", "ORG")}.get(name)
+
+
+def span(text: str, part: str, after: int = 0) -> Span:
+    start = text.index(part, after)
+    return Span(start, start + len(part), part)
+
+
+def mention(text: str, part: str, label: str, entity_id: str, canonical: str, after: int = 0) -> FakeMention:
+    s = span(text, part, after)
+    return FakeMention(s.start, s.end, part, label, entity_id, canonical)
+
+
+def attribution(
+    text: str, source: str | None, cue: str, content: str, kind: str = "indirect", after: int = 0
+) -> FakeAttribution:
+    """Spans of the first occurrences of the parts at or after ``after``."""
+    return FakeAttribution(
+        cue=span(text, cue, after),
+        content=span(text, content, after),
+        source=span(text, source, after) if source else None,
+        kind=kind,
+        sentence=Span(0, len(text), text),
+    )
+
+
+TEXT = (
+    'Velorian Foreign Minister Anya Korvin said the plans exist. "We have seen them," she said. '
+    "The minister added that talks would go on. A Compact military official told reporters the maps were fake. "
+    "The Kremlin said it was watching. Korvin insisted she was right."
+)
+MENTIONS = [
+    mention(TEXT, "Velorian", "NORP", "e_vel", "Veloria"),
+    mention(TEXT, "Anya Korvin", "PERSON", "e_korvin", "Anya Korvin"),
+    mention(TEXT, "Compact", "ORG", "e_compact", "Northern Compact"),
+    mention(TEXT, "Korvin", "PERSON", "e_korvin", "Anya Korvin", after=TEXT.index("watching")),
+]
+
+
+def test_name_role_pronoun_description_generic_and_lookup():
+    atts = [
+        attribution(TEXT, "Velorian Foreign Minister Anya Korvin", "said", "the plans exist"),
+        attribution(TEXT, "she", "said", "We have seen them", "direct", after=TEXT.index('"We')),
+        attribution(TEXT, "The minister", "added", "talks would go on"),
+        attribution(TEXT, "A Compact military official", "told", "the maps were fake"),
+        attribution(TEXT, "The Kremlin", "said it", "it was watching"),
+        attribution(TEXT, "Korvin", "insisted", "she was right", after=TEXT.index("watching")),
+    ]
+    statements = build_statements("a1", TEXT, atts, MENTIONS, NoLookup())
+    got = [(s.speaker, s.speaker_name, s.role) for s in statements]
+    assert got == [
+        ("Velorian Foreign Minister Anya Korvin", "Anya Korvin", "Velorian Foreign Minister"),
+        ("she", "Anya Korvin", "Velorian Foreign Minister"),
+        ("The minister", "Anya Korvin", "Velorian Foreign Minister"),
+        (
+            "A Compact military official",
+            None,
+            None,
+        ),  # an organisation inside a generic phrase is not the speaker
+        ("The Kremlin", "Kremlin", None),
+        ("Korvin", "Anya Korvin", "Velorian Foreign Minister"),
+    ]
+    assert len({s.id for s in statements}) == len(statements)
+    first = statements[0]
+    assert TEXT[first.content_start : first.content_end] == "the plans exist"
+    assert (first.speaker_start, first.speaker_end) == (0, len("Velorian Foreign Minister Anya Korvin"))
+
+
+def test_apposition_role_and_unresolvable_pronoun():
+    text = "Pavel Orlan, the deputy foreign minister, said the troops must leave. He later said it again."
+    mentions = [mention(text, "Pavel Orlan", "PERSON", "e_orlan", "Pavel Orlan")]
+    atts = [
+        attribution(text, "Pavel Orlan, the deputy foreign minister,", "said", "the troops must leave"),
+        attribution(text, "He", "later said", "it again", after=text.index("He")),
+    ]
+    first, second = build_statements("a2", text, atts, mentions, NoLookup())
+    assert (first.speaker_name, first.role) == ("Pavel Orlan", "deputy foreign minister")
+    assert second.speaker_name == "Pavel Orlan"
+    lonely = build_statements(
+        "a3", "He said so.", [attribution("He said so.", "He", "said", "so")], [], NoLookup()
+    )
+    assert lonely[0].speaker_name is None and lonely[0].speaker == "He"
+
+
+def test_statement_without_source_is_kept_with_an_empty_speaker():
+    text = "The plan, it was said, would fail."
+    (only,) = build_statements("a4", text, [attribution(text, None, "was said", "The plan")], [], NoLookup())
+    assert only.speaker == "" and only.speaker_entity_id is None
