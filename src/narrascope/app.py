@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from narrascope import pipeline
@@ -88,17 +89,33 @@ class Narrascope:
         return pipeline.enrich(self.store, enricher, redo=redo, progress=progress)
 
     def statements(self, query: StatementQuery | None = None) -> list[StatementRow]:
-        return self.store.list_statements(query or StatementQuery())
+        return self.store.list_statements(self._with_entity_ids(query or StatementQuery()))
 
     def count_statements(self, query: StatementQuery | None = None) -> int:
-        return self.store.count_statements(query or StatementQuery())
+        return self.store.count_statements(self._with_entity_ids(query or StatementQuery()))
+
+    def _with_entity_ids(self, query: StatementQuery) -> StatementQuery:
+        if query.entity and query.entity_ids is None:
+            return replace(query, entity_ids=tuple(self.entity_ids(query.entity)))
+        return query
+
+    def entity_ids(self, name: str) -> list[str]:
+        """Ids of the stored entities ``name`` refers to: an id, canonical name or stored alias, else
+        whatever the resolver's rules make of it ("Minister Lavrov", "Ryabkov", "President Assad")."""
+        ids = self.store.entity_ids(name)
+        if ids:
+            return ids
+        from narrascope.enrich.entities import EntityResolver, load_aliases
+
+        found = EntityResolver(load_aliases(), known=self.store.known_entities()).lookup(name)
+        return [found.id] if found is not None and self.store.get_entity(found.id) else []
 
     def entities(self, query: EntityQuery | None = None) -> list[EntityRow]:
         return self.store.list_entities(query or EntityQuery())
 
     def entity(self, name: str) -> tuple[Entity, list[Mention], list[Article], list[StatementRow]]:
         """One entity by id, name or alias: itself, its mentions, its articles, and its statements."""
-        ids = self.store.entity_ids(name)
+        ids = self.entity_ids(name)
         if not ids:
             raise NarrascopeError("E109", f"no entity named {name!r}")
         if len(ids) > 1:
@@ -110,5 +127,5 @@ class Narrascope:
             entity,
             self.store.entity_mentions(entity.id),
             self.store.entity_articles(entity.id),
-            self.store.list_statements(StatementQuery(entity=entity.id, limit=1000)),
+            self.store.list_statements(StatementQuery(entity_ids=(entity.id,), limit=1000)),
         )

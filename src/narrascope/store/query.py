@@ -24,10 +24,12 @@ class ArticleQuery:
 @dataclass(frozen=True, slots=True)
 class StatementQuery:
     """Which statements to list. ``speaker`` matches the canonical speaker or the source as written;
-    ``entity`` matches statements whose speaker is, or whose content mentions, that entity (name or id)."""
+    ``entity_ids`` keeps statements whose speaker is, or whose content mentions, one of those entities
+    (the app resolves a name the user gives, ``entity``, to these ids)."""
 
     speaker: str | None = None
     entity: str | None = None
+    entity_ids: tuple[str, ...] | None = None
     outlet: str | None = None
     kind: str | None = None
     since: str | None = None

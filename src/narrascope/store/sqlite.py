@@ -331,8 +331,8 @@ class SQLiteStore:
         if q.speaker:
             clauses.append("(s.speaker_name LIKE ? ESCAPE '\\' OR s.speaker LIKE ? ESCAPE '\\')")
             params += [f"%{like_escape(q.speaker)}%"] * 2
-        if q.entity:
-            ids = self.entity_ids(q.entity)
+        if q.entity_ids is not None:
+            ids = list(q.entity_ids)
             marks = ", ".join("?" * len(ids)) or "NULL"
             clauses.append(
                 f"(s.speaker_entity_id IN ({marks}) OR EXISTS (SELECT 1 FROM mentions m"

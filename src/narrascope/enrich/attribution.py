@@ -1,0 +1,539 @@
+"""Attributed statements: who said what, with which cue, as character spans into the article text.
+
+Design (speed decides it): the text is split into paragraphs, sentences and quotations with regular
+expressions (``regions``); only sentences holding a quotation mark, a cue verb form from ``data/cues.txt`` or
+a phrase cue from ``data/attribution_patterns.txt`` are parsed, each run of such sentences as its own small
+doc, with NER disabled. ``parse="all"`` parses every paragraph instead, for comparison.
+
+Rules over the dependency parse then read each cue:
+
+- a cue verb's subject is the source (``nsubj``; the ``by``-agent of a passive: "was branded an occupation by
+  Assad"); without one, a coordinated or participial cue ("..., adding that") borrows its head's subject;
+- its complements are the content: the ``that``-clause or other clausal complement, or the object with the
+  prepositional phrase that carries the claim ("accused Y of ..."); an addressee ("told CNN") is not content;
+- a quotation touched by the content becomes the content, marks included; a quotation that follows
+  directly ("A," he said. "B.") or continues in the next paragraph is added as a further content part;
+- "according to X": X is the source, the clause the phrase modifies is the content.
+
+Span conventions follow PolNeAR (the corpus the rules are measured on): the cue keeps its auxiliaries and
+particles ("has said", "pointed out", "said in a statement", "said:"), the content keeps "that" and a
+quotation's marks but not the sentence's final period, and the source is the whole subject phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from narrascope.enrich.regions import Quote, Sentence, find_quotes, regions, split_sentences
+from narrascope.model import Span
+
+if TYPE_CHECKING:
+    import spacy
+    from spacy.tokens import Doc, Token
+
+__all__ = ["Attribution", "AttributionExtractor", "Lexicon", "load_lexicon"]
+
+_TELLING = frozenset(
+    {"tell", "assure", "inform", "remind", "notify", "advise", "reassure", "warn", "brief", "ask", "promise"}
+)
+_CUE_AUX = frozenset({"aux", "auxpass", "neg"})
+_CUE_ADVERBS = frozenset({"also", "reportedly", "repeatedly", "previously", "later", "again", "often"})
+_CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "attr", "acomp"})
+_SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+_INHERIT_DEPS = frozenset({"conj", "advcl", "xcomp", "pcomp"})
+_EDGE_PUNCT = frozenset(",;:.—–-()")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """One attributed statement.
+
+    ``content`` covers the whole statement; ``content_parts`` lists its pieces when it is interrupted
+    ('"A," he said. "B."' has two parts), else it holds ``content`` alone.
+    """
+
+    cue: Span
+    content: Span
+    source: Span | None
+    kind: str  # direct | indirect | mixed | according_to
+    sentence: Span
+    content_parts: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Cue verbs (lemmas and their word forms) and the phrase patterns, read from the data files."""
+
+    verbs: frozenset[str]
+    forms: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+    preps: frozenset[tuple[str, str]]
+    content_preps: frozenset[str]
+    speech_nouns: frozenset[str]
+    colon_skip: frozenset[str]
+
+    def cue_pattern(self) -> re.Pattern[str]:
+        words = sorted(self.forms | {" ".join(p) for p in self.phrases}, key=len, reverse=True)
+        return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+def _data_lines(name: str) -> Iterable[list[str]]:
+    text = resources.files("narrascope.data").joinpath(name).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("\t")
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    verbs, forms = set(), set()
+    for lemma, *rest in _data_lines("cues.txt"):
+        verbs.add(lemma)
+        forms.update(rest[0].split() if rest else ())
+    groups: dict[str, list[str]] = {}
+    for kind, words in _data_lines("attribution_patterns.txt"):
+        groups.setdefault(kind, []).append(words)
+    return Lexicon(
+        verbs=frozenset(verbs),
+        forms=frozenset(forms),
+        phrases=tuple(tuple(p.split()) for p in groups.get("phrase", [])),
+        preps=frozenset(tuple(p.split()) for p in groups.get("prep", [])),  # type: ignore[misc]
+        content_preps=frozenset(groups.get("content_prep", [])),
+        speech_nouns=frozenset(groups.get("speech_noun", [])),
+        colon_skip=frozenset(groups.get("colon_skip", [])),
+    )
+
+
+@dataclass(slots=True)
+class _Raw:
+    """An attribution under construction, as (start, end) character ranges."""
+
+    cue: tuple[int, int]
+    parts: list[tuple[int, int]]
+    source: tuple[int, int] | None
+    according: bool = False
+
+
+class AttributionExtractor:
+    """Finds attributed statements in raw article texts (see the module docstring)."""
+
+    def __init__(self, nlp: spacy.Language, *, parse: str = "selective") -> None:
+        if parse not in ("selective", "all"):
+            raise ValueError(f"parse must be 'selective' or 'all', not {parse!r}")
+        self.nlp = nlp
+        self.parse = parse
+        self.lexicon = load_lexicon()
+        self._cue_pattern = self.lexicon.cue_pattern()
+        self._disable = [name for name in ("ner",) if name in nlp.pipe_names]
+
+    def extract(self, texts: Sequence[str], *, batch_size: int = 16) -> list[list[Attribution]]:
+        layouts = []
+        jobs: list[tuple[int, int, str]] = []
+        for i, text in enumerate(texts):
+            sentences = split_sentences(text)
+            quotes = find_quotes(text)
+            layouts.append((sentences, quotes))
+            for start, end in regions(
+                text, sentences, quotes, self._cue_pattern, parse_all=self.parse == "all"
+            ):
+                jobs.append((i, start, text[start:end]))
+        raws: list[list[_Raw]] = [[] for _ in texts]
+        docs = self.nlp.pipe((job[2] for job in jobs), batch_size=batch_size * 8, disable=self._disable)
+        for (i, offset, _), doc in zip(jobs, docs, strict=True):
+            raws[i].extend(_Rules(doc, offset, texts[i], layouts[i][1], self.lexicon).run())
+        for i, text in enumerate(texts):
+            raws[i].extend(_colon_lines(text, self.lexicon, self._cue_pattern))
+        return [
+            _finish(text, raw, sentences, quotes)
+            for text, raw, (sentences, quotes) in zip(texts, raws, layouts, strict=True)
+        ]
+
+
+class _Rules:
+    """The rules for one parsed region (``offset`` is the region's start in the article text)."""
+
+    def __init__(self, doc: Doc, offset: int, text: str, quotes: list[Quote], lexicon: Lexicon) -> None:
+        self.doc, self.offset, self.text, self.lex = doc, offset, text, lexicon
+        lo, hi = offset, offset + len(doc.text)
+        self.quotes = [q for q in quotes if q.end > lo and q.start < hi]
+
+    def run(self) -> list[_Raw]:
+        out = []
+        for tok in self.doc:
+            if self._in_quote(tok):
+                continue
+            raw = self._phrase_cue(tok) or self._verb_cue(tok)
+            if raw is not None:
+                out.append(raw)
+        return out
+
+    # -- offsets -------------------------------------------------------------------------------------
+    def _chars(self, first: Token, last: Token) -> tuple[int, int]:
+        return first.idx + self.offset, last.idx + len(last.text) + self.offset
+
+    def _in_quote(self, tok: Token) -> bool:
+        pos = tok.idx + self.offset
+        return any(q.start < pos < q.end - 1 for q in self.quotes)
+
+    def _trimmed(self, tokens: list[Token], *, keep_quotes: bool = True) -> tuple[int, int] | None:
+        """Character range of a token run with edge punctuation removed, widened to whole quotations."""
+        tokens = sorted(tokens, key=lambda t: t.i)
+        while tokens and (tokens[0].text in _EDGE_PUNCT or tokens[0].is_space):
+            tokens.pop(0)
+        while tokens and (tokens[-1].text in _EDGE_PUNCT or tokens[-1].is_space):
+            tokens.pop()
+        if not tokens:
+            return None
+        start, end = self._chars(tokens[0], tokens[-1])
+        if keep_quotes:
+            for q in self.quotes:
+                if q.start < end and start < q.end:
+                    inside = start >= q.start and end <= q.end
+                    crosses_start = start < q.start < end
+                    crosses_end = start < q.end <= end or (start >= q.start and end < q.end)
+                    if inside or crosses_start or crosses_end:
+                        start, end = min(start, q.start), max(end, q.end)
+        return start, end
+
+    # -- cues ------------------------------------------------------------------------------------------
+    def _phrase_cue(self, tok: Token) -> _Raw | None:
+        doc = self.doc
+        for words in self.lex.phrases:
+            n = len(words)
+            if tok.i + n > len(doc) or tok.lower_ != words[0]:
+                continue
+            if any(doc[tok.i + k].lower_ != w for k, w in enumerate(words)):
+                continue
+            last = doc[tok.i + n - 1]
+            objects = [c for c in last.children if c.dep_ == "pobj"] or [
+                c for c in tok.children if c.dep_ == "pobj"
+            ]
+            if not objects:
+                continue
+            source = self._trimmed(list(objects[0].subtree), keep_quotes=False)
+            phrase = {t.i for t in tok.subtree} | {t.i for t in last.subtree} | set(range(tok.i, tok.i + n))
+            head = tok.head
+            while head.dep_ not in ("ROOT",) and head.pos_ not in ("VERB", "AUX"):
+                head = head.head
+            clause = [t for t in head.subtree if t.i not in phrase]
+            parts = self._parts(clause)
+            if not parts or source is None:
+                continue
+            return _Raw(self._chars(tok, last), parts, source, according=True)
+        return None
+
+    def _verb_cue(self, tok: Token) -> _Raw | None:
+        if tok.pos_ not in ("VERB",) or tok.lemma_.lower() not in self.lex.verbs:
+            return None
+        if tok.lemma_.lower() == "accord" or (tok.i > 0 and tok.nbor(-1).text in ("<", "</")):
+            return None
+        content_tokens, passive_subject = self._content_tokens(tok)
+        source_tok = self._source(tok)
+        if passive_subject is not None:
+            by = self._by_phrase(tok)
+            pobj = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+            if by is None or pobj is None:
+                return None
+            source = self._trimmed(list(pobj.subtree), keep_quotes=False)
+            phrase = {t.i for t in by.subtree}
+            content_tokens = [t for t in list(passive_subject.subtree) + content_tokens if t.i not in phrase]
+        else:
+            source = self._source_span(source_tok) if source_tok is not None else None
+        if not content_tokens:
+            quote = self._adjacent_quote(tok, source)
+            if quote is None:
+                return None
+            return _Raw(self._cue_span(tok), [quote], source)
+        parts = self._parts(content_tokens)
+        if not parts:
+            return None
+        if source is not None and any(p[0] < source[1] and source[0] < p[1] for p in parts):
+            return None
+        return _Raw(self._cue_span(tok), parts, source)
+
+    def _by_phrase(self, tok: Token) -> Token | None:
+        """The agent of a passive cue: 'by X' under the verb or, as the parser often has it, its object."""
+        for c in tok.children:
+            if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+                return c
+            if c.dep_ in ("dobj", "oprd", "attr"):
+                by = next((g for g in c.children if g.dep_ == "prep" and g.lower_ == "by"), None)
+                if by is not None:
+                    return by
+        return None
+
+    def _adjacent_quote(self, tok: Token, source: tuple[int, int] | None) -> tuple[int, int] | None:
+        """A quotation right before the source or cue ('"...," he said') or right after the cue."""
+        lo = self._chars(tok, tok)[0] if source is None else min(source[0], tok.idx + self.offset)
+        hi = tok.idx + len(tok.text) + self.offset
+        if source is not None:
+            hi = max(hi, source[1])
+        for q in self.quotes:
+            if 0 <= lo - q.end <= 2 and not self.text[q.end : lo].strip(" ,"):
+                return q.start, q.end
+            if 0 <= q.start - hi <= 3 and not self.text[hi : q.start].strip(" ,:"):
+                return q.start, q.end
+        return None
+
+    def _cue_span(self, tok: Token) -> tuple[int, int]:
+        first = last = tok
+        for child in reversed(list(tok.lefts)):
+            if child.i != first.i - 1:
+                break
+            if child.dep_ in _CUE_AUX or child.lower_ in _CUE_ADVERBS:
+                first = child
+            else:
+                break
+        doc = self.doc
+        nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+        if (nxt is not None and nxt.dep_ == "prt" and nxt.head.i == tok.i) or (
+            nxt is not None and nxt.head.i == tok.i and (tok.lemma_.lower(), nxt.lower_) in self.lex.preps
+        ):
+            last = nxt
+        elif nxt is not None and nxt.head.i == tok.i and nxt.lower_ == "in" and nxt.dep_ == "prep":
+            pobj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.lemma_.lower() in self.lex.speech_nouns:
+                last = max(pobj.subtree, key=lambda t: t.i)
+        after = doc[last.i + 1] if last.i + 1 < len(doc) else None
+        if after is not None and after.text == ":":
+            last = after
+        return self._chars(first, last)
+
+    def _content_tokens(self, tok: Token) -> tuple[list[Token], Token | None]:
+        lemma = tok.lemma_.lower()
+        children = list(tok.children)
+        passive = next((c for c in children if c.dep_ == "nsubjpass"), None)
+        has_agent = self._by_phrase(tok) is not None
+        clausal = [c for c in children if c.dep_ in ("ccomp", "xcomp")]
+        chosen: list[Token] = []
+        for c in children:
+            if c.dep_ in _CONTENT_DEPS:
+                if c.dep_ == "dobj" and clausal and lemma in _TELLING:
+                    continue
+                if c.dep_ == "dobj" and lemma == "tell" and not clausal:
+                    continue
+                chosen.append(c)
+            elif c.dep_ == "prep" and c.lower_ in self.lex.content_preps and c.i > tok.i:
+                if (lemma, c.lower_) in self.lex.preps and c.i == tok.i + 1:
+                    chosen.extend(g for g in c.children if g.dep_ in ("pobj", "pcomp"))
+                elif any(x.dep_ == "dobj" for x in children) or c.lower_ in ("of", "as", "about"):
+                    chosen.append(c)
+        if passive is not None and not has_agent:
+            passive = None
+        if not chosen and tok.dep_ == "parataxis":
+            own = {t.i for t in tok.subtree}
+            return [t for t in tok.head.subtree if t.i not in own], None
+        tokens: list[Token] = []
+        for c in chosen:
+            tokens.extend(c.subtree)
+        if tokens and not passive:
+            # content on both sides of the cue: keep the side that carries a clause or a quote
+            right = [t for t in tokens if t.i > tok.i]
+            left = [t for t in tokens if t.i < tok.i]
+            if right and left:
+                tokens = right
+        return tokens, passive
+
+    def _source(self, tok: Token) -> Token | None:
+        for c in tok.children:
+            if c.dep_ in _SUBJECT_DEPS:
+                return c
+        head = tok
+        for _ in range(3):
+            if head.dep_ in _INHERIT_DEPS and head.head.i != head.i:
+                head = head.head
+                for c in head.children:
+                    if c.dep_ in _SUBJECT_DEPS:
+                        return c
+            elif head.dep_ == "relcl" and head.head.pos_ in ("PROPN", "NOUN"):
+                return head.head
+            else:
+                break
+        return None
+
+    def _source_span(self, tok: Token) -> tuple[int, int] | None:
+        if tok.dep_ in _SUBJECT_DEPS:
+            span = self._trimmed(list(tok.subtree), keep_quotes=False)
+            if (
+                span is not None
+                and "," in self.text[span[0] : span[1]]
+                and self.text[span[1] : span[1] + 1] == ","
+            ):
+                span = (span[0], span[1] + 1)
+            return span
+        # an antecedent of a relative clause: the noun phrase without the clause
+        tokens = [tok] + [t for c in tok.lefts for t in c.subtree]
+        return self._trimmed(tokens, keep_quotes=False)
+
+    def _parts(self, tokens: list[Token]) -> list[tuple[int, int]]:
+        """Contiguous runs of the content tokens, each trimmed and widened to whole quotations."""
+        if not tokens:
+            return []
+        ids = sorted({t.i for t in tokens})
+        runs: list[list[int]] = [[ids[0]]]
+        for i in ids[1:]:
+            if i == runs[-1][-1] + 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        out: list[tuple[int, int]] = []
+        for run in runs:
+            span = self._trimmed([self.doc[i] for i in run])
+            if span is None:
+                continue
+            if out and span[0] <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], span[1]))
+            else:
+                out.append(span)
+        return out
+
+
+_COLON_LINE = re.compile(r"^[ \t]*([A-Z][\w.’'&-]*(?:[ \t]+[\w.’'&-]+){0,4}):[ \t]+(\S[^\n]*?)[ \t]*$", re.M)
+
+
+def _colon_lines(text: str, lexicon: Lexicon, cue_pattern: re.Pattern[str]) -> list[_Raw]:
+    """Headline and transcript style: 'Lavrov: US wants to divide Syria', 'TAPPER: Good evening.'
+
+    A line whose rest holds a cue of its own ('Moscow: Lavrov has told media ...') has a dateline instead.
+    """
+    out = []
+    for m in _COLON_LINE.finditer(text):
+        label, rest = m.group(1), m.group(2)
+        words = label.split()
+        if label.lower() in lexicon.colon_skip or any(c.isdigit() for c in label):
+            continue
+        if sum(1 for w in words if not w[0].isupper()) > 1 or len(rest.split()) < 3:
+            continue
+        if cue_pattern.search(rest):
+            continue
+        end = m.end(2)
+        if text[end - 1] == "." and not any(q in text[m.start(2) : end] for q in "”’\"'"):
+            end -= 1
+        out.append(_Raw((m.end(1), m.end(1) + 1), [(m.start(2), end)], (m.start(1), m.end(1))))
+    return out
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _finish(text: str, raws: list[_Raw], sentences: list[Sentence], quotes: list[Quote]) -> list[Attribution]:
+    """Adds following quotations to quoted statements, drops duplicates, builds the records."""
+    raws.sort(key=lambda r: r.cue[0])
+    unique: list[_Raw] = []
+    seen: set[tuple[int, int]] = set()
+    for raw in raws:
+        if raw.cue not in seen:
+            seen.add(raw.cue)
+            unique.append(raw)
+    _cut_nested(text, unique, quotes)
+    _link_following_quotes(text, unique, sentences, quotes)
+    out = []
+    for raw in unique:
+        parts = sorted(raw.parts)
+        kind = _kind(parts, quotes, raw.according)
+        lo = min([raw.cue[0], parts[0][0]] + ([raw.source[0]] if raw.source else []))
+        hi = max([raw.cue[1], parts[-1][1]] + ([raw.source[1]] if raw.source else []))
+        sent_lo = max((s.start for s in sentences if s.start <= lo), default=0)
+        sent_hi = min((s.end for s in sentences if s.end >= hi), default=len(text))
+        content = _span(text, (parts[0][0], parts[-1][1]))
+        out.append(
+            Attribution(
+                cue=_span(text, raw.cue),
+                content=content,
+                source=_span(text, raw.source) if raw.source else None,
+                kind=kind,
+                sentence=_span(text, (sent_lo, sent_hi)),
+                content_parts=tuple(_span(text, p) for p in parts),
+            )
+        )
+    return out
+
+
+_TRAILING = re.compile(r"(?:[\s,;:—–-]|\b(?:and|but|while|as|or)\b)+$")
+
+
+def _cut_nested(text: str, raws: list[_Raw], quotes: list[Quote]) -> None:
+    """A statement's content stops where another statement inside it begins ('A said X, and B said Y').
+
+    PolNeAR gives each token to one attribution, and the inner one is its own record anyway.
+    """
+    for raw in raws:
+        parts = []
+        for start, end in raw.parts:
+            if any(q.start <= start and end <= q.end for q in quotes):
+                parts.append((start, end))
+                continue
+            for other in raws:
+                if other is raw or not start < other.cue[0] < end:
+                    continue
+                first = other.cue[0]
+                if other.source and start < other.source[0] < first:
+                    first = other.source[0]
+                if first - start < 3 or any(q.start < first < q.end for q in quotes):
+                    continue
+                m = _TRAILING.search(text, start, first)
+                if m is None or not any(c in m.group() for c in ",;—–"):
+                    continue
+                end = m.start()
+            if end > start:
+                parts.append((start, end))
+        if parts:
+            raw.parts = parts
+
+
+def _link_following_quotes(
+    text: str, raws: list[_Raw], sentences: list[Sentence], quotes: list[Quote]
+) -> None:
+    """A quotation that directly follows a quoted statement, with nothing but space between, continues it."""
+    claimed = (
+        [p for r in raws for p in r.parts] + [r.cue for r in raws] + [r.source for r in raws if r.source]
+    )
+    free = [q for q in quotes if not any(_overlaps((q.start, q.end), c) for c in claimed)]
+    for raw in raws:
+        if not any(_overlaps(p, (q.start, q.end)) for p in raw.parts for q in quotes):
+            continue
+        end = max(max(p[1] for p in raw.parts), raw.cue[1], raw.source[1] if raw.source else 0)
+        end = _sentence_end(sentences, end)
+        while free:
+            nxt = next((q for q in free if q.start >= end), None)
+            if nxt is None or text[end : nxt.start].strip():
+                break
+            if "\n" in text[end : nxt.start] and not _continues(text, raw, quotes):
+                break
+            raw.parts.append((nxt.start, nxt.end))
+            free.remove(nxt)
+            end = _sentence_end(sentences, nxt.end)
+
+
+def _continues(text: str, raw: _Raw, quotes: list[Quote]) -> bool:
+    """Whether the statement's last quotation was left open at the paragraph end (it goes on below)."""
+    last = max(raw.parts, key=lambda p: p[1])
+    return any(q.open_end and _overlaps((q.start, q.end), last) for q in quotes)
+
+
+def _sentence_end(sentences: list[Sentence], pos: int) -> int:
+    for s in sentences:
+        if s.start <= pos <= s.end:
+            return s.end
+    return pos
+
+
+def _kind(parts: list[tuple[int, int]], quotes: list[Quote], according: bool) -> str:
+    if according:
+        return "according_to"
+    quoted = [q for q in quotes if any(_overlaps(p, (q.start, q.end)) for p in parts)]
+    if not quoted:
+        return "indirect"
+    if all(any(q.start <= p[0] and p[1] <= q.end for q in quoted) for p in parts):
+        return "direct"
+    return "mixed"
+
+
+def _span(text: str, rng: tuple[int, int]) -> Span:
+    return Span(rng[0], rng[1], text[rng[0] : rng[1]])

@@ -1,0 +1,439 @@
+"""Canonical entities: one entity behind the many names an article and a corpus give it.
+
+:class:`EntityResolver` takes each article's NER spans, adds the alias-table names the model missed,
+and resolves every span to a canonical entity shared by all articles it sees (and by the ``known``
+entities of the store). In this order:
+
+1. **Alias table** (``data/aliases.yaml`` plus a user file): Daesh = ISIS, Washington = United States.
+2. **Keys**: spellings that fold to one key are one name (:mod:`narrascope.enrich.names`: case, hyphens,
+   diacritics, "al-", transliteration: Sergey = Sergei). People are keyed without their titles
+   ("President Assad" is "Assad"); a full name also joins an entity of the same surname whose given name
+   fits (same first name or its initial) or that was so far known by its surname only.
+3. **Surnames**: a one-word person mention ("Lavrov", "al-Assad") is the person of that surname named
+   in full in the same article, else the only person of that surname known. When several fit, the
+   mention is *dropped*: a surname that could be two people is not evidence for either, and no
+   surname-only entity is made from it (``lookup`` answers ``None`` for it too). A surname nobody has
+   yet becomes a person of its own, upgraded when the full name shows up.
+4. **Acronyms**: defined in the article ("Syrian Democratic Forces (SDF)"), else the initials of a name
+   in the same article, else an acronym already seen for an entity, else the initials of exactly one
+   known entity.
+
+Entity ids are ``"e_" + sha1(type + "|" + key)[:12]`` of the name an entity was first created under,
+so one name and type give one id in every run. When a fuller name later upgrades the canonical name
+("Assad" -> "Bashar al-Assad"), the id stays: entities passed back in as ``known`` keep theirs.
+The canonical name is the most complete form seen (most words), then the most frequent, then the one
+with fewer capitals ("Bashar al-Assad" over "Bashar Al-Assad"), then the alphabetically last. Alias-table
+entities keep the table's name; entities from the store keep theirs until a name with more words comes,
+so re-runs do not flip names back and forth.
+
+Types: ORG, GPE, LOC and FAC are one family for matching, since NER labels one name differently from
+sentence to sentence (an entity keeps the type it was created with; a mention carries its entity's type).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from narrascope.enrich.aliases import AliasEntry, AliasTable, load_aliases
+from narrascope.enrich.names import (
+    TOKEN,
+    acronym_definitions,
+    initials,
+    is_acronym,
+    name_key,
+    person_parts,
+    strip_titles,
+    trim_span,
+    trim_text,
+)
+from narrascope.model import Entity
+
+__all__ = ["AliasTable", "EntityMention", "EntityResolver", "entity_id", "load_aliases"]
+
+# NER labels that are values, not entities.
+SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+PLACE_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC"})
+# Labels a one-word span may carry when the model mistakes a surname for something else ("Lavrov" ORG).
+SURNAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"})
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """One resolved mention: offsets into the article text, the surface form and its canonical entity."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    entity_id: str
+    canonical: str
+
+
+def entity_id(type_: str, key: str) -> str:
+    return "e_" + hashlib.sha1(f"{type_}|{key}".encode()).hexdigest()[:12]
+
+
+def _family(label: str) -> str:
+    return "PLACE" if label in PLACE_LABELS else label
+
+
+@dataclass(slots=True)
+class _Record:
+    id: str
+    type: str
+    canonical: str
+    fixed: bool = False  # from the alias table: the canonical name never changes
+    settled: bool = False  # from the store: only a more complete name replaces the canonical one
+    forms: Counter[str] = field(default_factory=Counter)  # names seen in text -> count
+    aliases: set[str] = field(default_factory=set)  # names from the table or the store
+    surnames: set[str] = field(default_factory=set)
+    given: set[str] = field(default_factory=set)  # first-name keys ("" for a surname-only form)
+
+    def entity(self) -> Entity:
+        names = (set(self.forms) | self.aliases) - {self.canonical}
+        return Entity(self.id, self.canonical, self.type, tuple(sorted(names)))
+
+
+@dataclass(slots=True)
+class _Span:
+    start: int
+    end: int
+    label: str
+    entry: AliasEntry | None = None
+    record: _Record | None = None
+
+
+class EntityResolver:
+    """The entity registry of one run: resolves each article's mentions against everything seen so far."""
+
+    def __init__(self, aliases: AliasTable | None = None, known: Iterable[Entity] = ()) -> None:
+        self.aliases = aliases if aliases is not None else load_aliases()
+        self._records: dict[str, _Record] = {}
+        self._by_key: dict[tuple[str, str], set[str]] = {}  # (family, key) -> ids
+        self._by_surname: dict[str, set[str]] = {}
+        self._by_initials: dict[str, set[str]] = {}
+        for entity in known:
+            self._add_known(entity)
+
+    # --- public API
+
+    def resolve(self, text: str, ner_spans: Sequence[tuple[int, int, str]]) -> list[EntityMention]:
+        """Mentions of one article, in text order: the NER spans (start_char, end_char, label) that name
+        entities, narrowed to the name ("the Kremlin" -> "Kremlin"), plus alias-table names NER missed."""
+        definitions = acronym_definitions(text)
+        spans = self._spans(text, ner_spans, definitions)
+        named: list[tuple[str, _Record]] = []  # (surface, record) of the names resolved in pass 1
+        people: dict[str, _Record] = {}  # the people named in full
+        later: list[_Span] = []
+        for (
+            span
+        ) in spans:  # pass 1: table names, full names, other names that are neither acronyms nor one word
+            surface = text[span.start : span.end]
+            if span.entry is not None:
+                span.record = self._table_record(span.entry)
+            elif span.label == "PERSON" and person_parts(strip_titles(surface))[0]:
+                span.record = self._person(strip_titles(surface))
+                people[span.record.id] = span.record
+            elif _deferred(span.label, surface):
+                later.append(span)
+                continue
+            else:
+                span.record = self._named(text, span)
+            named.append((text[span.start : span.end], span.record))
+        for span in later:  # pass 2: lone surnames and acronyms, against the names of the whole article
+            span.record = self._surname(text, span, people, named)
+            if span.record is None and span.label in PLACE_LABELS and is_acronym(text[span.start : span.end]):
+                span.record = self._acronym(text, span, definitions, named)
+        mentions = []
+        for span in spans:
+            if span.record is None:
+                continue
+            surface = text[span.start : span.end]
+            self._add_form(span.record, strip_titles(surface) if span.record.type == "PERSON" else surface)
+            mentions.append((span, surface, span.record))
+        return [
+            EntityMention(span.start, span.end, surface, record.type, record.id, record.canonical)
+            for span, surface, record in mentions
+        ]
+
+    def entities(self) -> list[Entity]:
+        """Every entity known, the store's and this run's, each with all its names (sorted)."""
+        return sorted((r.entity() for r in self._records.values()), key=lambda e: (e.type, e.name, e.id))
+
+    def lookup(
+        self, name: str, label: str | None = None, mentions: Sequence[EntityMention] = ()
+    ) -> Entity | None:
+        """The entity a name refers to ("Lavrov", "Minister Lavrov", "the Kremlin", "SDF"), or ``None``
+        when it is unknown or could be several. ``label`` narrows the search to that kind of entity;
+        ``mentions`` (an article's) lets a lone surname resolve to the person named in that article."""
+        surface = trim_text(name)
+        if not surface:
+            return None
+        entry = self.aliases.entry_for(surface)
+        if entry is None and label in (None, "PERSON"):
+            entry = self.aliases.entry_for(strip_titles(surface))
+        if entry is not None and (label is None or _family(label) == _family(entry.type)):
+            ident = entity_id(entry.type, name_key(entry.canonical))
+            record = self._records.get(ident)
+            return record.entity() if record else Entity(ident, entry.canonical, entry.type, entry.aliases)
+        found: set[str] = set()
+        families = [_family(label)] if label else sorted({_family(r.type) for r in self._records.values()})
+        for family in families:
+            if family == "PERSON":
+                found |= self._person_candidates(strip_titles(surface), mentions)
+            else:
+                found |= self._by_key.get((family, self._key(surface, family)), set())
+        if not found and is_acronym(surface):
+            found = self._by_initials.get(surface.replace(".", "").upper(), set())
+        return self._records[next(iter(found))].entity() if len(found) == 1 else None
+
+    # --- candidates
+
+    def _spans(
+        self, text: str, ner_spans: Sequence[tuple[int, int, str]], definitions: dict[str, tuple[int, int]]
+    ) -> list[_Span]:
+        """NER spans, alias-table matches and defined long forms, without overlaps: the longest span wins,
+        and at equal length the table's (its type beats the model's guess)."""
+        candidates = []
+        for start, end, label in ner_spans:
+            if label in SKIP_LABELS:
+                continue
+            start, end = trim_span(text, start, end)
+            if end > start and TOKEN.search(text, start, end):
+                candidates.append((end - start, 1, start, end, label, None))
+        for start, end, entry in self.aliases.find(text):
+            candidates.append((end - start, 0, start, end, entry.type, entry))
+        for start, end in definitions.values():
+            candidates.append((end - start, 2, start, end, "ORG", None))
+        candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+        taken = bytearray(len(text))
+        spans = []
+        for _, _, start, end, label, entry in candidates:
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = b"\1" * (end - start)
+            surface = text[start:end]
+            if entry is None:
+                entry = self.aliases.entry_for(surface)
+            if entry is None and label == "PERSON":
+                entry = self.aliases.entry_for(strip_titles(surface))
+            spans.append(_Span(start, end, entry.type if entry else label, entry))
+        spans.sort(key=lambda s: s.start)
+        return spans
+
+    # --- resolution
+
+    def _named(self, text: str, span: _Span) -> _Record:
+        """A name that is neither a person's nor an acronym: by its key, else a new entity. A span the model
+        began inside a hyphenated word ("majority-Kurd Syrian Democratic Forces") loses that first word
+        when the rest is a known name."""
+        family = _family(span.label)
+        surface = text[span.start : span.end]
+        ids = self._by_key.get((family, self._key(surface, span.label)))
+        if ids:
+            return self._records[min(ids)]
+        if span.start > 1 and text[span.start - 1] in "-‐‑" and text[span.start - 2].isalnum():
+            words = surface.split(maxsplit=1)
+            if len(words) == 2:
+                rest = words[1]
+                entry = self.aliases.entry_for(rest)
+                ids = self._by_key.get((family, self._key(rest, span.label)))
+                if entry is not None or ids:
+                    span.start = span.end - len(rest)
+                    if entry is not None:
+                        span.label = entry.type
+                        return self._table_record(entry)
+                    return self._records[min(ids)]
+        return self._create(span.label, surface)
+
+    def _person(self, name: str) -> _Record:
+        """A full name: the person with that key, else the one person of that surname whose given name
+        fits, else a new person."""
+        ids = self._by_key.get(("PERSON", name_key(name)))
+        if ids:
+            return self._records[min(ids)]
+        fits = self._fitting(name)
+        if len(fits) == 1:
+            return self._records[fits.pop()]
+        return self._create("PERSON", name)
+
+    def _fitting(self, name: str) -> set[str]:
+        given, surname = person_parts(name)
+        return {
+            ident
+            for ident in self._by_surname.get(surname, set())
+            if _given_fits(given, self._records[ident].given)
+        }
+
+    def _surname(
+        self, text: str, span: _Span, people: dict[str, _Record], named: list[tuple[str, _Record]]
+    ) -> _Record | None:
+        """A one-word name: a person of the article with that surname, else (for a PERSON span) the one
+        known person of that surname or a new one; ``None`` when it could be several people, or when
+        the span is an acronym left to :meth:`_acronym`. A one-word organisation is the one organisation
+        of the article whose name ends with it ("the Brigades" after "the Tessaly Brigades")."""
+        surface = text[span.start : span.end]
+        name = strip_titles(surface) if span.label == "PERSON" else surface
+        _, surname = person_parts(name)
+        local = [r for r in people.values() if surname in r.surnames]
+        if len(local) == 1:
+            span.label = "PERSON"
+            return local[0]
+        if local:
+            return None
+        if span.label == "ORG" and not is_acronym(surface):
+            heads = {
+                r.id: r
+                for name, r in named
+                if r.type == "ORG" and _head_key(name) == surname != name_key(name)
+            }
+            if len(heads) == 1:
+                return next(iter(heads.values()))
+        if span.label != "PERSON":
+            return None if is_acronym(surface) else self._named(text, span)
+        known = self._by_surname.get(surname, set())
+        if len(known) == 1:
+            return self._records[next(iter(known))]
+        if known:
+            return None
+        return self._create("PERSON", name)
+
+    def _acronym(
+        self,
+        text: str,
+        span: _Span,
+        definitions: dict[str, tuple[int, int]],
+        named: list[tuple[str, _Record]],
+    ) -> _Record:
+        """An acronym: its definition in the article, else the initials of one name in the article, else
+        the entity it already names, else the one known entity with those initials, else a new entity."""
+        surface = text[span.start : span.end]
+        key = name_key(surface)
+        if key in definitions:
+            start, end = definitions[key]
+            long_key = name_key(text[start:end])
+            defined = [record for name, record in named if name_key(name) == long_key]
+            if defined:
+                return defined[0]
+        letters = surface.replace(".", "").upper()
+        local = {r.id: r for name, r in named if _family(r.type) == "PLACE" and initials(name) == letters}
+        if len(local) == 1:
+            return next(iter(local.values()))
+        ids = self._by_key.get(("PLACE", key)) or self._by_initials.get(letters, set())
+        if len(ids) == 1:
+            return self._records[next(iter(ids))]
+        return self._create(span.label, surface)
+
+    # --- the registry
+
+    def _key(self, name: str, label: str) -> str:
+        key = name_key(name)
+        if label == "NORP" and len(key) > 3 and key.endswith("s"):
+            return key[:-1]  # "Americans" = "American"
+        return key
+
+    def _create(self, label: str, name: str) -> _Record:
+        ident = entity_id(label, self._key(name, label))
+        record = self._records.get(ident)
+        if record is None:
+            record = self._records[ident] = _Record(ident, label, name)
+        self._index(record, name)
+        return record
+
+    def _table_record(self, entry: AliasEntry) -> _Record:
+        ident = entity_id(entry.type, name_key(entry.canonical))
+        record = self._records.get(ident)
+        if record is None:
+            record = self._records[ident] = _Record(ident, entry.type, entry.canonical, fixed=True)
+            for name in entry.names:
+                record.aliases.add(name)
+                self._index(record, name)
+        return record
+
+    def _add_known(self, entity: Entity) -> None:
+        entry = self.aliases.entry_for(entity.name)
+        fixed = entry is not None and entity_id(entry.type, name_key(entry.canonical)) == entity.id
+        record = self._records.setdefault(
+            entity.id, _Record(entity.id, entity.type, entity.name, fixed=fixed, settled=True)
+        )
+        record.forms[entity.name] += 1
+        for name in (entity.name, *entity.aliases):
+            if name != entity.name:
+                record.aliases.add(name)
+            self._index(record, name)
+
+    def _add_form(self, record: _Record, name: str) -> None:
+        new = name not in record.forms
+        record.forms[name] += 1
+        if new:
+            self._index(record, name)
+        if record.fixed or record.canonical == name:
+            return
+        now = _completeness(record.canonical, record.forms.get(record.canonical, 0))
+        new_score = _completeness(name, record.forms[name])
+        if (new_score[0] > now[0]) if record.settled else (new_score > now):
+            record.canonical = name
+
+    def _index(self, record: _Record, name: str) -> None:
+        family = _family(record.type)
+        if family == "PERSON":
+            given, surname = person_parts(name)
+            if not surname:
+                return
+            record.surnames.add(surname)
+            record.given.add(given)
+            self._by_surname.setdefault(surname, set()).add(record.id)
+            if given:
+                self._by_key.setdefault(("PERSON", name_key(name)), set()).add(record.id)
+            return
+        key = self._key(name, record.type)
+        if key:
+            self._by_key.setdefault((family, key), set()).add(record.id)
+        letters = initials(name)
+        if letters:
+            self._by_initials.setdefault(letters, set()).add(record.id)
+
+    def _person_candidates(self, name: str, mentions: Sequence[EntityMention]) -> set[str]:
+        given, surname = person_parts(name)
+        if given:
+            return set(self._by_key.get(("PERSON", name_key(name)), set())) or self._fitting(name)
+        local = {
+            m.entity_id
+            for m in mentions
+            if m.label == "PERSON"
+            and m.entity_id in self._records
+            and surname in self._records[m.entity_id].surnames
+        }
+        return local or set(self._by_surname.get(surname, set()))
+
+
+def _deferred(label: str, surface: str) -> bool:
+    """Whether a span waits for the whole article: a lone surname or an acronym."""
+    if label == "PERSON" or (label in SURNAME_LABELS and len(surface.split()) == 1):
+        return True
+    return label in PLACE_LABELS and is_acronym(surface)
+
+
+def _head_key(name: str) -> str:
+    """The key of a name's last word: "Tessaly Brigades" -> "brigades"."""
+    words = name.split()
+    return name_key(words[-1]) if words else ""
+
+
+def _given_fits(given: str, known: set[str]) -> bool:
+    """Whether a first name fits the first names an entity is known by: any fits an entity known by its
+    surname only; otherwise the same name or its initial ("S. Lavrov" fits "Sergei Lavrov")."""
+    if not known or known == {""}:
+        return True
+    return any(
+        g == given or (len(g) == 1 and given.startswith(g)) or (len(given) == 1 and g.startswith(given))
+        for g in known
+        if g
+    )
+
+
+def _completeness(form: str, count: int) -> tuple[int, int, int, str]:
+    return (len(TOKEN.findall(form)), count, -sum(ch.isupper() for ch in form), form)

