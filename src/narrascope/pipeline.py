@@ -87,7 +87,7 @@ def _clean(doc: Document, counter: LineCounter) -> Article | IngestError:
         return IngestError(doc.source, "clean-failed", f"{type(exc).__name__}: {exc}")
 
 
-ENRICH_BATCH = 200
+ENRICH_BATCH = 400  # articles per transaction; the worker pool stays up across batches
 
 
 @dataclass(slots=True)
@@ -113,11 +113,12 @@ def enrich(
     pipeline_name = enricher.pipeline
     if redo:
         store.clear_enrichments()
-    while batch := store.articles_to_enrich(pipeline_name, limit=ENRICH_BATCH):
-        results = list(enricher.enrich(batch, progress=progress))
-        store.write_enrichments(results, enricher.resolver.entities(), pipeline_name)
-        report.articles += len(results)
-        report.mentions += sum(len(r.mentions) for r in results)
-        report.statements += sum(len(r.statements) for r in results)
+    with enricher:
+        while batch := store.articles_to_enrich(pipeline_name, limit=ENRICH_BATCH):
+            results = list(enricher.enrich(batch, progress=progress))
+            store.write_enrichments(results, enricher.resolver.changed(), pipeline_name)
+            report.articles += len(results)
+            report.mentions += sum(len(r.mentions) for r in results)
+            report.statements += sum(len(r.statements) for r in results)
     report.entities = len(enricher.resolver.entities())
     return report

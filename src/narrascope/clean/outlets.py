@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 from courlan import extract_domain
 
+from narrascope.patterns import trie_regex
+
 __all__ = ["Outlet", "find_outlet", "outlet_table"]
 
 
@@ -181,27 +183,7 @@ def _name_pattern() -> re.Pattern[str]:
             if name.startswith("The "):
                 names.add(name[4:])
     domains = {d.lower() for o in outlet_table() for d in o.domains}
-    return re.compile(rf"(?<![\w@.-])(?:{_trie(names)}|(?i:{_trie(domains)}))(?![\w]|\.\w)")
-
-
-def _trie(words: set[str]) -> str:
-    """A regex matching exactly ``words``, longest first, factored by common prefixes."""
-    root: dict[str, dict] = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        ends = "" in node
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return build(root)
+    return re.compile(rf"(?<![\w@.-])(?:{trie_regex(names)}|(?i:{trie_regex(domains)}))(?![\w]|\.\w)")
 
 
 def _cue(phrases: tuple[str, ...], before: bool) -> re.Pattern[str]:

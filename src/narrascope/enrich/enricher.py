@@ -12,6 +12,7 @@ registry is shared by all articles.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -74,11 +75,25 @@ class Enricher:
         self.processes = max(1, processes)
         self.chunk_size = chunk_size
         self._analyzer: Analyzer | None = None
+        self._pool: multiprocessing.pool.Pool | None = None
+
+    def __enter__(self) -> Enricher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes (they load the model once and serve every batch until then)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
 
     @property
     def pipeline(self) -> str:
         """Names what produced the results, stored with each article so re-runs can skip what is done."""
-        return f"narrascope-{__version__}/{model_version(load_nlp(self.model))}/{self.parse}"
+        return f"narrascope-{__version__}/{model_version(self.model)}/{self.parse}"
 
     def enrich(
         self, articles: Sequence[Article], progress: Callable[[int], None] | None = None

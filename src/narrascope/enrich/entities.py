@@ -115,6 +115,7 @@ class EntityResolver:
         self._by_key: dict[tuple[str, str], set[str]] = {}  # (family, key) -> ids
         self._by_surname: dict[str, set[str]] = {}
         self._by_initials: dict[str, set[str]] = {}
+        self._touched: set[str] = set()  # ids whose names changed since the last ``changed()``
         for entity in known:
             self._add_known(entity)
 
@@ -153,11 +154,18 @@ class EntityResolver:
                 continue
             surface = text[span.start : span.end]
             self._add_form(span.record, strip_titles(surface) if span.record.type == "PERSON" else surface)
+            self._touched.add(span.record.id)
             mentions.append((span, surface, span.record))
         return [
             EntityMention(span.start, span.end, surface, record.type, record.id, record.canonical)
             for span, surface, record in mentions
         ]
+
+    def changed(self) -> list[Entity]:
+        """The entities mentioned since the last call (new ones, and known ones that may have new names):
+        what a store must write after a batch, so that its cost does not grow with the registry."""
+        touched, self._touched = self._touched, set()
+        return sorted((self._records[i].entity() for i in touched), key=lambda e: e.id)
 
     def entities(self) -> list[Entity]:
         """Every entity known, the store's and this run's, each with all its names (sorted)."""

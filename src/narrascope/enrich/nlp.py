@@ -52,6 +52,20 @@ def load_nlp(name: str | None = None) -> Language:
     return nlp
 
 
-def model_version(nlp: Language) -> str:
-    """``name-version`` of a loaded model, stored with each enriched article."""
-    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '0')}"
+def model_version(name: str | None = None) -> str:
+    """``name-version`` of the model ``name`` (or the preferred installed one), read from its meta.json
+    without loading it; stored with each enriched article so re-runs know what produced it."""
+    import json
+    from pathlib import Path
+
+    import spacy.util
+
+    model = choose_model(name)
+    try:
+        path = Path(model) if Path(model).exists() else spacy.util.get_package_path(model)
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, ImportError) as exc:
+        raise NarrascopeError(
+            "E302", f"spaCy model {model!r} is not installed: install it as a package or give a model path"
+        ) from exc
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"

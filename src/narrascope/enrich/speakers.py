@@ -15,14 +15,17 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
+from narrascope.enrich.names import titles
 from narrascope.model import Entity, Span, Statement
 
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP"}
 LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 DEFINITE = re.compile(r"^(?:the|this|that|[A-Z][\w.-]*'s|[A-Z][\w.-]*’s)\s+", re.I)
-LEADING_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.I)
+LEADING_DETERMINER = re.compile(r"^(?:the|a|an)\b\s*", re.I)
+PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|from|at|for|on|with|by|to|near|inside)\s+(?:the\s+)?$", re.I)
 MAX_ROLE_WORDS = 10
 
 
@@ -150,12 +153,19 @@ def _head_mention(source: Span, mentions: Sequence[MentionLike]) -> MentionLike 
     inside = [m for m in mentions if m.start >= source.start and m.end <= source.end]
     if not inside:
         return None
-    people = [m for m in inside if m.label == "PERSON"]
+    comma = source.text.find(",")
+    head_zone = source.start + comma if comma > 0 else source.end  # "Name, role": the name is before it
+    people = [m for m in inside if m.label == "PERSON" and m.start < head_zone]
     if people:
-        return people[0]
+        return people[-1]  # "Title Name": the name ends the head ("Velorian Deputy Minister Pavel Orlan")
     tail = source.text.rstrip(" ,.;:")
     tail_end = source.start + len(tail)
-    enders = [m for m in inside if m.end >= tail_end - 1 or _before_apposition(source, m)]
+    enders = [
+        m
+        for m in inside
+        if (m.end >= tail_end - 1 or _before_apposition(source, m))
+        and not PREPOSITION_BEFORE.search(source.text[: m.start - source.start])
+    ]
     if not enders:
         return None
     return min(enders, key=lambda m: (LABEL_PRIORITY.get(m.label, 9), -(m.end - m.start)))
@@ -180,9 +190,6 @@ def _role_around(source: Span, head: MentionLike) -> str | None:
     return None
 
 
-_TITLED = re.compile(r"((?:[A-Z][\w'’.-]*\s+|of\s+|for\s+|the\s+|[a-z]+\s+){1,8})$")
-
-
 def _roles_from_text(text: str, mentions: Sequence[MentionLike]) -> dict[str, str]:
     """Roles introduced before a person's name anywhere in the article ("US Secretary of State John Kerry")."""
     roles: dict[str, str] = {}
@@ -192,10 +199,11 @@ def _roles_from_text(text: str, mentions: Sequence[MentionLike]) -> dict[str, st
         window = text[max(0, mention.start - 80) : mention.start]
         window = re.split(r"[.;:!?\"“”()\n]|,\s", window)[-1]
         words = window.split()
-        # keep the trailing run of words that form a title: capitalised words and role nouns joined by of/for
+        # the trailing run of words that can make a title: capitalised words, title words, connectors
         run: list[str] = []
+        vocabulary = _title_vocabulary()
         for word in reversed(words):
-            if word[:1].isupper() or word.casefold() in {"of", "for", "the", "deputy", "foreign", "minister"}:
+            if word[:1].isupper() or word.casefold().strip(".,") in vocabulary:
                 run.append(word)
             else:
                 break
@@ -204,6 +212,12 @@ def _roles_from_text(text: str, mentions: Sequence[MentionLike]) -> dict[str, st
         if role and any(w[:1].isupper() for w in role.split()) and len(role.split()) <= MAX_ROLE_WORDS:
             roles[mention.entity_id] = role
     return roles
+
+
+@cache
+def _title_vocabulary() -> frozenset[str]:
+    """Every word of the shipped titles table ("deputy", "minister", "spokesperson"...), and connectors."""
+    return frozenset(word for title in titles() for word in title) | {"of", "for", "and", "the"}
 
 
 def _antecedent(
