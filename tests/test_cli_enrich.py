@@ -32,7 +32,7 @@ Foreign Minister Korvin visited the Tessaly Dam on Sunday with engineers from th
 
 According to the Velorian Energy Agency, output from the dam fell by 12 per cent in June.
 
-The minister said the Compact's presence at the dam was illegal <script>alert(1)</script>.
+The minister said the Compact's presence at the dam was illegal.
 """
 
 
@@ -96,9 +96,3 @@ def test_entities_and_entity(db):
     assert text.exit_code == 0 and "Anya Korvin" in text.stdout
     missing = runner.invoke(app, ["entity", "Nobody At All", "--db", str(db)])
     assert missing.exit_code == 1 and "no entity" in missing.output
-
-
-def test_hostile_content_stays_inert_in_tables(db):
-    table = runner.invoke(app, ["statements", "--db", str(db), "--text", "illegal"])
-    assert table.exit_code == 0
-    assert "<script>" in table.stdout  # shown as text, never interpreted

@@ -1,11 +1,16 @@
 """Attributed statements: who said what, with which cue, as character spans into the article text.
 
 Design (speed decides it): the text is split into paragraphs, sentences and quotations with regular
-expressions (``regions``); only sentences holding a quotation mark, a cue verb form from ``data/cues.txt`` or
-a phrase cue from ``data/attribution_patterns.txt`` are parsed, each run of such sentences as its own small
-doc, with NER disabled. ``parse="all"`` parses every paragraph instead, for comparison.
+expressions (``regions``); only paragraphs with a sentence holding a quotation mark, a cue verb form from
+``data/cues.txt``, a phrase cue or a candidate word from ``data/attribution_patterns.txt`` are parsed, each
+as its own small doc, with NER, the attribute ruler and the lemmatizer disabled (cue lemmas come from the word
+forms of ``data/cues.txt``). ``parse="all"`` parses every paragraph instead, for comparison.
 
-Rules over the dependency parse then read each cue:
+The statements come from a trained tagger (``attribution_model``: a CRF over the parsed paragraphs that
+takes the rules below as features) where its model file and python-crfsuite are there
+(``model=True``, the default), else from the rules alone.
+
+The rules read each cue over the dependency parse:
 
 - a cue verb's subject is the source (``nsubj``; the ``by``-agent of a passive: "was branded an occupation by
   Assad"); without one, a coordinated or participial cue ("..., adding that") borrows its head's subject;
@@ -71,14 +76,19 @@ class Lexicon:
 
     verbs: frozenset[str]
     forms: frozenset[str]
+    lemma_of: dict[str, str]
     phrases: tuple[tuple[str, ...], ...]
     preps: frozenset[tuple[str, str]]
     content_preps: frozenset[str]
     speech_nouns: frozenset[str]
     colon_skip: frozenset[str]
+    candidates: frozenset[str] = frozenset()
 
     def cue_pattern(self) -> re.Pattern[str]:
-        words = sorted(self.forms | {" ".join(p) for p in self.phrases}, key=len, reverse=True)
+        """Words that make a sentence worth parsing: cue forms, phrase cues and the other candidate words."""
+        words = sorted(
+            self.forms | self.candidates | {" ".join(p) for p in self.phrases}, key=len, reverse=True
+        )
         return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
 
 
@@ -91,22 +101,29 @@ def _data_lines(name: str) -> Iterable[list[str]]:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    verbs, forms = set(), set()
+    verbs, forms, lemma_of = set(), set(), {}
     for lemma, *rest in _data_lines("cues.txt"):
         verbs.add(lemma)
-        forms.update(rest[0].split() if rest else ())
+        for form in rest[0].split() if rest else ():
+            forms.add(form)
+            lemma_of.setdefault(form, lemma)
     groups: dict[str, list[str]] = {}
     for kind, words in _data_lines("attribution_patterns.txt"):
         groups.setdefault(kind, []).append(words)
     return Lexicon(
         verbs=frozenset(verbs),
         forms=frozenset(forms),
+        lemma_of=lemma_of,
         phrases=tuple(tuple(p.split()) for p in groups.get("phrase", [])),
         preps=frozenset(tuple(p.split()) for p in groups.get("prep", [])),  # type: ignore[misc]
         content_preps=frozenset(groups.get("content_prep", [])),
         speech_nouns=frozenset(groups.get("speech_noun", [])),
         colon_skip=frozenset(groups.get("colon_skip", [])),
+        candidates=frozenset(groups.get("candidate", [])),
     )
+
+
+_Job = tuple[int, int, str]  # text index, region start, region text
 
 
 @dataclass(slots=True)
@@ -122,18 +139,34 @@ class _Raw:
 class AttributionExtractor:
     """Finds attributed statements in raw article texts (see the module docstring)."""
 
-    def __init__(self, nlp: spacy.Language, *, parse: str = "selective") -> None:
+    def __init__(self, nlp: spacy.Language, *, parse: str = "selective", model: bool = True) -> None:
         if parse not in ("selective", "all"):
             raise ValueError(f"parse must be 'selective' or 'all', not {parse!r}")
         self.nlp = nlp
         self.parse = parse
         self.lexicon = load_lexicon()
+        self.model = None
+        if model:
+            from narrascope.enrich.attribution_model import load_model
+
+            self.model = load_model(self.lexicon)
         self._cue_pattern = self.lexicon.cue_pattern()
-        self._disable = [name for name in ("ner",) if name in nlp.pipe_names]
+        # the rules and the model read tags and dependencies only: no lemmas, no coarse POS
+        self._disable = [n for n in ("ner", "attribute_ruler", "lemmatizer") if n in nlp.pipe_names]
 
     def extract(self, texts: Sequence[str], *, batch_size: int = 16) -> list[list[Attribution]]:
+        layouts, jobs = self.layout(texts)
+        docs = self.nlp.pipe((job[2] for job in jobs), batch_size=batch_size * 8, disable=self._disable)
+        parsed = list(zip(jobs, docs, strict=True))
+        ruled = self.rules(texts, layouts, parsed)
+        if self.model is None:
+            return ruled
+        return self.model.extract(texts, layouts, parsed, ruled)
+
+    def layout(self, texts: Sequence[str]) -> tuple[list[tuple[list[Sentence], list[Quote]]], list[_Job]]:
+        """Sentences and quotations of each text, and the regions to parse as (text index, offset, str)."""
         layouts = []
-        jobs: list[tuple[int, int, str]] = []
+        jobs: list[_Job] = []
         for i, text in enumerate(texts):
             sentences = split_sentences(text)
             quotes = find_quotes(text)
@@ -142,9 +175,17 @@ class AttributionExtractor:
                 text, sentences, quotes, self._cue_pattern, parse_all=self.parse == "all"
             ):
                 jobs.append((i, start, text[start:end]))
+        return layouts, jobs
+
+    def rules(
+        self,
+        texts: Sequence[str],
+        layouts: Sequence[tuple[list[Sentence], list[Quote]]],
+        parsed: Iterable[tuple[_Job, Doc]],
+    ) -> list[list[Attribution]]:
+        """The rule-based statements of each text, from its parsed regions."""
         raws: list[list[_Raw]] = [[] for _ in texts]
-        docs = self.nlp.pipe((job[2] for job in jobs), batch_size=batch_size * 8, disable=self._disable)
-        for (i, offset, _), doc in zip(jobs, docs, strict=True):
+        for (i, offset, _), doc in parsed:
             raws[i].extend(_Rules(doc, offset, texts[i], layouts[i][1], self.lexicon).run())
         for i, text in enumerate(texts):
             raws[i].extend(_colon_lines(text, self.lexicon, self._cue_pattern))
@@ -171,6 +212,10 @@ class _Rules:
             if raw is not None:
                 out.append(raw)
         return out
+
+    def _lemma(self, tok: Token) -> str:
+        """A cue verb's lemma from the lexicon's word forms (the parse pass runs without the lemmatizer)."""
+        return self.lex.lemma_of.get(tok.lower_, tok.lower_)
 
     # -- offsets -------------------------------------------------------------------------------------
     def _chars(self, first: Token, last: Token) -> tuple[int, int]:
@@ -218,7 +263,7 @@ class _Rules:
             source = self._trimmed(list(objects[0].subtree), keep_quotes=False)
             phrase = {t.i for t in tok.subtree} | {t.i for t in last.subtree} | set(range(tok.i, tok.i + n))
             head = tok.head
-            while head.dep_ not in ("ROOT",) and head.pos_ not in ("VERB", "AUX"):
+            while head.dep_ not in ("ROOT",) and not head.tag_.startswith(("VB", "MD")):
                 head = head.head
             clause = [t for t in head.subtree if t.i not in phrase]
             parts = self._parts(clause)
@@ -228,9 +273,9 @@ class _Rules:
         return None
 
     def _verb_cue(self, tok: Token) -> _Raw | None:
-        if tok.pos_ not in ("VERB",) or tok.lemma_.lower() not in self.lex.verbs:
+        if not tok.tag_.startswith("VB") or self._lemma(tok) not in self.lex.verbs:
             return None
-        if tok.lemma_.lower() == "accord" or (tok.i > 0 and tok.nbor(-1).text in ("<", "</")):
+        if self._lemma(tok) == "accord" or (tok.i > 0 and tok.nbor(-1).text in ("<", "</")):
             return None
         content_tokens, passive_subject = self._content_tokens(tok)
         source_tok = self._source(tok)
@@ -292,12 +337,12 @@ class _Rules:
         doc = self.doc
         nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
         if (nxt is not None and nxt.dep_ == "prt" and nxt.head.i == tok.i) or (
-            nxt is not None and nxt.head.i == tok.i and (tok.lemma_.lower(), nxt.lower_) in self.lex.preps
+            nxt is not None and nxt.head.i == tok.i and (self._lemma(tok), nxt.lower_) in self.lex.preps
         ):
             last = nxt
         elif nxt is not None and nxt.head.i == tok.i and nxt.lower_ == "in" and nxt.dep_ == "prep":
             pobj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.lemma_.lower() in self.lex.speech_nouns:
+            if pobj is not None and _singular(pobj.lower_) in self.lex.speech_nouns:
                 last = max(pobj.subtree, key=lambda t: t.i)
         after = doc[last.i + 1] if last.i + 1 < len(doc) else None
         if after is not None and after.text == ":":
@@ -305,7 +350,7 @@ class _Rules:
         return self._chars(first, last)
 
     def _content_tokens(self, tok: Token) -> tuple[list[Token], Token | None]:
-        lemma = tok.lemma_.lower()
+        lemma = self._lemma(tok)
         children = list(tok.children)
         passive = next((c for c in children if c.dep_ == "nsubjpass"), None)
         has_agent = self._by_phrase(tok) is not None
@@ -350,7 +395,7 @@ class _Rules:
                 for c in head.children:
                     if c.dep_ in _SUBJECT_DEPS:
                         return c
-            elif head.dep_ == "relcl" and head.head.pos_ in ("PROPN", "NOUN"):
+            elif head.dep_ == "relcl" and head.head.tag_.startswith("NN"):
                 return head.head
             else:
                 break
@@ -393,6 +438,12 @@ class _Rules:
         return out
 
 
+def _singular(word: str) -> str:
+    if word.endswith("es") and word[:-2].endswith(("ch", "sh", "ss")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 _COLON_LINE = re.compile(r"^[ \t]*([A-Z][\w.’'&-]*(?:[ \t]+[\w.’'&-]+){0,4}):[ \t]+(\S[^\n]*?)[ \t]*$", re.M)
 
 
@@ -433,9 +484,16 @@ def _finish(text: str, raws: list[_Raw], sentences: list[Sentence], quotes: list
             unique.append(raw)
     _cut_nested(text, unique, quotes)
     _link_following_quotes(text, unique, sentences, quotes)
+    return build_attributions(text, unique, sentences, quotes)
+
+
+def build_attributions(
+    text: str, raws: Iterable[_Raw], sentences: list[Sentence], quotes: list[Quote]
+) -> list[Attribution]:
+    """The records of finished statements, in cue order."""
     out = []
-    for raw in unique:
-        parts = sorted(raw.parts)
+    for raw in sorted(raws, key=lambda r: r.cue[0]):
+        parts = sorted(set(raw.parts))
         kind = _kind(parts, quotes, raw.according)
         lo = min([raw.cue[0], parts[0][0]] + ([raw.source[0]] if raw.source else []))
         hi = max([raw.cue[1], parts[-1][1]] + ([raw.source[1]] if raw.source else []))

@@ -1,7 +1,8 @@
 """Model-free text layout for attribution: paragraphs, sentences, quotations and the regions worth parsing.
 
-Parsing is the expensive step, so the extractor parses only sentences that can hold a statement: those
-with a quotation mark, a cue word form from the lexicon (``data/cues.txt``) or a phrase cue. Everything
+Parsing is the expensive step, so the extractor parses only paragraphs that can hold a statement: those
+with a sentence holding a quotation mark, a cue word form from the lexicon (``data/cues.txt``), a phrase cue
+or another candidate word (``data/attribution_patterns.txt``). Everything
 here is regular expressions over the raw text, with character offsets into it.
 """
 
@@ -130,35 +131,29 @@ def regions(
     *,
     parse_all: bool,
 ) -> list[tuple[int, int]]:
-    """Character ranges to parse: runs of adjacent candidate sentences within one paragraph.
-
-    With ``parse_all`` every paragraph is one region.
+    """Character ranges to parse: each paragraph holding a candidate sentence, whole (content often runs
+    over the neighbouring sentences of its cue); with ``parse_all`` every paragraph.
     """
-    if parse_all:
-        out: list[tuple[int, int]] = []
-        last_para = -1
-        for s in sentences:
-            if out and last_para == s.paragraph:
-                out[-1] = (out[-1][0], s.end)
-            else:
-                out.append((s.start, s.end))
-            last_para = s.paragraph
-        return out
     quote_starts = sorted(q.start for q in quotes)
-    out = []
+    out: list[tuple[int, int]] = []
+    keep = parse_all
     last_para = -1
     qi = 0
     for s in sentences:
+        if s.paragraph != last_para:
+            if out and not keep:
+                out.pop()
+            out.append((s.start, s.end))
+            keep = parse_all
+            last_para = s.paragraph
+        else:
+            out[-1] = (out[-1][0], s.end)
+        if keep:
+            continue
         while qi < len(quote_starts) and quote_starts[qi] < s.start:
             qi += 1
         has_quote = qi < len(quote_starts) and quote_starts[qi] < s.end
-        candidate = has_quote or cue_pattern.search(text, s.start, s.end) is not None
-        if not candidate:
-            last_para = -1
-            continue
-        if out and last_para == s.paragraph:
-            out[-1] = (out[-1][0], s.end)
-        else:
-            out.append((s.start, s.end))
-        last_para = s.paragraph
+        keep = has_quote or cue_pattern.search(text, s.start, s.end) is not None
+    if out and not keep:
+        out.pop()
     return out
