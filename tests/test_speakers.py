@@ -117,3 +117,13 @@ def test_statement_without_source_is_kept_with_an_empty_speaker():
     text = "The plan, it was said, would fail."
     (only,) = build_statements("a4", text, [attribution(text, None, "was said", "The plan")], [], NoLookup())
     assert only.speaker == "" and only.speaker_entity_id is None
+
+
+def test_a_place_inside_a_prepositional_phrase_does_not_speak():
+    text = "Residents of villages below the Tessaly Dam say they fear for their homes."
+    mentions = [mention(text, "Tessaly Dam", "FAC", "e_dam", "Tessaly Dam")]
+    source = "Residents of villages below the Tessaly Dam"
+    (only,) = build_statements(
+        "a5", text, [attribution(text, source, "say", "they fear for their homes")], mentions, NoLookup()
+    )
+    assert only.speaker == source and only.speaker_entity_id is None

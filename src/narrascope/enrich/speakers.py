@@ -25,7 +25,11 @@ PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "
 LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 DEFINITE = re.compile(r"^(?:the|this|that|[A-Z][\w.-]*'s|[A-Z][\w.-]*’s)\s+", re.I)
 LEADING_DETERMINER = re.compile(r"^(?:the|a|an)\b\s*", re.I)
-PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|from|at|for|on|with|by|to|near|inside)\s+(?:the\s+)?$", re.I)
+PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|of|from|at|for|on|with|by|to|near|inside|outside|below|above|under|over|across|around|behind"
+    r"|beyond|among|within|along)\s+(?:the\s+)?$",
+    re.I,
+)
 MAX_ROLE_WORDS = 10
 
 
