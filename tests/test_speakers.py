@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from narrascope.enrich.attribution import Attribution
+from narrascope.enrich.entities import EntityMention
 from narrascope.enrich.speakers import build_statements
 from narrascope.model import Entity, Span
-
-
-@dataclass(frozen=True)
-class FakeMention:
-    start: int
-    end: int
-    text: str
-    label: str
-    entity_id: str
-    canonical: str
-
-
-@dataclass(frozen=True)
-class FakeAttribution:
-    cue: Span
-    content: Span
-    source: Span | None
-    kind: str
-    sentence: Span
 
 
 class NoLookup:
@@ -37,16 +18,18 @@ def span(text: str, part: str, after: int = 0) -> Span:
     return Span(start, start + len(part), part)
 
 
-def mention(text: str, part: str, label: str, entity_id: str, canonical: str, after: int = 0) -> FakeMention:
+def mention(
+    text: str, part: str, label: str, entity_id: str, canonical: str, after: int = 0
+) -> EntityMention:
     s = span(text, part, after)
-    return FakeMention(s.start, s.end, part, label, entity_id, canonical)
+    return EntityMention(s.start, s.end, part, label, entity_id, canonical)
 
 
 def attribution(
     text: str, source: str | None, cue: str, content: str, kind: str = "indirect", after: int = 0
-) -> FakeAttribution:
+) -> Attribution:
     """Spans of the first occurrences of the parts at or after ``after``."""
-    return FakeAttribution(
+    return Attribution(
         cue=span(text, cue, after),
         content=span(text, content, after),
         source=span(text, source, after) if source else None,

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
+from narrascope.enrich.attribution import Attribution
+from narrascope.enrich.entities import EntityMention
 from narrascope.enrich.names import titles
 from narrascope.model import Entity, Span, Statement
 
@@ -31,23 +33,6 @@ PREPOSITION_BEFORE = re.compile(
     re.I,
 )
 MAX_ROLE_WORDS = 10
-
-
-class MentionLike(Protocol):
-    start: int
-    end: int
-    text: str
-    label: str
-    entity_id: str
-    canonical: str
-
-
-class AttributionLike(Protocol):
-    cue: Span
-    content: Span
-    source: Span | None
-    kind: str
-    sentence: Span
 
 
 class Lookup(Protocol):
@@ -69,8 +54,8 @@ def statement_id(article_id: str, cue_start: int, content_start: int) -> str:
 def build_statements(
     article_id: str,
     text: str,
-    attributions: Sequence[AttributionLike],
-    mentions: Sequence[MentionLike],
+    attributions: Sequence[Attribution],
+    mentions: Sequence[EntityMention],
     resolver: Lookup,
 ) -> list[Statement]:
     """Statements of one article, in text order, each with its canonical speaker when one is found."""
@@ -118,9 +103,9 @@ def build_statements(
 
 
 def _resolve(
-    attribution: AttributionLike,
+    attribution: Attribution,
     text: str,
-    mentions: Sequence[MentionLike],
+    mentions: Sequence[EntityMention],
     spoken: list[tuple[int, _Speaker]],
     roles: dict[str, str],
     resolver: Lookup,
@@ -151,7 +136,7 @@ def _resolve(
     return _Speaker(None, None, None, None)
 
 
-def _head_mention(source: Span, mentions: Sequence[MentionLike]) -> MentionLike | None:
+def _head_mention(source: Span, mentions: Sequence[EntityMention]) -> EntityMention | None:
     """The mention that names the source: a person anywhere in it; an organisation or place only where
     it ends the phrase or is the whole phrase ("SANA", "the Kremlin", but not the "US" of "a US official")."""
     inside = [m for m in mentions if m.start >= source.start and m.end <= source.end]
@@ -175,13 +160,13 @@ def _head_mention(source: Span, mentions: Sequence[MentionLike]) -> MentionLike 
     return min(enders, key=lambda m: (LABEL_PRIORITY.get(m.label, 9), -(m.end - m.start)))
 
 
-def _before_apposition(source: Span, mention: MentionLike) -> bool:
+def _before_apposition(source: Span, mention: EntityMention) -> bool:
     """ "SANA, the state news agency": the name before a comma heads the phrase."""
     rest = source.text[mention.end - source.start :]
     return mention.start == source.start and rest.lstrip().startswith(",")
 
 
-def _role_around(source: Span, head: MentionLike) -> str | None:
+def _role_around(source: Span, head: EntityMention) -> str | None:
     """The words of the source phrase before the name ("Russian Foreign Minister"), or an apposition
     after it ("Sergei Ryabkov, Russia's deputy foreign minister")."""
     before = source.text[: head.start - source.start].strip(" ,")
@@ -194,7 +179,7 @@ def _role_around(source: Span, head: MentionLike) -> str | None:
     return None
 
 
-def _roles_from_text(text: str, mentions: Sequence[MentionLike]) -> dict[str, str]:
+def _roles_from_text(text: str, mentions: Sequence[EntityMention]) -> dict[str, str]:
     """Roles introduced before a person's name anywhere in the article ("US Secretary of State John Kerry")."""
     roles: dict[str, str] = {}
     for mention in mentions:
@@ -225,7 +210,7 @@ def _title_vocabulary() -> frozenset[str]:
 
 
 def _antecedent(
-    position: int, kind: str, mentions: Sequence[MentionLike], spoken: list[tuple[int, _Speaker]]
+    position: int, kind: str, mentions: Sequence[EntityMention], spoken: list[tuple[int, _Speaker]]
 ) -> _Speaker:
     """Who a pronoun source refers to: the latest earlier speaker of the right kind, else the latest
     earlier person (or, for "they", organisation or place) mentioned."""

@@ -31,6 +31,7 @@ from narrascope.store.records import BatchResult, EntityRow, SourceRecord, State
 _ARTICLE_COLUMNS = (
     "id, content_hash, text, source, url, outlet, title, author, published, date_source, language, word_count"
 )
+_A_COLUMNS = ", ".join("a." + c.strip() for c in _ARTICLE_COLUMNS.split(","))  # with the table alias
 _STATEMENT_COLUMNS = ", ".join(f.name for f in fields(Statement))
 _STATEMENT_ARITY = len(fields(Statement))
 
@@ -181,18 +182,10 @@ class SQLiteStore:
     def _where(self, q: ArticleQuery) -> tuple[str, list[object]]:
         clauses: list[str] = []
         params: list[object] = []
-        if q.outlet:
-            clauses.append("a.outlet = ? COLLATE NOCASE")
-            params.append(q.outlet)
+        _article_filters(clauses, params, q.outlet, q.since, q.until)
         if q.language:
             clauses.append("a.language = ?")
             params.append(q.language)
-        if q.since:
-            clauses.append("a.published >= ?")
-            params.append(q.since)
-        if q.until:
-            clauses.append("a.published <= ?")
-            params.append(q.until)
         if q.text:
             match = sqlite_match(q.text)
             if match:
@@ -202,7 +195,7 @@ class SQLiteStore:
 
     def list_articles(self, q: ArticleQuery) -> list[Article]:
         where, params = self._where(q)
-        cols = ", ".join("a." + c.strip() for c in _ARTICLE_COLUMNS.split(","))
+        cols = _A_COLUMNS
         rows = self.conn.execute(
             f"SELECT {cols} FROM articles a{where}"
             " ORDER BY a.published IS NULL, a.published DESC, a.ingested_at DESC, a.id LIMIT ? OFFSET ?",
@@ -251,7 +244,7 @@ class SQLiteStore:
     # -- enrichment -------------------------------------------------------------------------------
     def articles_to_enrich(self, pipeline: str, *, limit: int = 500) -> list[Article]:
         """The next articles not yet enriched by ``pipeline``, oldest first."""
-        cols = ", ".join("a." + c.strip() for c in _ARTICLE_COLUMNS.split(","))
+        cols = _A_COLUMNS
         rows = self.conn.execute(
             f"SELECT {cols} FROM articles a LEFT JOIN enrichments e ON e.article_id = a.id"
             " WHERE e.article_id IS NULL OR e.pipeline <> ? ORDER BY a.rowid LIMIT ?",
@@ -340,18 +333,10 @@ class SQLiteStore:
                 " AND m.start_char >= s.content_start AND m.end_char <= s.content_end))"
             )
             params += ids + ids
-        if q.outlet:
-            clauses.append("a.outlet = ? COLLATE NOCASE")
-            params.append(q.outlet)
+        _article_filters(clauses, params, q.outlet, q.since, q.until)
         if q.kind:
             clauses.append("s.kind = ?")
             params.append(q.kind)
-        if q.since:
-            clauses.append("a.published >= ?")
-            params.append(q.since)
-        if q.until:
-            clauses.append("a.published <= ?")
-            params.append(q.until)
         if q.article_id:
             clauses.append("s.article_id = ?")
             params.append(q.article_id)
@@ -410,7 +395,7 @@ class SQLiteStore:
         return [EntityRow(**dict(r)) for r in rows]
 
     def entity_articles(self, entity_id: str, limit: int = 100) -> list[Article]:
-        cols = ", ".join("a." + c.strip() for c in _ARTICLE_COLUMNS.split(","))
+        cols = _A_COLUMNS
         rows = self.conn.execute(
             f"SELECT {cols} FROM articles a WHERE a.id IN"
             " (SELECT article_id FROM mentions WHERE entity_id = ?)"
@@ -426,6 +411,21 @@ class SQLiteStore:
             (entity_id, limit),
         ).fetchall()
         return [Mention(**dict(r)) for r in rows]
+
+
+def _article_filters(
+    clauses: list[str], params: list[object], outlet: str | None, since: str | None, until: str | None
+) -> None:
+    """Filters on the article (alias ``a``) shared by article and statement listings."""
+    if outlet:
+        clauses.append("a.outlet = ? COLLATE NOCASE")
+        params.append(outlet)
+    if since:
+        clauses.append("a.published >= ?")
+        params.append(since)
+    if until:
+        clauses.append("a.published <= ?")
+        params.append(until)
 
 
 def _article(row: sqlite3.Row) -> Article:
