@@ -36,16 +36,23 @@ The minister said the Compact's presence at the dam was illegal.
 """
 
 
+VESTNIK = (
+    "Министр иностранных дел Велории Аня Корвин заявила в понедельник, что Северный союз намерен "
+    "разделить Велорию. «Планы раздела существуют», — сказала Корвин журналистам в Порт-Ардене."
+)
+
+
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("in")
     (folder / "herald.txt").write_text(HERALD, encoding="utf-8")
     (folder / "courier.txt").write_text(COURIER, encoding="utf-8")
+    (folder / "vestnik.txt").write_text(VESTNIK, encoding="utf-8")
     db = folder / "enrich.db"
     assert runner.invoke(app, ["ingest", str(folder), "--db", str(db), "-q"]).exit_code == 0
     result = runner.invoke(app, ["enrich", "--db", str(db), "-q"])
     assert result.exit_code == 0, result.output
-    assert "Enriched 2 articles" in result.output
+    assert "Enriched 3 articles" in result.output
     again = runner.invoke(app, ["enrich", "--db", str(db), "-q"])
     assert "Enriched 0 articles" in again.output
     return db
@@ -96,3 +103,13 @@ def test_entities_and_entity(db):
     assert text.exit_code == 0 and "Anya Korvin" in text.stdout
     missing = runner.invoke(app, ["entity", "Nobody At All", "--db", str(db)])
     assert missing.exit_code == 1 and "no entity" in missing.output
+
+
+def test_an_article_in_another_language_than_the_model_is_skipped_not_misread(db):
+    listing = runner.invoke(app, ["articles", "--db", str(db), "--language", "ru", "-f", "json"])
+    (russian,) = json.loads(listing.stdout)
+    assert statements(db, "--article", russian["id"]) == []
+    entity_names = {
+        e["name"] for e in json.loads(runner.invoke(app, ["entities", "--db", str(db), "-f", "json"]).stdout)
+    }
+    assert not any(any("а" <= ch <= "я" for ch in name.lower()) for name in entity_names)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from narrascope import __version__
 from narrascope.enrich.attribution import Attribution, AttributionExtractor
 from narrascope.enrich.entities import EntityResolver
-from narrascope.enrich.nlp import load_nlp, model_version
+from narrascope.enrich.nlp import load_nlp, model_meta, model_version
 from narrascope.enrich.speakers import build_statements
 from narrascope.model import Article, Enrichment, Mention
 
@@ -98,16 +98,27 @@ class Enricher:
     def enrich(
         self, articles: Sequence[Article], progress: Callable[[int], None] | None = None
     ) -> Iterator[Enrichment]:
-        """Enrich articles in order, yielding one ``Enrichment`` per article."""
-        chunks = [list(articles[i : i + self.chunk_size]) for i in range(0, len(articles), self.chunk_size)]
+        """Enrich articles in order, yielding one ``Enrichment`` per article.
+
+        An article in another language than the model's gets an empty one: an English parser reads
+        Russian text as noise, and that noise would become entities. Articles of unknown language are read.
+        """
+        language = str(model_meta(self.model).get("lang", ""))
+        readable = [a for a in articles if a.language in (None, language)]
+        chunks = [readable[i : i + self.chunk_size] for i in range(0, len(readable), self.chunk_size)]
+        results: dict[str, Enrichment] = {}
         for chunk, analysed in zip(chunks, self._analyse([[a.text for a in c] for c in chunks]), strict=True):
             for article, (ner, attributions) in zip(chunk, analysed, strict=True):
                 found = self.resolver.resolve(article.text, ner)
                 mentions = [Mention(article.id, m.entity_id, m.start, m.end, m.text, m.label) for m in found]
                 statements = build_statements(article.id, article.text, attributions, found, self.resolver)
-                yield Enrichment(article.id, mentions, statements)
+                results[article.id] = Enrichment(article.id, mentions, statements)
             if progress:
                 progress(len(chunk))
+        if progress and len(readable) < len(articles):
+            progress(len(articles) - len(readable))
+        for article in articles:
+            yield results.get(article.id) or Enrichment(article.id, [], [])
 
     def _analyse(self, chunks: list[list[str]]) -> Iterator[list[tuple[NerSpans, list[Attribution]]]]:
         if self.processes == 1 or len(chunks) < 2:

@@ -55,6 +55,13 @@ def load_nlp(name: str | None = None) -> Language:
 def model_version(name: str | None = None) -> str:
     """``name-version`` of the model ``name`` (or the preferred installed one), read from its meta.json
     without loading it; stored with each enriched article so re-runs know what produced it."""
+    meta = model_meta(name)
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"
+
+
+@lru_cache(maxsize=8)
+def model_meta(name: str | None = None) -> dict[str, object]:
+    """The meta.json of the model ``name`` (or the preferred installed one), without loading the model."""
     import json
     from pathlib import Path
 
@@ -68,4 +75,4 @@ def model_version(name: str | None = None) -> str:
         raise NarrascopeError(
             "E302", f"spaCy model {model!r} is not installed: install it as a package or give a model path"
         ) from exc
-    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"
+    return meta
