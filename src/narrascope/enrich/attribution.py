@@ -514,6 +514,7 @@ def build_attributions(
 
 
 _TRAILING = re.compile(r"(?:[\s,;:—–-]|\b(?:and|but|while|as|or)\b)+$")
+TRAILING_WINDOW = 40  # characters before an inner statement searched for its separator (", and" ...)
 
 
 def _cut_nested(text: str, raws: list[_Raw], quotes: list[Quote]) -> None:
@@ -535,7 +536,8 @@ def _cut_nested(text: str, raws: list[_Raw], quotes: list[Quote]) -> None:
                     first = other.source[0]
                 if first - start < 3 or any(q.start < first < q.end for q in quotes):
                     continue
-                m = _TRAILING.search(text, start, first)
+                # a bounded window: searching all of [start, first) is quadratic on long paragraphs
+                m = _TRAILING.search(text, max(start, first - TRAILING_WINDOW), first)
                 if m is None or not any(c in m.group() for c in ",;—–"):
                     continue
                 end = m.start()

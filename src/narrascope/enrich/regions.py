@@ -156,4 +156,30 @@ def regions(
         keep = has_quote or cue_pattern.search(text, s.start, s.end) is not None
     if out and not keep:
         out.pop()
-    return out
+    return [piece for region in out for piece in _bounded(text, region, sentences)]
+
+
+MAX_REGION_CHARS = (
+    4000  # a parse unit: longer paragraphs are split at sentences (rules cost grows faster than length)
+)
+
+
+def _bounded(text: str, region: tuple[int, int], sentences: list[Sentence]) -> list[tuple[int, int]]:
+    """``region`` cut into pieces of at most ``MAX_REGION_CHARS``: at sentence ends, else at a space."""
+    start, end = region
+    if end - start <= MAX_REGION_CHARS:
+        return [region]
+    pieces = []
+    while end - start > MAX_REGION_CHARS:
+        limit = start + MAX_REGION_CHARS
+        cut = max((s.end for s in sentences if start < s.end <= limit), default=0)
+        if cut <= start:
+            space = text.rfind(" ", start + 1, limit)
+            cut = space if space > start else limit
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces

@@ -1,0 +1,49 @@
+"""Hostile article text through the enrich stage: nothing raises, offsets stay true, the rest is still read.
+
+No timing is asserted; inputs are sized so that the quadratic paths these tests guard against (spaCy's
+tokenizer on one huge "word", the rules on one huge paragraph) would run for minutes, not seconds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from narrascope.enrich.enricher import Enricher, defuse_long_runs
+from narrascope.enrich.entities import EntityResolver
+from narrascope.model import Article
+
+CLEAN = 'Mayor Ann Lee said the depot would reopen. "It will," she said.'
+HOSTILE = {
+    "one-huge-word": "🙂" * 20_000,
+    "url-run": "http://x.example/" + "a" * 50_000,
+    "quote-marks": '"' * 5_000 + " “" * 3_000,
+    "long-paragraph": "The minister said that the plan would work " * 1_500,
+    "nested-quotes": "“A ‘B “C ‘D’ C” B’ A,” he said. " * 300,
+    "controls-and-bidi": "\x00\x01 said \u202e evil \u2066 text " * 200,
+    "markup": "<script>alert(1)</script> the mayor said <b>nothing</b>. " * 100,
+}
+
+
+@pytest.fixture(scope="module")
+def enricher():
+    with Enricher(EntityResolver()) as e:
+        yield e
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_text_is_enriched_without_error_and_clean_text_beside_it_still_read(enricher, name):
+    text = HOSTILE[name] + "\n\n" + CLEAN
+    (result,) = enricher.enrich([Article(id=name, content_hash=name, text=text, source=name, language="en")])
+    for statement in result.statements:  # every offset points into the original text
+        assert text[statement.content_start : statement.content_end] == statement.content
+        assert text[statement.cue_start : statement.cue_end] == statement.cue
+    assert any(s.speaker_name == "Ann Lee" for s in result.statements), [
+        (s.speaker, s.cue) for s in result.statements
+    ]
+
+
+def test_defusing_long_runs_keeps_offsets():
+    text = "Lee said " + "x" * 300 + " today."
+    defused = defuse_long_runs(text)
+    assert len(defused) == len(text) and defused.startswith("Lee said ") and defused.endswith(" today.")
+    assert "x" not in defused
