@@ -47,3 +47,31 @@ def test_defusing_long_runs_keeps_offsets():
     defused = defuse_long_runs(text)
     assert len(defused) == len(text) and defused.startswith("Lee said ") and defused.endswith(" today.")
     assert "x" not in defused
+
+
+def test_an_article_that_breaks_the_models_fails_alone_and_is_reported(tmp_path, monkeypatch):
+    from narrascope.app import Narrascope
+    from narrascope.enrich.attribution import AttributionExtractor
+
+    original = AttributionExtractor.extract
+
+    def fragile(self, texts, **kwargs):
+        if any("BOOM" in t for t in texts):
+            raise RuntimeError("the rules broke")
+        return original(self, texts, **kwargs)
+
+    monkeypatch.setattr(AttributionExtractor, "extract", fragile)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(CLEAN, encoding="utf-8")
+    (folder / "bad.txt").write_text(
+        "Mayor Bo Ray said BOOM would happen on Friday in the town hall.", encoding="utf-8"
+    )
+    with Narrascope(tmp_path / "x.db") as nar:
+        nar.ingest([str(folder)])
+        report = nar.enrich()
+        errors = [(e.reason, e.detail) for e in nar.errors()]
+        speakers = {s.speaker_name for s in nar.statements()}
+    assert report.articles == 2
+    assert "Ann Lee" in speakers
+    assert errors == [("enrich-failed", "RuntimeError: the rules broke")]

@@ -15,6 +15,7 @@ REASONS: dict[str, str] = {
     "fetch-failed": "the URL could not be fetched",
     "no-content": "cleaning left no article text",
     "clean-failed": "the cleaner raised an error on this input",
+    "enrich-failed": "the models or rules raised an error on this article (it is stored, not enriched)",
 }
 
 

@@ -134,11 +134,12 @@ class Statement:
 
 @dataclass(slots=True)
 class Enrichment:
-    """What enrich found in one article: its entity mentions and attributed statements."""
+    """What enrich found in one article: its entity mentions and attributed statements, or why it failed."""
 
     article_id: str
     mentions: list[Mention]
     statements: list[Statement]
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

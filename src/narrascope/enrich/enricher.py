@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 NerSpans = list[tuple[int, int, str]]
+Analysis = tuple[NerSpans, list[Attribution], str | None]  # NER spans, attributions, error if it failed
 
 
 class Analyzer:
@@ -38,14 +39,23 @@ class Analyzer:
         self.extractor = AttributionExtractor(self.nlp, parse=parse)
         self._ner_only = [name for name in self.nlp.pipe_names if name != "ner"]
 
-    def analyse(self, texts: Sequence[str], batch_size: int = 16) -> list[tuple[NerSpans, list[Attribution]]]:
+    def analyse(self, texts: Sequence[str], batch_size: int = 16) -> list[Analysis]:
+        """Analyse a chunk; if that fails, each text alone, so one bad article fails by itself."""
         texts = [defuse_long_runs(t) for t in texts]
+        try:
+            return self._analyse(texts, batch_size)
+        except Exception as exc:  # one hostile article must not end the run: find it and fail it alone
+            if len(texts) == 1:
+                return [([], [], f"{type(exc).__name__}: {exc}")]
+        return [result for text in texts for result in self.analyse([text], batch_size)]
+
+    def _analyse(self, texts: list[str], batch_size: int) -> list[Analysis]:
         ner = [
             [(e.start_char, e.end_char, e.label_) for e in doc.ents]
             for doc in self.nlp.pipe(texts, disable=self._ner_only, batch_size=batch_size)
         ]
         attributions = self.extractor.extract(texts, batch_size=batch_size)
-        return list(zip(ner, attributions, strict=True))
+        return [(spans, found, None) for spans, found in zip(ner, attributions, strict=True)]
 
 
 LONG_RUN = re.compile(
@@ -66,7 +76,7 @@ def _init_worker(model: str | None, parse: str) -> None:
     _WORKER = Analyzer(model, parse)
 
 
-def _work(texts: list[str]) -> list[tuple[NerSpans, list[Attribution]]]:
+def _work(texts: list[str]) -> list[Analysis]:
     assert _WORKER is not None
     return _WORKER.analyse(texts)
 
@@ -119,8 +129,13 @@ class Enricher:
         readable = [a for a in articles if a.language in (None, language)]
         chunks = [readable[i : i + self.chunk_size] for i in range(0, len(readable), self.chunk_size)]
         results: dict[str, Enrichment] = {}
-        for chunk, analysed in zip(chunks, self._analyse([[a.text for a in c] for c in chunks]), strict=True):
-            for article, (ner, attributions) in zip(chunk, analysed, strict=True):
+        for chunk, analysed in zip(
+            chunks, self._analyse_chunks([[a.text for a in c] for c in chunks]), strict=True
+        ):
+            for article, (ner, attributions, error) in zip(chunk, analysed, strict=True):
+                if error:
+                    results[article.id] = Enrichment(article.id, [], [], error)
+                    continue
                 found = self.resolver.resolve(article.text, ner)
                 mentions = [Mention(article.id, m.entity_id, m.start, m.end, m.text, m.label) for m in found]
                 statements = build_statements(article.id, article.text, attributions, found, self.resolver)
@@ -132,7 +147,7 @@ class Enricher:
         for article in articles:
             yield results.get(article.id) or Enrichment(article.id, [], [])
 
-    def _analyse(self, chunks: list[list[str]]) -> Iterator[list[tuple[NerSpans, list[Attribution]]]]:
+    def _analyse_chunks(self, chunks: list[list[str]]) -> Iterator[list[Analysis]]:
         if self.processes == 1 or len(chunks) < 2:
             if self._analyzer is None:
                 self._analyzer = Analyzer(self.model, self.parse)

@@ -281,6 +281,16 @@ class SQLiteStore:
                     [(entity.id, alias) for alias in entity.aliases],
                 )
             for item in enrichments:
+                source = f"article:{item.article_id}"
+                conn.execute(
+                    "DELETE FROM ingest_errors WHERE source = ? AND reason = 'enrich-failed'", (source,)
+                )
+                if item.error:
+                    conn.execute(
+                        "INSERT INTO ingest_errors (source, reason, detail, run_id, first_seen, last_seen)"
+                        " VALUES (?, 'enrich-failed', ?, 'enrich', ?, ?)",
+                        (source, item.error, now, now),
+                    )
                 conn.execute("DELETE FROM statements WHERE article_id = ?", (item.article_id,))
                 conn.execute("DELETE FROM mentions WHERE article_id = ?", (item.article_id,))
                 conn.executemany(
