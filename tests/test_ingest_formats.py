@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import gzip
-import io
 import json
 from pathlib import Path
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from narrascope.errors import NarrascopeError
 from narrascope.ingest import IngestOptions, parse_field_map, read_source
 from narrascope.model import Document, IngestError
+from warc_helpers import http, write_warc
 
 BODY = (
     "The port authority of Velmora said on Tuesday that the new ferry line would open in May.\n"
@@ -180,20 +179,6 @@ def test_parse_field_map() -> None:
     for bad in ("txt=body", "text", "text=", "text=a,text=b"):
         with pytest.raises(NarrascopeError):
             parse_field_map(bad)
-
-
-def write_warc(path: Path, records: list[tuple[str, str, StatusAndHeaders, bytes]]) -> None:
-    """A gzipped WARC of (url, record type, HTTP headers, body) records, as a crawler writes one."""
-    with path.open("wb") as out:
-        writer = WARCWriter(out, gzip=True)
-        for url, rec_type, headers, body in records:
-            record = writer.create_warc_record(url, rec_type, payload=io.BytesIO(body), http_headers=headers)
-            writer.write_record(record)
-            record.raw_stream.close()  # warcio leaves its spooled copy of the payload open
-
-
-def http(status: str, content_type: str) -> StatusAndHeaders:
-    return StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
 
 
 def test_warc_gz(tmp_path: Path) -> None:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import random
 import time
 from pathlib import Path
 
 import pytest
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from narrascope.ingest import IngestOptions, discover, read_source
 from narrascope.model import Document, IngestError
+from warc_helpers import http, write_warc
 
 ARTICLE = "<html><body><p>The council of Velmora approved the harbour budget on Monday.</p></body></html>"
 MAX = 256 * 1024
@@ -118,20 +116,6 @@ def test_gzip_bomb_is_too_large(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b"<p>" + b" " * 1_000_000))
     [error] = read_source(str(path), IngestOptions(max_bytes=50_000))
     assert isinstance(error, IngestError) and error.reason == "too-large" and "decompressed" in error.detail
-
-
-def write_warc(path: Path, records: list[tuple[str, str, StatusAndHeaders, bytes]]) -> None:
-    """A gzipped WARC of (url, record type, HTTP headers, body) records, as a crawler writes one."""
-    with path.open("wb") as out:
-        writer = WARCWriter(out, gzip=True)
-        for url, rec_type, headers, body in records:
-            record = writer.create_warc_record(url, rec_type, payload=io.BytesIO(body), http_headers=headers)
-            writer.write_record(record)
-            record.raw_stream.close()  # warcio leaves its spooled copy of the payload open
-
-
-def http(status: str, content_type: str) -> StatusAndHeaders:
-    return StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
 
 
 def test_truncated_warc(tmp_path: Path) -> None:

@@ -46,14 +46,7 @@ from narrascope.enrich.attribution_model import (
     rule_labels,
     sequence_features,
 )
-from narrascope.evaluate.attribution import (
-    KINDS,
-    _gold_fragments,
-    _predicted_fragments,
-    _Tokens,
-    score_spans,
-    spans_of,
-)
+from narrascope.evaluate.attribution import _gold_fragments, score_predictions
 from narrascope.evaluate.polnear import load_split
 
 _CANDIDATE_STOP = frozenset(
@@ -188,15 +181,7 @@ def score(paths: list[Path], lexicon, articles, texts, layouts, parsed, ruled, k
 
 
 def score_found(articles, found):
-    gold_all = {k: set() for k in KINDS}
-    pred_all = {k: set() for k in KINDS}
-    for n, (article, f) in enumerate(zip(articles, found, strict=True)):
-        tokens = _Tokens(article.text)
-        for kind, spans in spans_of(n, tokens, _gold_fragments(article.attributions)).items():
-            gold_all[kind] |= spans
-        for kind, spans in spans_of(n, tokens, _predicted_fragments(f)).items():
-            pred_all[kind] |= spans
-    return {k: score_spans(k, gold_all[k], pred_all[k]).exact_f1 for k in KINDS}
+    return {score.kind: score.exact_f1 for score in score_predictions(articles, found)}
 
 
 def main(argv: list[str] | None = None) -> None:

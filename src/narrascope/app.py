@@ -60,9 +60,6 @@ class Narrascope:
     def errors(self, limit: int = 100, offset: int = 0) -> list[StoredError]:
         return self.store.list_errors(limit, offset)
 
-    def counts(self) -> dict[str, int]:
-        return self.store.counts()
-
     def enrich(
         self,
         *,

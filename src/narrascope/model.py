@@ -178,7 +178,6 @@ class IngestReport:
     stored: int = 0
     duplicates: int = 0
     errors: list[IngestError] = field(default_factory=list)
-    article_ids: list[str] = field(default_factory=list)
 
 
 _WS = re.compile(r"\s+")

@@ -55,7 +55,6 @@ def ingest(
         report.seen += len(docs)
         report.stored += len(batch.stored_ids)
         report.duplicates += len(batch.duplicate_ids)
-        report.article_ids.extend(batch.stored_ids + batch.duplicate_ids)
         report.errors.extend(errors)
         docs.clear()
         errors.clear()
@@ -120,5 +119,5 @@ def enrich(
             report.articles += len(results)
             report.mentions += sum(len(r.mentions) for r in results)
             report.statements += sum(len(r.statements) for r in results)
-    report.entities = len(enricher.resolver.entities())
+    report.entities = len(enricher.resolver)
     return report

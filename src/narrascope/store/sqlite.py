@@ -237,10 +237,6 @@ class SQLiteStore:
     def count_errors(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM ingest_errors").fetchone()[0]
 
-    def counts(self) -> dict[str, int]:
-        tables = ("articles", "article_sources", "ingest_errors", "entities", "statements", "narratives")
-        return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
-
     # -- enrichment -------------------------------------------------------------------------------
     def articles_to_enrich(self, pipeline: str, *, limit: int = 500) -> list[Article]:
         """The next articles not yet enriched by ``pipeline``, oldest first."""
