@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from narrascope import pipeline
 from narrascope.errors import NarrascopeError
 from narrascope.ingest import IngestOptions
-from narrascope.model import Article, Entity, IngestReport, Mention
+from narrascope.link.narratives import NarrativeDetail, narrative_detail
+from narrascope.model import Article, Entity, IngestReport, Mention, Narrative, Story
 from narrascope.store import ArticleQuery, open_store
 from narrascope.store.query import EntityQuery, StatementQuery
 from narrascope.store.records import EntityRow, SourceRecord, StatementRow, StoredError
 from narrascope.store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from narrascope.link.linker import LinkReport
+    from narrascope.link.watch import WatchImport
 
 DEFAULT_DB = "narrascope.db"
 
@@ -21,6 +28,7 @@ DEFAULT_DB = "narrascope.db"
 class Narrascope:
     def __init__(self, db: str | Path = DEFAULT_DB, *, readonly: bool = False) -> None:
         self.db = str(db)
+        self.readonly = readonly
         self.store: SQLiteStore = open_store(self.db, readonly=readonly)
 
     def close(self) -> None:
@@ -126,3 +134,83 @@ class Narrascope:
             self.store.entity_articles(entity.id),
             self.store.list_statements(StatementQuery(entity_ids=(entity.id,), limit=1000)),
         )
+
+    # -- link ---------------------------------------------------------------------------------------
+    def link(
+        self,
+        *,
+        frames: str | Path | None = None,
+        media: str | Path | None = None,
+        redo: bool = False,
+        progress: Callable[[int], None] | None = None,
+        on_total: Callable[[int], None] | None = None,
+    ) -> LinkReport:
+        """Link every enriched article not yet linked: copies, citations, stories, claims, narratives,
+        and watchlist matches."""
+        from narrascope.link.citations import load_media
+        from narrascope.link.embed import shared_encoder
+        from narrascope.link.frames import load_frames
+        from narrascope.link.linker import Linker
+
+        linker = Linker(
+            self.store,
+            load_frames(Path(frames) if frames else None),
+            load_media(Path(media) if media else None),
+            shared_encoder(),
+        )
+        if on_total:
+            on_total(self.store.count_to_link(linker.pipeline) if not redo else self.count_articles())
+        return pipeline.link(self.store, linker, redo=redo, progress=progress)
+
+    def narratives(self, *, all_groups: bool = False, limit: int = 50, offset: int = 0) -> list[Narrative]:
+        return self.store.list_narratives(recurring_only=not all_groups, limit=limit, offset=offset)
+
+    def count_narratives(self, *, all_groups: bool = False) -> int:
+        return self.store.count_narratives(recurring_only=not all_groups)
+
+    def narrative(self, id_or_prefix: str) -> NarrativeDetail:
+        found = self.store.get_narrative(id_or_prefix)
+        if found is None:
+            raise NarrascopeError("E106", f"no narrative {id_or_prefix!r}: see `narrascope narratives`")
+        return narrative_detail(found, self.store.narrative_evidence(found.id))
+
+    def stories(self, limit: int = 50, offset: int = 0) -> list[Story]:
+        return self.store.list_stories(limit, offset)
+
+    def story(self, story_id: str) -> list[Article]:
+        return self.store.story_articles(story_id)
+
+    def similar(self, article_id_or_prefix: str, limit: int = 10) -> list[tuple[Article, float]]:
+        """Stored articles most similar to one (nearest in the article index, copies included)."""
+        from narrascope.link.similar import similar_articles
+
+        article = self.article(article_id_or_prefix)
+        return similar_articles(self.store, article, limit)
+
+    # -- watchlist ----------------------------------------------------------------------------------
+    def watch_import(self, path: str | Path, *, frames: str | Path | None = None) -> WatchImport:
+        """Add a watchlist file (EUvsDisinfo-style CSV, ClaimReview JSON-LD or pages, Fact Check API
+        export) and match its new items against the claims already linked."""
+        from narrascope.link.embed import shared_encoder
+        from narrascope.link.frames import load_frames
+        from narrascope.link.watch import Watcher, WatchImport, now
+        from narrascope.link.watchlist import read_watchlist
+
+        items, problems = read_watchlist(Path(path))
+        watcher = Watcher(self.store, load_frames(Path(frames) if frames else None), shared_encoder())
+        added, matches = watcher.add_items(items, now())
+        return WatchImport(len(items), added, matches, problems)
+
+    def watch(
+        self, *, all_matches: bool = False, limit: int = 100, offset: int = 0
+    ) -> tuple[list[dict], int]:
+        """Watchlist matches new since the last ``watch`` run (all with ``all_matches``); records this run."""
+        from narrascope.link.watch import now
+
+        since = None if all_matches else self.store.last_watch_run()
+        found = [dict(r) for r in self.store.list_watch_matches(since, limit, offset)]
+        total = self.store.count_watch_matches(since)
+        if not self.readonly:
+            with self.store.transaction():
+                self.store.add_watch_run(uuid.uuid4().hex[:12], now(), total)
+        return found, total

@@ -393,6 +393,131 @@ def entity(
            title="Statements by or about it")  # fmt: skip
 
 
+@app.command()
+@_friendly
+def link(
+    db: str = DbOption,
+    frames: Path = typer.Option(
+        None, "--frames", help="Your claim frames file (YAML), extending the shipped one."
+    ),
+    media: Path = typer.Option(
+        None, "--media", help="Your media list (CSV name,aliases), extending the shipped one."
+    ),
+    redo: bool = typer.Option(False, "--redo", help="Link every article again, not only new ones."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Link enriched articles: copies, media citations, stories, claims and the narratives they form."""
+    with Narrascope(db) as nar, _bar("link", enabled=not quiet and err.is_terminal) as (advance, set_total):
+        report = nar.link(frames=frames, media=media, redo=redo, progress=advance, on_total=set_total)
+        recurring = nar.count_narratives()
+    out.print(
+        f"Linked {report.articles} articles: {report.copies} copies, {report.citations} media citations, "
+        f"{report.new_stories} new stories, {report.claims} claims; {recurring} recurring narratives."
+    )
+
+
+NARRATIVE_COLUMNS = (
+    "id",
+    "first_seen",
+    "last_seen",
+    "frame",
+    "article_count",
+    "outlet_count",
+    "denial_count",
+    "label",
+)
+
+
+@app.command()
+@_friendly
+def narratives(
+    db: str = DbOption,
+    all_groups: bool = typer.Option(False, "--all", help="Also claim groups seen in one place only."),
+    limit: int = typer.Option(50, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    fmt: str = FormatOption,
+) -> None:
+    """List narratives: claim groups that recur across stories, outlets or time."""
+    _check_format(fmt)
+    with Narrascope(db, readonly=True) as nar:
+        found = nar.narratives(all_groups=all_groups, limit=limit, offset=offset)
+        total = nar.count_narratives(all_groups=all_groups)
+    _emit(render(found, fmt, columns=NARRATIVE_COLUMNS, widths={"label": 70, "frame": 18}, console=out,
+                 title=f"{len(found)} of {total} narratives"))  # fmt: skip
+
+
+@app.command()
+@_friendly
+def narrative(
+    narrative_id: str = typer.Argument(..., help="Narrative id (or a unique prefix)."),
+    db: str = DbOption,
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Show one narrative: first appearance, timeline, speakers, outlets, denials and evidence."""
+    with Narrascope(db, readonly=True) as nar:
+        detail = nar.narrative(narrative_id)
+    if fmt == "json":
+        _emit(json.dumps(as_dict(detail), ensure_ascii=False, indent=2))
+        return
+    n = detail.narrative
+    out.print(Text(f"{terminal_safe(n.label)}", style="bold"))
+    out.print(Text(f"{n.id}  frame: {n.frame or '-'}  {n.article_count} articles, {n.outlet_count} outlets, "
+                   f"{n.claim_count} claims, {n.denial_count} denials  {n.first_seen or '?'} … {n.last_seen or '?'}"))  # fmt: skip
+    if detail.first:
+        f = detail.first
+        out.print(Text(f"First seen: {f.published or 'undated'} {terminal_safe(f.outlet or '')} — "
+                       f"{terminal_safe(f.speaker or '')}: {terminal_safe(f.claim, 160)}"))  # fmt: skip
+    render(detail.timeline, "table", console=out, title="Timeline (claims per day and outlet)")
+    render([{"speaker": s, "asserts": a, "denies": d} for s, a, d in detail.speakers], "table", console=out,
+           title="Speakers")  # fmt: skip
+    render([{"outlet": o, "claims": c} for o, c in detail.outlets], "table", console=out, title="Outlets")
+    rows = [{"stance": e.stance, "published": e.published, "outlet": e.outlet, "speaker": e.speaker, "cue": e.cue,
+             "article_id": e.article_id, "evidence": e.sentence, "via": e.via} for e in detail.evidence]  # fmt: skip
+    render(rows, "table", console=out, widths={"evidence": 80, "via": 40, "speaker": 24}, title="Evidence")
+
+
+STORY_COLUMNS = ("id", "first_seen", "last_seen", "article_count", "label")
+
+
+@app.command()
+@_friendly
+def stories(
+    db: str = DbOption,
+    story_id: str = typer.Option(None, "--id", help="Show the articles of this story."),
+    limit: int = typer.Option(50, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    fmt: str = FormatOption,
+) -> None:
+    """List stories (articles about the same event), or the articles of one."""
+    _check_format(fmt)
+    with Narrascope(db, readonly=True) as nar:
+        if story_id:
+            _emit(render(nar.story(story_id), fmt, columns=ARTICLE_COLUMNS, widths=ARTICLE_WIDTHS, console=out,
+                         title=f"Story {story_id}"))  # fmt: skip
+            return
+        found = nar.stories(limit, offset)
+    _emit(render(found, fmt, columns=STORY_COLUMNS, widths={"label": 80}, console=out, title="Stories"))
+
+
+@app.command()
+@_friendly
+def similar(
+    article_id: str = typer.Argument(..., help="Article id (or a unique prefix)."),
+    db: str = DbOption,
+    limit: int = typer.Option(10, "--limit", min=1),
+    fmt: str = FormatOption,
+) -> None:
+    """Stored articles most similar to one (multilingual: translations and rewrites count)."""
+    _check_format(fmt)
+    with Narrascope(db, readonly=True) as nar:
+        found = nar.similar(article_id, limit)
+    rows = [
+        {k: v for k, v in as_dict(a).items() if k != "text"} | {"similarity": score} for a, score in found
+    ]
+    _emit(render(rows, fmt, columns=("similarity", *ARTICLE_COLUMNS), widths=ARTICLE_WIDTHS, console=out,
+                 title=f"Similar to {article_id}"))  # fmt: skip
+
+
 DEMO_DB = "narrascope-demo.db"
 
 

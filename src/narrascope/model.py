@@ -143,31 +143,68 @@ class Enrichment:
 
 
 @dataclass(frozen=True, slots=True)
+class FrameStance:
+    """A claim's frame ("partition") and whether the claim asserts or denies it."""
+
+    frame: str
+    stance: str  # asserts | denies
+    match: str = ""  # the words that matched the frame's pattern
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
-    """A normalised claim that statements in many articles can assert or deny (filled by link)."""
+    """One claim as made in one place: a sentence of a statement's content, or an article's own
+    assertion (``statement_id`` ``None``). Offsets are into ``Article.text``.
+
+    ``stance`` is the claim's polarity: ``denies`` when it negates what it says ("is not looking for
+    regime change") or its statement's cue is a denial. ``place_ids`` are the places it is about (named
+    in its sentence, else the article's main places); ``entity_ids`` every entity named in it.
+    """
 
     id: str
+    article_id: str
+    statement_id: str | None
     text: str
-    statement_ids: tuple[str, ...] = ()
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    speaker: str | None
+    speaker_entity_id: str | None
+    stance: str
+    frames: tuple[FrameStance, ...] = ()
+    entity_ids: tuple[str, ...] = ()
+    place_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Story:
-    """Articles about one event, clustered over time (filled by link)."""
+    """Articles about one event, clustered over time as they arrive."""
 
     id: str
     label: str
-    article_ids: tuple[str, ...] = ()
+    first_seen: str | None
+    last_seen: str | None
+    article_count: int
 
 
 @dataclass(frozen=True, slots=True)
 class Narrative:
-    """A group of claims recurring across stories, outlets or time (filled by link)."""
+    """A group of claims that recurs across stories, outlets or time: the unit an analyst follows.
+
+    ``frame`` is set for narratives built on a claim frame, ``None`` for those found by similarity
+    alone. Counts are over distinct articles (near-duplicate copies counted once in ``article_count``).
+    """
 
     id: str
     label: str
-    claim_ids: tuple[str, ...] = ()
-    first_seen: str | None = None
+    frame: str | None
+    first_seen: str | None
+    last_seen: str | None
+    claim_count: int
+    article_count: int
+    outlet_count: int
+    denial_count: int
 
 
 @dataclass(slots=True)

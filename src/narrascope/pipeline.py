@@ -1,4 +1,4 @@
-"""Runs the stages in order over a batch: ingest -> clean -> store, and enrich -> store.
+"""Runs the stages in order over a batch: ingest -> clean -> store, enrich -> store, link -> store.
 
 Documents are processed in chunks: lines repeated across a chunk's documents of one outlet feed the
 plain-text cleaner (counts carry over to later chunks of the same run), then the chunk's articles and
@@ -18,6 +18,7 @@ from narrascope.model import Article, Document, IngestError, IngestReport
 
 if TYPE_CHECKING:
     from narrascope.enrich.enricher import Enricher
+    from narrascope.link.linker import Linker, LinkReport
 from narrascope.store.sqlite import SQLiteStore
 
 CHUNK_SIZE = 200
@@ -121,3 +122,29 @@ def enrich(
             report.statements += sum(len(r.statements) for r in results)
     report.entities = len(enricher.resolver)
     return report
+
+
+LINK_BATCH = 200  # articles per transaction
+
+
+def link(
+    store: SQLiteStore,
+    linker: Linker,
+    *,
+    redo: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> LinkReport:
+    """Link every enriched article not yet linked by this pipeline, a batch per transaction."""
+    from narrascope.link.linker import LinkReport
+
+    total = LinkReport()
+    if redo:
+        with store.transaction():
+            store.clear_links()
+        linker.reload()
+    while batch := store.articles_to_link(linker.pipeline, limit=LINK_BATCH):
+        report = linker.link(batch)
+        total.merge(report)
+        if progress:
+            progress(len(batch))
+    return total

@@ -1,0 +1,2 @@
+"""Link stage: what connects articles — near-duplicates, media citations, claims, stories, narratives,
+and the watchlist of known narratives."""

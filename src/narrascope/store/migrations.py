@@ -22,7 +22,8 @@ class Migration:
 
     def statements(self, dialect: str) -> list[str]:
         extra = {"sqlite": self.sqlite, "postgres": self.postgres}[dialect]
-        return split_sql(self.sql + ";\n" + extra)
+        portable = self.sql.replace(" BLOB", " BYTEA") if dialect == "postgres" else self.sql
+        return split_sql(portable + ";\n" + extra)
 
 
 def split_sql(script: str) -> list[str]:
@@ -184,4 +185,152 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
 END
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),)
+# The link stage's tables. 0001 held empty placeholders for claims, stories and narratives that nothing
+# ever wrote; they are replaced by the real ones. ``seq`` columns are the integer keys of the vector
+# indexes (usearch files beside the database, rebuilt from the ``vector`` columns when out of step).
+_LINK = """
+DROP TABLE narrative_claims;
+DROP TABLE narratives;
+DROP TABLE story_articles;
+DROP TABLE stories;
+DROP TABLE claim_statements;
+DROP TABLE claims;
+CREATE TABLE stories (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    first_seen TEXT,
+    last_seen TEXT,
+    article_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX stories_last_seen ON stories (last_seen);
+CREATE TABLE article_links (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL UNIQUE,
+    pipeline TEXT NOT NULL,
+    linked_at TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    vector BLOB NOT NULL,
+    copy_of TEXT,
+    copy_score REAL,
+    story_id TEXT REFERENCES stories (id) ON DELETE SET NULL,
+    story_score REAL
+);
+CREATE INDEX article_links_copy_of ON article_links (copy_of);
+CREATE INDEX article_links_story ON article_links (story_id);
+CREATE TABLE article_bands (
+    band INTEGER NOT NULL,
+    bucket BIGINT NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    PRIMARY KEY (band, bucket, article_id)
+);
+CREATE INDEX article_bands_article ON article_bands (article_id);
+CREATE TABLE media_citations (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    outlet TEXT NOT NULL,
+    cue TEXT NOT NULL,
+    text_start INTEGER NOT NULL,
+    text_end INTEGER NOT NULL,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    PRIMARY KEY (article_id, text_start)
+);
+CREATE INDEX media_citations_outlet ON media_citations (outlet);
+CREATE TABLE claims (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    statement_id TEXT REFERENCES statements (id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    text_start INTEGER NOT NULL,
+    text_end INTEGER NOT NULL,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    speaker TEXT,
+    speaker_entity_id TEXT REFERENCES entities (id) ON DELETE SET NULL,
+    stance TEXT NOT NULL,
+    frames TEXT NOT NULL,
+    entity_ids TEXT NOT NULL,
+    place_ids TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+CREATE INDEX claims_article ON claims (article_id);
+CREATE INDEX claims_statement ON claims (statement_id);
+CREATE TABLE narratives (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    label_claim_id TEXT,
+    frame TEXT,
+    first_seen TEXT,
+    last_seen TEXT,
+    claim_count INTEGER NOT NULL DEFAULT 0,
+    article_count INTEGER NOT NULL DEFAULT 0,
+    outlet_count INTEGER NOT NULL DEFAULT 0,
+    story_count INTEGER NOT NULL DEFAULT 0,
+    denial_count INTEGER NOT NULL DEFAULT 0,
+    recurring INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX narratives_recurring ON narratives (recurring, article_count);
+CREATE INDEX narratives_frame ON narratives (frame);
+CREATE TABLE narrative_claims (
+    narrative_id TEXT NOT NULL REFERENCES narratives (id) ON DELETE CASCADE,
+    claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    stance TEXT NOT NULL,
+    score REAL NOT NULL,
+    via TEXT NOT NULL,
+    PRIMARY KEY (narrative_id, claim_id)
+);
+CREATE INDEX narrative_claims_claim ON narrative_claims (claim_id);
+CREATE TABLE narrative_places (
+    narrative_id TEXT NOT NULL REFERENCES narratives (id) ON DELETE CASCADE,
+    place_id TEXT NOT NULL,
+    PRIMARY KEY (narrative_id, place_id)
+);
+CREATE INDEX narrative_places_place ON narrative_places (place_id);
+CREATE TABLE watch_items (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    published TEXT,
+    url TEXT,
+    countries TEXT NOT NULL,
+    keywords TEXT NOT NULL,
+    languages TEXT NOT NULL,
+    outlets TEXT NOT NULL,
+    rating TEXT,
+    claimant TEXT,
+    reviewer TEXT,
+    frames TEXT NOT NULL,
+    places TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE TABLE watch_frames (
+    frame TEXT NOT NULL,
+    item_id TEXT NOT NULL REFERENCES watch_items (id) ON DELETE CASCADE,
+    PRIMARY KEY (frame, item_id)
+);
+CREATE TABLE watch_matches (
+    item_id TEXT NOT NULL REFERENCES watch_items (id) ON DELETE CASCADE,
+    claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    score REAL NOT NULL,
+    stance TEXT NOT NULL,
+    via TEXT NOT NULL,
+    matched_at TEXT NOT NULL,
+    PRIMARY KEY (item_id, claim_id)
+);
+CREATE INDEX watch_matches_article ON watch_matches (article_id);
+CREATE INDEX watch_matches_matched ON watch_matches (matched_at);
+CREATE TABLE watch_runs (
+    id TEXT PRIMARY KEY,
+    run_at TEXT NOT NULL,
+    matches INTEGER NOT NULL
+)
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
+    Migration("0002_link", _LINK),
+)

@@ -53,3 +53,41 @@ class EntityRow:
     articles: int
     statements: int
     aliases: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CopyCandidate:
+    """A linked article sharing an LSH bucket with a new one: verified against its signature."""
+
+    article_id: str
+    signature: bytes
+    copy_of: str | None
+    published: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedArticle:
+    """What the link stage stores per article (column order of ``article_links``)."""
+
+    article_id: str
+    seq: int
+    pipeline: str
+    linked_at: str
+    signature: bytes
+    vector: bytes
+    copy_of: str | None
+    copy_score: float | None
+    story_id: str | None
+    story_score: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRef:
+    """A stored claim as the linker needs it when it turns up as a nearest neighbour."""
+
+    id: str
+    article_id: str
+    root_article_id: str  # the original when the article is a copy
+    stance: str
+    frames: tuple[str, ...]
+    narrative_ids: tuple[str, ...]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from narrascope.errors import NarrascopeError
 from narrascope.model import Article, Enrichment, Entity, IngestError, Mention, Statement
+from narrascope.store.linking import LinkTables
 from narrascope.store.migrations import MIGRATIONS
 from narrascope.store.query import (
     ArticleQuery,
@@ -40,7 +41,7 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class SQLiteStore:
+class SQLiteStore(LinkTables):
     dialect = "sqlite"
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -113,6 +114,10 @@ class SQLiteStore:
 
     def close(self) -> None:
         self.conn.close()
+
+    def vector_index_path(self, name: str) -> Path | None:
+        """Where the vector index ``name`` is cached: beside the database file (none in memory)."""
+        return None if self.path == ":memory:" else Path(f"{self.path}.{name}.usearch")
 
     # -- writes -----------------------------------------------------------------------------------
     def start_run(self, inputs: Sequence[str]) -> str:

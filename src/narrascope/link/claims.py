@@ -1,0 +1,119 @@
+"""Statements and an article's own assertions → claims: one per sentence of content, with frames,
+stance, the entities named and the places the claim is about.
+
+An article's own sentences become claims only where they carry a frame: that is where an outlet asserts
+a narrative in its own voice ("… without any authorization from Damascus or a UN mandate"); the rest of
+its prose is reporting, and the statements already hold what its sources said.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+from narrascope.link.frames import ASSERTS, Frame, find_frames, stance
+from narrascope.model import Article, Claim, FrameStance, Mention, Statement
+from narrascope.sentences import split_sentences
+
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+MIN_WORDS = 4  # shorter pieces ("he said") join the previous sentence of the content
+MAX_CLAIMS_PER_STATEMENT = 4
+MAIN_PLACES = 2  # a claim naming no place is about the article's two most-named places
+
+
+def claim_id(article_id: str, start: int, end: int) -> str:
+    return hashlib.sha256(f"{article_id}:{start}:{end}".encode()).hexdigest()[:16]
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of ``text[start:end]`` as absolute offsets, short ones merged into their neighbour."""
+    pieces: list[tuple[int, int]] = []
+    for s in split_sentences(text[start:end]):
+        a, b = start + s.start, start + s.end
+        if pieces and len(text[a:b].split()) < MIN_WORDS:
+            pieces[-1] = (pieces[-1][0], b)
+        else:
+            pieces.append((a, b))
+    if len(pieces) > 1 and len(text[pieces[0][0] : pieces[0][1]].split()) < MIN_WORDS:
+        pieces[0:2] = [(pieces[0][0], pieces[1][1])]
+    return pieces[:MAX_CLAIMS_PER_STATEMENT]
+
+
+def _frame_stances(text: str, cue: str, frames: tuple[Frame, ...]) -> tuple[FrameStance, ...]:
+    return tuple(
+        FrameStance(h.frame, stance(text, h.start, cue), text[h.start : h.end])
+        for h in find_frames(text, frames)
+    )
+
+
+def main_places(mentions: list[Mention]) -> tuple[str, ...]:
+    """The article's most-named places: what a claim naming none is about."""
+    counts = Counter(m.entity_id for m in mentions if m.label in PLACE_LABELS)
+    return tuple(sorted(e for e, _ in counts.most_common(MAIN_PLACES)))
+
+
+def build_claims(
+    article: Article, statements: list[Statement], mentions: list[Mention], frames: tuple[Frame, ...]
+) -> list[Claim]:
+    """The claims in one article, in text order."""
+    text = article.text
+    main = main_places(mentions)
+
+    def named(a: int, b: int, labels: frozenset[str] | None = None) -> tuple[str, ...]:
+        inside = (m for m in mentions if a <= m.start and m.end <= b)
+        return tuple(sorted({m.entity_id for m in inside if labels is None or m.label in labels}))
+
+    claims: list[Claim] = []
+    covered: list[tuple[int, int]] = []
+    for st in statements:
+        covered.append((st.content_start, st.content_end))
+        for a, b in _pieces(text, st.content_start, st.content_end):
+            piece = text[a:b]
+            frame_stances = _frame_stances(piece, st.cue, frames)
+            polarity = frame_stances[0].stance if frame_stances else stance(piece, 0, st.cue)
+            places = named(st.sentence_start, st.sentence_end, PLACE_LABELS) or main
+            claims.append(
+                Claim(
+                    id=claim_id(article.id, a, b),
+                    article_id=article.id,
+                    statement_id=st.id,
+                    text=piece,
+                    start=a,
+                    end=b,
+                    sentence_start=st.sentence_start,
+                    sentence_end=st.sentence_end,
+                    speaker=st.speaker_name or st.speaker,
+                    speaker_entity_id=st.speaker_entity_id,
+                    stance=polarity,
+                    frames=frame_stances,
+                    entity_ids=named(a, b),
+                    place_ids=places,
+                )
+            )
+    for s in split_sentences(text):
+        if any(a < s.end and s.start < b for a, b in covered):
+            continue
+        sentence = text[s.start : s.end]
+        frame_stances = _frame_stances(sentence, "", frames)
+        if not frame_stances:
+            continue
+        claims.append(
+            Claim(
+                id=claim_id(article.id, s.start, s.end),
+                article_id=article.id,
+                statement_id=None,
+                text=sentence,
+                start=s.start,
+                end=s.end,
+                sentence_start=s.start,
+                sentence_end=s.end,
+                speaker=article.outlet,
+                speaker_entity_id=None,
+                stance=frame_stances[0].stance if frame_stances else ASSERTS,
+                frames=frame_stances,
+                entity_ids=named(s.start, s.end),
+                place_ids=named(s.start, s.end, PLACE_LABELS) or main,
+            )
+        )
+    unique = {c.id: c for c in claims}  # two statements can share a content span
+    return sorted(unique.values(), key=lambda c: (c.start, c.end))

@@ -1,0 +1,323 @@
+"""Linking one batch of enriched articles into what connects them, incrementally and with evidence.
+
+Per article, in publication order:
+
+1. **Copies**: its MinHash signature is looked up by LSH band in the store; a verified near-duplicate
+   makes it a copy of the earliest known publication.
+2. **Citations**: media it cites ("Press TV reports:", "according to TASS").
+3. **Story**: its vector (title and lead) is searched in the article index; it joins the story of the
+   most similar article within ``STORY_WINDOW_DAYS`` if the cosine reaches ``STORY_SIMILARITY``, else it
+   starts a story. A copy joins its original's story.
+4. **Claims** (``link/claims.py``) join narratives: by frame — same frame, a place in common — and,
+   for claims no frame covers, by their nearest neighbours in the claim index (cosine ≥
+   ``CLAIM_SIMILARITY``, from another article). Each link stores its evidence (``via``) and score.
+
+Every lookup is an index lookup (LSH buckets, HNSW search, SQL indexes), so the cost of linking an
+article does not grow with the corpus. A batch is one transaction; the vector indexes are saved after
+it commits (and rebuilt from the database if a crash left them behind).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from narrascope.link import citations as cite
+from narrascope.link import duplicates as dup
+from narrascope.link.claims import build_claims, main_places
+from narrascope.link.embed import Encoder, encoder_version, from_bytes, to_bytes
+from narrascope.link.frames import Frame
+from narrascope.link.watch import Watcher, now
+from narrascope.model import Article, Claim
+from narrascope.sentences import split_sentences
+from narrascope.store.records import LinkedArticle
+from narrascope.store.vectors import VectorIndex
+
+# Thresholds, calibrated in docs/ARCHITECTURE.md ("Link thresholds"):
+STORY_SIMILARITY = (
+    0.60  # title+lead cosine for "the same event" (SemEval-2022 pairs: precision 0.84 for Overall ≤ 2)
+)
+STORY_WINDOW_DAYS = 4  # a story is open this many days after its last article
+CLAIM_SIMILARITY = 0.80  # claim cosine for "says the same thing" without a shared frame
+NEIGHBOURS = 10
+LEAD_SENTENCES = 3
+LABEL_SAMPLE = 200  # claims read to choose a narrative's label
+
+
+def pipeline_version(frames: Sequence[Frame]) -> str:
+    digest = hashlib.sha256(repr([(f.name, f.pattern.pattern) for f in frames]).encode()).hexdigest()[:8]
+    return f"link-1+{encoder_version()}+frames-{digest}"
+
+
+def _id(*parts: str) -> str:
+    return hashlib.sha256(":".join(parts).encode()).hexdigest()[:16]
+
+
+def _days(a: str | None, b: str | None) -> int | None:
+    try:
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)  # type: ignore[index]
+    except (TypeError, ValueError):
+        return None
+
+
+def _in_window(published: str | None, first: str | None, last: str | None) -> bool:
+    """An undated article or story can join; dated ones must fall within the story's days plus the window."""
+    if not published or not first or not last:
+        return True
+    if first[:10] <= published[:10] <= last[:10]:
+        return True
+    gap = min(_days(published, first) or 0, _days(published, last) or 0)
+    return gap <= STORY_WINDOW_DAYS
+
+
+def lead_text(article: Article) -> str:
+    """Title and first sentences: what an article's event is."""
+    sentences = split_sentences(article.text)[:LEAD_SENTENCES]
+    lead = " ".join(article.text[s.start : s.end] for s in sentences)
+    return f"{article.title or ''}. {lead}".strip(". ")
+
+
+@dataclass(slots=True)
+class LinkReport:
+    articles: int = 0
+    copies: int = 0
+    citations: int = 0
+    claims: int = 0
+    new_stories: int = 0
+    watch_matches: int = 0
+    narratives_touched: set[str] = field(default_factory=set)
+
+    def merge(self, other: LinkReport) -> None:
+        self.articles += other.articles
+        self.copies += other.copies
+        self.citations += other.citations
+        self.claims += other.claims
+        self.new_stories += other.new_stories
+        self.watch_matches += other.watch_matches
+        self.narratives_touched |= other.narratives_touched
+
+
+class Linker:
+    def __init__(self, store, frames: tuple[Frame, ...], media: cite.MediaList, encoder: Encoder) -> None:
+        self.store = store
+        self.frames = frames
+        self.media = media
+        self.encoder = encoder
+        self.pipeline = pipeline_version(frames)
+        self.watcher = Watcher(store, frames, encoder)
+        self.reload()
+
+    def reload(self) -> None:
+        """(Re)open the vector indexes from the store (after a failed batch, or ``--redo``)."""
+        s = self.store
+        self.watcher.reload()
+        self.claim_index = self.watcher.claims
+        self.article_index = VectorIndex(
+            s.vector_index_path("articles"), s.article_vectors, s.count_article_vectors()
+        )
+
+    def link(self, articles: Sequence[Article]) -> LinkReport:
+        """Link a batch in one transaction; on failure nothing of it is stored."""
+        report = LinkReport()
+        inputs = [self.store.link_inputs(a.id) for a in articles]
+        claims = [build_claims(a, st, me, self.frames) for a, (st, me) in zip(articles, inputs, strict=True)]
+        article_vectors = self.encoder.encode([lead_text(a) for a in articles])
+        claim_vectors = self.encoder.encode([c.text for cs in claims for c in cs])
+        stories: set[str] = set()
+        try:
+            with self.store.transaction():
+                offset = 0
+                for article, vector, found, (_, mentions) in zip(
+                    articles, article_vectors, claims, inputs, strict=True
+                ):
+                    vectors = claim_vectors[offset : offset + len(found)]
+                    offset += len(found)
+                    stories.add(
+                        self._link_article(article, vector, found, vectors, main_places(mentions), report)
+                    )
+                self.store.refresh_stories(s for s in stories if s)
+                for narrative_id in sorted(report.narratives_touched):
+                    self._refresh_narrative(narrative_id)
+        except BaseException:
+            self.reload()  # the in-memory indexes hold rolled-back rows: reload from the store
+            raise
+        self.article_index.save()
+        self.claim_index.save()
+        return report
+
+    # -- one article ------------------------------------------------------------------------------
+    def _link_article(
+        self,
+        article: Article,
+        vector: np.ndarray,
+        claims: list[Claim],
+        claim_vectors: np.ndarray,
+        places: tuple[str, ...],
+        report: LinkReport,
+    ) -> str:
+        store = self.store
+        store.forget_article_links(article.id)
+        report.articles += 1
+        signature = dup.signature(article.text)
+        keys = dup.band_keys(signature)
+        copy_of, copy_score = self._original(article, signature, keys)
+        if copy_of:
+            report.copies += 1
+        story_id, story_score = self._story(article, vector, copy_of, report)
+        seq = store.next_seq("article_links")
+        store.add_article_link(
+            LinkedArticle(
+                article.id,
+                seq,
+                self.pipeline,
+                _now(),
+                np.asarray(signature).tobytes(),
+                to_bytes(vector),
+                copy_of,
+                copy_score,
+                story_id,
+                story_score,
+            ),
+            keys,
+        )
+        self.article_index.add([seq], vector[None, :])
+        found = cite.find_citations(article.text, self.media)
+        store.add_citations(
+            article.id, [(c.outlet, c.cue, c.start, c.end, c.sentence_start, c.sentence_end) for c in found]
+        )
+        report.citations += len(found)
+        root = copy_of or article.id
+        for claim, claim_vector in zip(claims, claim_vectors, strict=True):
+            self._link_claim(claim, claim_vector, root, report)
+            row = (
+                claim.id,
+                claim.article_id,
+                _frames_text(claim),
+                claim.stance,
+                " ".join(claim.place_ids),
+                claim_vector,
+            )
+            report.watch_matches += self.watcher.match_claim(self.watcher.claim_view(row, places), _now())
+        return story_id
+
+    def _original(
+        self, article: Article, signature: np.ndarray, keys: list[int]
+    ) -> tuple[str | None, float | None]:
+        best: tuple[float, str, str | None] | None = None
+        for cand in self.store.copy_candidates(keys):
+            other = np.frombuffer(cand.signature, dtype=signature.dtype)
+            if cand.article_id == article.id or not dup.is_duplicate(signature, other):
+                continue
+            score = dup.jaccard(signature, other)
+            if best is None or score > best[0]:
+                best = (score, cand.copy_of or cand.article_id, cand.published)
+        if best is None:
+            return None, None
+        score, root, root_published = best
+        if article.published and root_published and article.published < root_published:
+            self.store.repoint_copies(root, article.id)  # this one was published first
+            return None, None
+        return root, round(score, 4)
+
+    def _story(
+        self, article: Article, vector: np.ndarray, copy_of: str | None, report: LinkReport
+    ) -> tuple[str, float | None]:
+        if copy_of:
+            link = self.store.article_link(copy_of)
+            if link and link[1]:
+                return link[1], 1.0
+        hits = self.article_index.search(vector, NEIGHBOURS)
+        rows = self.store.linked_by_seq([seq for seq, _ in hits])
+        for seq, score in hits:
+            if score < STORY_SIMILARITY:
+                break
+            row = rows.get(seq)
+            if row is None or row[1] is None:
+                continue
+            window = self.store.story_window(row[1])
+            if window is None:
+                continue
+            if not _in_window(article.published, *window):
+                continue
+            return row[1], round(score, 4)
+        story_id = _id("story", article.id)
+        self.store.add_story(story_id, article.title or lead_text(article)[:200], article.published)
+        report.new_stories += 1
+        return story_id, None
+
+    def _link_claim(self, claim: Claim, vector: np.ndarray, root: str, report: LinkReport) -> None:
+        store = self.store
+        seq = store.next_seq("claims")
+        store.add_claim(claim, seq, to_bytes(vector))
+        report.claims += 1
+        for fs in claim.frames:
+            found = store.frame_narratives(fs.frame, claim.place_ids)
+            if found:
+                keep = found[0]
+                if len(found) > 1:
+                    store.merge_narratives(keep, found[1:])
+                    report.narratives_touched.difference_update(found[1:])
+            else:
+                keep = _id("narrative", fs.frame, claim.id)
+                store.add_narrative(keep, fs.frame, claim.text[:300], _now())
+                store.add_narrative_places(keep, claim.place_ids)
+            store.add_narrative_claim(keep, claim.id, fs.stance, 1.0, f"frame {fs.frame}: “{fs.match}”")
+            report.narratives_touched.add(keep)
+        if not claim.frames:
+            self._link_by_similarity(claim, vector, root, report)
+        self.claim_index.add([seq], vector[None, :])
+
+    def _link_by_similarity(self, claim: Claim, vector: np.ndarray, root: str, report: LinkReport) -> None:
+        store = self.store
+        hits = [
+            (seq, score)
+            for seq, score in self.claim_index.search(vector, NEIGHBOURS)
+            if score >= CLAIM_SIMILARITY
+        ]
+        refs = store.claims_by_seq([seq for seq, _ in hits])
+        joined: list[str] = []
+        for seq, score in hits:
+            ref = refs.get(seq)
+            if ref is None or ref.root_article_id == root or len(ref.frames) > 1:
+                continue
+            via = f"similar {score:.2f} to “{ref.id}”"
+            targets = list(ref.narrative_ids)
+            if not targets:
+                new_id = _id("narrative", "", ref.id)
+                store.add_narrative(new_id, None, claim.text[:300], _now())
+                store.add_narrative_claim(
+                    new_id, ref.id, ref.stance, round(score, 4), f"similar {score:.2f} to “{claim.id}”"
+                )
+                targets = [new_id]
+            for narrative_id in targets:
+                if narrative_id not in joined:
+                    store.add_narrative_claim(narrative_id, claim.id, claim.stance, round(score, 4), via)
+                    joined.append(narrative_id)
+        similarity_only = [n for n in joined if store.narrative_frame(n) is None]
+        if len(similarity_only) > 1:
+            store.merge_narratives(similarity_only[0], similarity_only[1:])
+            joined = [n for n in joined if n not in similarity_only[1:]]
+            report.narratives_touched.difference_update(similarity_only[1:])
+        report.narratives_touched.update(joined)
+
+    def _refresh_narrative(self, narrative_id: str) -> None:
+        rows = self.store.narrative_claim_vectors(narrative_id, LABEL_SAMPLE)
+        if not rows:
+            return
+        asserting = [r for r in rows if r[2] != "denies"] or rows
+        vectors = np.vstack([from_bytes(r[3]) for r in asserting])
+        centroid = vectors.mean(axis=0)
+        best = asserting[int(np.argmax(vectors @ centroid))]
+        self.store.refresh_narrative(narrative_id, best[1][:300], best[0])
+
+
+def _frames_text(claim: Claim) -> str:
+    return " ".join(f"{f.frame}:{f.stance}" for f in claim.frames)
+
+
+def _now() -> str:
+    return now()

@@ -1,0 +1,185 @@
+"""Matching claims to a watchlist of known narratives (EUvsDisinfo cases, ClaimReview fact checks).
+
+A claim matches an item in one of two ways, and the match keeps its evidence:
+
+- **frame**: they share a claim frame (``data/frames.yaml``) and every place the item names is among the
+  claim's places or its article's main places ("US wants to divide Syria" ↔ "a de facto partition of
+  Syria" in an article about the US and Syria). Score 0.5 + 0.5 × cosine.
+- **similarity**: their sentence vectors reach ``WATCH_SIMILARITY`` (paraphrases, translations) and the
+  places agree as above. Score = cosine.
+
+The stance is the claim's: a denial of a watched narrative is reported as such, not as a repetition.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+
+from narrascope.link.embed import Encoder, from_bytes, to_bytes
+from narrascope.link.frames import Frame, find_frames
+from narrascope.link.watchlist import WatchItem, WatchlistError
+from narrascope.store.vectors import VectorIndex
+
+WATCH_SIMILARITY = 0.75
+MATCHES_PER_CLAIM = 5  # a claim reports its best few items, not every case sharing its frame
+
+
+def now() -> str:
+    """Match and run times to the microsecond: "new since the last run" must not lose a same-second match."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True, slots=True)
+class WatchImport:
+    read: int
+    added: int
+    matches: int
+    problems: list[WatchlistError]
+
+
+def fold(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold().replace(".", "").strip()
+
+
+@dataclass(frozen=True, slots=True)
+class WatchView:
+    id: str
+    frames: frozenset[str]
+    places: frozenset[str]  # folded place names
+    vector: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    id: str
+    article_id: str
+    frames: dict[str, str]  # frame → stance
+    stance: str
+    places: frozenset[str]  # folded names and aliases of its places and its article's main places
+    vector: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class WatchMatch:
+    item_id: str
+    claim_id: str
+    article_id: str
+    score: float
+    stance: str
+    via: str
+
+
+def match(item: WatchView, claim: ClaimView) -> WatchMatch | None:
+    if item.places and not item.places <= claim.places:
+        return None
+    cosine = float(item.vector @ claim.vector)
+    shared = sorted(item.frames & claim.frames.keys())
+    if shared:
+        frame = shared[0]
+        via = f"frame {frame}; places {', '.join(sorted(item.places)) or '-'}; cosine {cosine:.2f}"
+        score = 0.5 + 0.5 * max(cosine, 0.0)
+        return WatchMatch(item.id, claim.id, claim.article_id, round(score, 4), claim.frames[frame], via)
+    if cosine >= WATCH_SIMILARITY:
+        return WatchMatch(
+            item.id, claim.id, claim.article_id, round(cosine, 4), claim.stance, f"cosine {cosine:.2f}"
+        )
+    return None
+
+
+def place_names_in(text: str, known: Iterable[str]) -> set[str]:
+    """Known place names (folded) that occur in ``text`` as whole words."""
+    words = f" {fold(text)} "
+    for ch in ",;:!?()\"'“”«»":
+        words = words.replace(ch, " ")
+    return {name for name in known if name and f" {name} " in words}
+
+
+class Watcher:
+    """Matches new claims against the stored watchlist and new items against the stored claims."""
+
+    def __init__(self, store, frames: tuple[Frame, ...], encoder: Encoder) -> None:
+        self.store = store
+        self.frames = frames
+        self.encoder = encoder
+        self.reload()
+
+    def reload(self) -> None:
+        s = self.store
+        self.index = VectorIndex(s.vector_index_path("watch"), s.watch_vectors, s.count_watch_items())
+        self.claims = VectorIndex(s.vector_index_path("claims"), s.claim_vectors, s.count_claims())
+        self._places: dict[str, frozenset[str]] = {}
+
+    def claim_view(self, row: tuple, main_place_ids: Iterable[str] = ()) -> ClaimView:
+        claim_id, article_id, frames, stance, place_ids, vector = row
+        ids = tuple(place_ids.split()) + tuple(main_place_ids)
+        return ClaimView(
+            claim_id,
+            article_id,
+            dict(f.split(":", 1) for f in frames.split()),
+            stance,
+            self._place_names(ids),
+            from_bytes(vector) if isinstance(vector, bytes) else vector,
+        )
+
+    def _place_names(self, ids: tuple[str, ...]) -> frozenset[str]:
+        key = " ".join(sorted(set(ids)))
+        if key not in self._places:
+            self._places[key] = frozenset(fold(n) for n in self.store.place_names(ids))
+        return self._places[key]
+
+    def match_claim(self, claim: ClaimView, now: str) -> int:
+        """Store the matches of one new claim; return how many."""
+        if not self.store.count_watch_items():
+            return 0
+        hits = [seq for seq, score in self.index.search(claim.vector, 5) if score >= WATCH_SIMILARITY]
+        found = 0
+        for item_id, frames, places, vector in self.store.watch_items_for(sorted(claim.frames), hits):
+            view = WatchView(
+                item_id, frozenset(frames.split()), frozenset(places.split("|")) - {""}, from_bytes(vector)
+            )
+            m = match(view, claim)
+            if m is not None:
+                self.store.add_watch_match(astuple(m), now)
+                found += 1
+        return found
+
+    def add_items(self, items: list[WatchItem], now: str) -> tuple[int, int]:
+        """Store new items and match them against the claims already linked: (items added, matches)."""
+        store = self.store
+        known = {fold(n) for n in store.known_place_names()}
+        vectors = self.encoder.encode([i.title for i in items])
+        added = 0
+        per_claim: dict[str, list[WatchMatch]] = {}
+        with store.transaction():
+            seq = store.next_seq("watch_items")
+            for item, vector in zip(items, vectors, strict=True):
+                frames = sorted({h.frame for h in find_frames(item.title, self.frames)})
+                places = sorted({fold(c) for c in item.countries} | place_names_in(item.title, known))
+                row = (item.id, seq, item.kind, item.title, item.published, item.url, "|".join(item.countries),
+                       "|".join(item.keywords), "|".join(item.languages), "|".join(item.outlets), item.rating,
+                       item.claimant, item.reviewer, " ".join(frames), "|".join(places), to_bytes(vector), now)  # fmt: skip
+                if not store.add_watch_item(row, frames):
+                    continue
+                self.index.add([seq], vector[None, :])
+                seq += 1
+                added += 1
+                view = WatchView(item.id, frozenset(frames), frozenset(places), vector)
+                candidates = {s for s, score in self.claims.search(vector, 20) if score >= WATCH_SIMILARITY}
+                for frame in frames:
+                    candidates.update(store.frame_claims(frame))
+                for claim_row in store.claim_views(sorted(candidates)):
+                    m = match(view, self.claim_view(claim_row, store.article_main_places(claim_row[1])))
+                    if m is not None:
+                        per_claim.setdefault(m.claim_id, []).append(m)
+            matches = 0
+            for found in per_claim.values():
+                for m in sorted(found, key=lambda m: (-m.score, m.item_id))[:MATCHES_PER_CLAIM]:
+                    store.add_watch_match(astuple(m), now)
+                    matches += 1
+        self.index.save()
+        return added, matches

@@ -1,0 +1,538 @@
+"""The link stage's tables: copies, citations, stories, claims, narratives and their counts.
+
+The linker calls these inside one transaction per batch (``store.transaction()``): reads see the batch's
+own writes, and a crash rolls the whole batch back. SQL is portable (SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import astuple
+
+from narrascope.model import Article, Claim, Mention, Narrative, Statement, Story
+from narrascope.store.records import ClaimRef, CopyCandidate, LinkedArticle
+
+_NARRATIVE_COLUMNS = (
+    "id, label, frame, first_seen, last_seen, claim_count, article_count, outlet_count, denial_count"
+)
+_STATEMENT_FIELDS = (
+    "id, article_id, kind, speaker, cue, content, content_start, content_end, cue_start, cue_end,"
+    " sentence_start, sentence_end, speaker_start, speaker_end, speaker_entity_id, speaker_name, role, stance"
+)
+
+
+def _joined(values: Iterable[str]) -> str:
+    return " ".join(values)
+
+
+class LinkTables:
+    conn: sqlite3.Connection
+
+    # -- work queue ---------------------------------------------------------------------------------
+    def articles_to_link(self, pipeline: str, *, limit: int = 200) -> list[Article]:
+        """Enriched articles not yet linked by ``pipeline``, oldest publication first."""
+        rows = self.conn.execute(
+            "SELECT a.id, a.content_hash, a.text, a.source, a.url, a.outlet, a.title, a.author, a.published,"
+            " a.date_source, a.language, a.word_count FROM articles a"
+            " JOIN enrichments e ON e.article_id = a.id"
+            " LEFT JOIN article_links l ON l.article_id = a.id"
+            " WHERE l.article_id IS NULL OR l.pipeline <> ?"
+            " ORDER BY a.published IS NULL, a.published, a.rowid LIMIT ?",
+            (pipeline, limit),
+        ).fetchall()
+        return [Article(**dict(r)) for r in rows]
+
+    def count_to_link(self, pipeline: str) -> int:
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM enrichments e LEFT JOIN article_links l ON l.article_id = e.article_id"
+            " WHERE l.article_id IS NULL OR l.pipeline <> ?",
+            (pipeline,),
+        ).fetchone()[0]
+
+    def clear_links(self) -> None:
+        """Forget every link (``link --redo``): the next run rebuilds them from the statements."""
+        for table in ("watch_matches", "narratives", "claims", "media_citations", "article_bands"):
+            self.conn.execute(f"DELETE FROM {table}")
+        self.conn.execute("DELETE FROM article_links")
+        self.conn.execute("DELETE FROM stories")
+
+    def link_inputs(self, article_id: str) -> tuple[list[Statement], list[Mention]]:
+        statements = [
+            Statement(*r)
+            for r in self.conn.execute(
+                f"SELECT {_STATEMENT_FIELDS} FROM statements WHERE article_id = ? ORDER BY content_start",
+                (article_id,),
+            )
+        ]
+        mentions = [
+            Mention(*r)
+            for r in self.conn.execute(
+                "SELECT article_id, entity_id, start_char, end_char, text, label FROM mentions"
+                " WHERE article_id = ? ORDER BY start_char",
+                (article_id,),
+            )
+        ]
+        return statements, mentions
+
+    def forget_article_links(self, article_id: str) -> None:
+        """Drop what an earlier link run stored for one article (it is being linked again)."""
+        for table in ("claims", "media_citations", "article_bands", "article_links"):
+            self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+
+    def next_seq(self, table: str) -> int:
+        assert table in {"article_links", "claims", "watch_items"}
+        return self.conn.execute(f"SELECT COALESCE(MAX(seq), 0) + 1 FROM {table}").fetchone()[0]
+
+    # -- copies and citations -----------------------------------------------------------------------
+    def copy_candidates(self, keys: Sequence[int]) -> list[CopyCandidate]:
+        """Linked articles sharing at least one LSH band bucket with ``keys`` (one per band, in order)."""
+        if not keys:
+            return []
+        where = " OR ".join("(b.band = ? AND b.bucket = ?)" for _ in keys)
+        params = [v for band, key in enumerate(keys) for v in (band, key)]
+        rows = self.conn.execute(
+            "SELECT DISTINCT l.article_id, l.signature, l.copy_of, a.published FROM article_bands b"
+            f" JOIN article_links l ON l.article_id = b.article_id JOIN articles a ON a.id = l.article_id"
+            f" WHERE {where}",
+            params,
+        ).fetchall()
+        return [CopyCandidate(*r) for r in rows]
+
+    def add_article_link(self, link: LinkedArticle, keys: Sequence[int]) -> None:
+        self.conn.execute(
+            "INSERT INTO article_links (article_id, seq, pipeline, linked_at, signature, vector, copy_of,"
+            " copy_score, story_id, story_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            astuple(link),
+        )
+        self.conn.executemany(
+            "INSERT INTO article_bands (band, bucket, article_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(band, key, link.article_id) for band, key in enumerate(keys)],
+        )
+
+    def repoint_copies(self, old_root: str, new_root: str) -> None:
+        """An earlier publication of a text turned up: it becomes the original of the known copies."""
+        self.conn.execute(
+            "UPDATE article_links SET copy_of = ? WHERE copy_of = ? OR article_id = ?",
+            (new_root, old_root, old_root),
+        )
+
+    def add_citations(
+        self, article_id: str, citations: Iterable[tuple[str, str, int, int, int, int]]
+    ) -> None:
+        self.conn.executemany(
+            "INSERT INTO media_citations (article_id, outlet, cue, text_start, text_end, sentence_start,"
+            " sentence_end) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [(article_id, *c) for c in citations],
+        )
+
+    def citation_pairs(self) -> list[tuple[str | None, str]]:
+        return [
+            (r[0], r[1])
+            for r in self.conn.execute(
+                "SELECT a.outlet, c.outlet FROM media_citations c JOIN articles a ON a.id = c.article_id"
+            )
+        ]
+
+    # -- articles by vector ---------------------------------------------------------------------------
+    def article_vectors(self) -> Iterable[tuple[int, bytes]]:
+        return self.conn.execute("SELECT seq, vector FROM article_links ORDER BY seq")
+
+    def count_article_vectors(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM article_links").fetchone()[0]
+
+    def linked_by_seq(self, seqs: Sequence[int]) -> dict[int, tuple[str, str | None, str | None, str | None]]:
+        """seq → (article id, story id, published, copy_of)."""
+        if not seqs:
+            return {}
+        marks = ", ".join("?" * len(seqs))
+        rows = self.conn.execute(
+            "SELECT l.seq, l.article_id, l.story_id, a.published, l.copy_of FROM article_links l"
+            f" JOIN articles a ON a.id = l.article_id WHERE l.seq IN ({marks})",
+            list(seqs),
+        )
+        return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+
+    def article_link(self, article_id: str) -> tuple[int, str | None, str | None] | None:
+        """(seq, story id, copy_of) of a linked article."""
+        row = self.conn.execute(
+            "SELECT seq, story_id, copy_of FROM article_links WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def article_vector(self, article_id: str) -> bytes | None:
+        row = self.conn.execute(
+            "SELECT vector FROM article_links WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    # -- stories ----------------------------------------------------------------------------------------
+    def story_window(self, story_id: str) -> tuple[str | None, str | None] | None:
+        row = self.conn.execute(
+            "SELECT first_seen, last_seen FROM stories WHERE id = ?", (story_id,)
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def add_story(self, story_id: str, label: str, published: str | None) -> None:
+        self.conn.execute(
+            "INSERT INTO stories (id, label, first_seen, last_seen, article_count) VALUES (?, ?, ?, ?, 0)",
+            (story_id, label, published, published),
+        )
+
+    def refresh_stories(self, story_ids: Iterable[str]) -> None:
+        for story_id in set(story_ids):
+            self.conn.execute(
+                "UPDATE stories SET article_count = (SELECT COUNT(*) FROM article_links l"
+                " WHERE l.story_id = stories.id), first_seen = (SELECT MIN(a.published) FROM article_links l"
+                " JOIN articles a ON a.id = l.article_id WHERE l.story_id = stories.id),"
+                " last_seen = (SELECT MAX(a.published) FROM article_links l"
+                " JOIN articles a ON a.id = l.article_id WHERE l.story_id = stories.id) WHERE id = ?",
+                (story_id,),
+            )
+
+    def list_stories(self, limit: int = 50, offset: int = 0) -> list[Story]:
+        rows = self.conn.execute(
+            "SELECT id, label, first_seen, last_seen, article_count FROM stories"
+            " ORDER BY article_count DESC, last_seen IS NULL, last_seen DESC, id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [Story(*r) for r in rows]
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        rows = self.conn.execute(
+            "SELECT a.id, a.content_hash, a.text, a.source, a.url, a.outlet, a.title, a.author, a.published,"
+            " a.date_source, a.language, a.word_count FROM article_links l JOIN articles a"
+            " ON a.id = l.article_id WHERE l.story_id = ? ORDER BY a.published IS NULL, a.published, a.id",
+            (story_id,),
+        )
+        return [Article(**dict(r)) for r in rows]
+
+    # -- claims -----------------------------------------------------------------------------------------
+    def add_claim(self, claim: Claim, seq: int, vector: bytes) -> None:
+        self.conn.execute(
+            "INSERT INTO claims (id, seq, article_id, statement_id, text, text_start, text_end, sentence_start,"
+            " sentence_end, speaker, speaker_entity_id, stance, frames, entity_ids, place_ids, vector)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                claim.id,
+                seq,
+                claim.article_id,
+                claim.statement_id,
+                claim.text,
+                claim.start,
+                claim.end,
+                claim.sentence_start,
+                claim.sentence_end,
+                claim.speaker,
+                claim.speaker_entity_id,
+                claim.stance,
+                _joined(f"{f.frame}:{f.stance}" for f in claim.frames),
+                _joined(claim.entity_ids),
+                _joined(claim.place_ids),
+                vector,
+            ),
+        )
+        if claim.statement_id:
+            self.conn.execute(
+                "UPDATE statements SET stance = ? WHERE id = ? AND (stance IS NULL OR ? = 'denies')",
+                (claim.stance, claim.statement_id, claim.stance),
+            )
+
+    def claim_vectors(self) -> Iterable[tuple[int, bytes]]:
+        return self.conn.execute("SELECT seq, vector FROM claims ORDER BY seq")
+
+    def count_claims(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
+
+    def claims_by_seq(self, seqs: Sequence[int]) -> dict[int, ClaimRef]:
+        if not seqs:
+            return {}
+        marks = ", ".join("?" * len(seqs))
+        rows = self.conn.execute(
+            "SELECT c.seq, c.id, c.article_id, COALESCE(l.copy_of, c.article_id), c.stance, c.frames,"
+            " (SELECT GROUP_CONCAT(nc.narrative_id, ' ') FROM narrative_claims nc WHERE nc.claim_id = c.id)"
+            f" FROM claims c LEFT JOIN article_links l ON l.article_id = c.article_id WHERE c.seq IN ({marks})",
+            list(seqs),
+        )
+        return {
+            r[0]: ClaimRef(
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                tuple(f.split(":")[0] for f in r[5].split()),
+                tuple((r[6] or "").split()),
+            )
+            for r in rows
+        }
+
+    # -- narratives -------------------------------------------------------------------------------------
+    def frame_narratives(self, frame: str, place_ids: Sequence[str]) -> list[str]:
+        """Narratives of ``frame`` about any of ``place_ids``, oldest first."""
+        if not place_ids:
+            rows = self.conn.execute(
+                "SELECT n.id FROM narratives n WHERE n.frame = ? AND NOT EXISTS"
+                " (SELECT 1 FROM narrative_places p WHERE p.narrative_id = n.id) ORDER BY n.created_at, n.id",
+                (frame,),
+            )
+        else:
+            marks = ", ".join("?" * len(place_ids))
+            rows = self.conn.execute(
+                "SELECT DISTINCT n.id, n.created_at FROM narratives n JOIN narrative_places p"
+                f" ON p.narrative_id = n.id WHERE n.frame = ? AND p.place_id IN ({marks})"
+                " ORDER BY n.created_at, n.id",
+                [frame, *place_ids],
+            )
+        return [r[0] for r in rows]
+
+    def add_narrative(self, narrative_id: str, frame: str | None, label: str, created_at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO narratives (id, label, frame, created_at) VALUES (?, ?, ?, ?)",
+            (narrative_id, label, frame, created_at),
+        )
+
+    def narrative_frame(self, narrative_id: str) -> str | None:
+        row = self.conn.execute("SELECT frame FROM narratives WHERE id = ?", (narrative_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def add_narrative_places(self, narrative_id: str, place_ids: Iterable[str]) -> None:
+        self.conn.executemany(
+            "INSERT INTO narrative_places (narrative_id, place_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [(narrative_id, p) for p in place_ids],
+        )
+
+    def add_narrative_claim(
+        self, narrative_id: str, claim_id: str, stance: str, score: float, via: str
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO narrative_claims (narrative_id, claim_id, stance, score, via) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (narrative_id, claim_id, stance, score, via),
+        )
+
+    def merge_narratives(self, keep: str, others: Sequence[str]) -> None:
+        """Fold ``others`` into ``keep``: their claims and places move over, they are deleted."""
+        for other in others:
+            self.conn.execute(
+                "INSERT INTO narrative_claims (narrative_id, claim_id, stance, score, via)"
+                " SELECT ?, claim_id, stance, score, via FROM narrative_claims WHERE narrative_id = ?"
+                " ON CONFLICT DO NOTHING",
+                (keep, other),
+            )
+            self.conn.execute(
+                "INSERT INTO narrative_places (narrative_id, place_id) SELECT ?, place_id FROM narrative_places"
+                " WHERE narrative_id = ? ON CONFLICT DO NOTHING",
+                (keep, other),
+            )
+            self.conn.execute("DELETE FROM narratives WHERE id = ?", (other,))
+
+    def narrative_claim_vectors(
+        self, narrative_id: str, limit: int = 200
+    ) -> list[tuple[str, str, str, bytes]]:
+        """(claim id, text, stance, vector) of a narrative's most recent claims."""
+        rows = self.conn.execute(
+            "SELECT c.id, c.text, nc.stance, c.vector FROM narrative_claims nc JOIN claims c"
+            " ON c.id = nc.claim_id WHERE nc.narrative_id = ? ORDER BY c.seq DESC LIMIT ?",
+            (narrative_id, limit),
+        )
+        return [tuple(r) for r in rows]
+
+    def refresh_narrative(self, narrative_id: str, label: str, label_claim_id: str | None) -> None:
+        """Recount one narrative; it is recurring when two distinct articles (copies counted once) carry
+        it from two outlets, two stories or two dates."""
+        row = self.conn.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT COALESCE(l.copy_of, c.article_id)), COUNT(DISTINCT a.outlet),"
+            " COUNT(DISTINCT l.story_id), SUM(CASE WHEN nc.stance = 'denies' THEN 1 ELSE 0 END),"
+            " MIN(a.published), MAX(a.published), COUNT(DISTINCT a.published)"
+            " FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id JOIN articles a ON a.id = c.article_id"
+            " LEFT JOIN article_links l ON l.article_id = c.article_id WHERE nc.narrative_id = ?",
+            (narrative_id,),
+        ).fetchone()
+        claims, articles, outlets, stories, denials, first, last, dates = row
+        recurring = int(articles >= 2 and (outlets >= 2 or stories >= 2 or dates >= 2))
+        self.conn.execute(
+            "UPDATE narratives SET label = ?, label_claim_id = ?, first_seen = ?, last_seen = ?,"
+            " claim_count = ?, article_count = ?, outlet_count = ?, story_count = ?, denial_count = ?,"
+            " recurring = ? WHERE id = ?",
+            (
+                label,
+                label_claim_id,
+                first,
+                last,
+                claims,
+                articles,
+                outlets,
+                stories,
+                denials or 0,
+                recurring,
+                narrative_id,
+            ),
+        )
+
+    def list_narratives(
+        self, *, recurring_only: bool = True, limit: int = 50, offset: int = 0
+    ) -> list[Narrative]:
+        where = " WHERE recurring = 1" if recurring_only else ""
+        rows = self.conn.execute(
+            f"SELECT {_NARRATIVE_COLUMNS} FROM narratives{where}"
+            " ORDER BY article_count DESC, claim_count DESC, id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [Narrative(*r) for r in rows]
+
+    def count_narratives(self, *, recurring_only: bool = True) -> int:
+        where = " WHERE recurring = 1" if recurring_only else ""
+        return self.conn.execute(f"SELECT COUNT(*) FROM narratives{where}").fetchone()[0]
+
+    def get_narrative(self, id_or_prefix: str) -> Narrative | None:
+        row = self.conn.execute(
+            f"SELECT {_NARRATIVE_COLUMNS} FROM narratives WHERE id = ?", (id_or_prefix,)
+        ).fetchone()
+        if row is None and len(id_or_prefix) >= 4:
+            rows = self.conn.execute(
+                f"SELECT {_NARRATIVE_COLUMNS} FROM narratives WHERE id LIKE ? LIMIT 2",
+                (id_or_prefix.replace("%", "").replace("_", "") + "%",),
+            ).fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        return None if row is None else Narrative(*row)
+
+    def narrative_evidence(self, narrative_id: str, limit: int = 500) -> list[sqlite3.Row]:
+        """The narrative's claims with their article and statement, in time order."""
+        return self.conn.execute(
+            "SELECT nc.claim_id, nc.stance, nc.score, nc.via, c.text, c.text_start, c.text_end,"
+            " c.sentence_start, c.sentence_end, c.speaker, c.speaker_entity_id, c.statement_id,"
+            " s.cue, s.role, s.kind, c.article_id, a.outlet, a.published, a.title, a.url,"
+            " SUBSTR(a.text, c.sentence_start + 1, c.sentence_end - c.sentence_start) AS sentence,"
+            " l.story_id, l.copy_of FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id"
+            " JOIN articles a ON a.id = c.article_id LEFT JOIN statements s ON s.id = c.statement_id"
+            " LEFT JOIN article_links l ON l.article_id = c.article_id WHERE nc.narrative_id = ?"
+            " ORDER BY a.published IS NULL, a.published, c.article_id, c.text_start LIMIT ?",
+            (narrative_id, limit),
+        ).fetchall()
+
+    # -- watchlist --------------------------------------------------------------------------------------
+    def place_names(self, entity_ids: Iterable[str]) -> set[str]:
+        """Canonical names and aliases of entities (as stored; fold them to compare)."""
+        ids = list(entity_ids)
+        if not ids:
+            return set()
+        marks = ", ".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT name FROM entities WHERE id IN ({marks})"
+            f" UNION SELECT alias FROM entity_aliases WHERE entity_id IN ({marks})",
+            ids + ids,
+        )
+        return {r[0] for r in rows}
+
+    def article_main_places(self, article_id: str, n: int = 2) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT entity_id FROM mentions WHERE article_id = ? AND label IN ('GPE', 'LOC')"
+            " GROUP BY entity_id ORDER BY COUNT(*) DESC, entity_id LIMIT ?",
+            (article_id, n),
+        )
+        return [r[0] for r in rows]
+
+    def known_place_names(self) -> set[str]:
+        rows = self.conn.execute(
+            "SELECT name FROM entities WHERE type IN ('GPE', 'LOC') UNION SELECT x.alias FROM entity_aliases x"
+            " JOIN entities e ON e.id = x.entity_id WHERE e.type IN ('GPE', 'LOC')"
+        )
+        return {r[0] for r in rows}
+
+    def add_watch_item(self, row: tuple, frames: Sequence[str]) -> bool:
+        """Insert one item (columns of ``watch_items``); False when it was already there."""
+        cur = self.conn.execute(
+            "INSERT INTO watch_items (id, seq, kind, title, published, url, countries, keywords, languages,"
+            " outlets, rating, claimant, reviewer, frames, places, vector, added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            row,
+        )
+        if cur.rowcount == 0:
+            return False
+        self.conn.executemany(
+            "INSERT INTO watch_frames (frame, item_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [(f, row[0]) for f in frames],
+        )
+        return True
+
+    def watch_vectors(self) -> Iterable[tuple[int, bytes]]:
+        return self.conn.execute("SELECT seq, vector FROM watch_items ORDER BY seq")
+
+    def count_watch_items(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM watch_items").fetchone()[0]
+
+    def watch_items_for(
+        self, frames: Sequence[str], seqs: Sequence[int]
+    ) -> list[tuple[str, str, str, bytes]]:
+        """(id, frames, places, vector) of items with any of ``frames`` or any of ``seqs``."""
+        clauses, params = [], []
+        if frames:
+            clauses.append(
+                f"id IN (SELECT item_id FROM watch_frames WHERE frame IN ({', '.join('?' * len(frames))}))"
+            )
+            params += list(frames)
+        if seqs:
+            clauses.append(f"seq IN ({', '.join('?' * len(seqs))})")
+            params += list(seqs)
+        if not clauses:
+            return []
+        rows = self.conn.execute(
+            f"SELECT id, frames, places, vector FROM watch_items WHERE {' OR '.join(clauses)}", params
+        )
+        return [tuple(r) for r in rows]
+
+    def frame_claims(self, frame: str, limit: int = 5000) -> list[int]:
+        """Seqs of claims in narratives of ``frame`` (newest first)."""
+        rows = self.conn.execute(
+            "SELECT c.seq FROM narratives n JOIN narrative_claims nc ON nc.narrative_id = n.id"
+            " JOIN claims c ON c.id = nc.claim_id WHERE n.frame = ? ORDER BY c.seq DESC LIMIT ?",
+            (frame, limit),
+        )
+        return [r[0] for r in rows]
+
+    def claim_views(self, seqs: Sequence[int]) -> list[tuple]:
+        """(id, article_id, frames, stance, place_ids, vector) of claims by seq."""
+        if not seqs:
+            return []
+        marks = ", ".join("?" * len(seqs))
+        rows = self.conn.execute(
+            f"SELECT id, article_id, frames, stance, place_ids, vector FROM claims WHERE seq IN ({marks})",
+            list(seqs),
+        )
+        return [tuple(r) for r in rows]
+
+    def add_watch_match(self, m: tuple, matched_at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO watch_matches (item_id, claim_id, article_id, score, stance, via, matched_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (*m, matched_at),
+        )
+
+    def last_watch_run(self) -> str | None:
+        row = self.conn.execute("SELECT MAX(run_at) FROM watch_runs").fetchone()
+        return row[0]
+
+    def add_watch_run(self, run_id: str, run_at: str, matches: int) -> None:
+        self.conn.execute(
+            "INSERT INTO watch_runs (id, run_at, matches) VALUES (?, ?, ?)", (run_id, run_at, matches)
+        )
+
+    def list_watch_matches(
+        self, since: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[sqlite3.Row]:
+        where = " WHERE m.matched_at > ?" if since else ""
+        params: list[object] = [since] if since else []
+        return self.conn.execute(
+            "SELECT m.item_id, w.title AS watched, w.url AS watch_url, m.score, m.stance, m.via, m.article_id,"
+            " a.outlet, a.published, a.title, c.text AS claim, c.speaker, m.matched_at FROM watch_matches m"
+            " JOIN watch_items w ON w.id = m.item_id JOIN claims c ON c.id = m.claim_id"
+            f" JOIN articles a ON a.id = m.article_id{where}"
+            " ORDER BY m.score DESC, m.item_id, m.article_id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+
+    def count_watch_matches(self, since: str | None = None) -> int:
+        where = " WHERE matched_at > ?" if since else ""
+        return self.conn.execute(
+            f"SELECT COUNT(*) FROM watch_matches{where}", [since] if since else []
+        ).fetchone()[0]
