@@ -518,6 +518,45 @@ def similar(
                  title=f"Similar to {article_id}"))  # fmt: skip
 
 
+WATCH_COLUMNS = ("score", "stance", "watched", "published", "outlet", "speaker", "claim", "via")
+
+
+@app.command()
+@_friendly
+def watch(
+    db: str = DbOption,
+    import_: list[Path] = typer.Option(
+        None,
+        "--import",
+        help="Add a watchlist: EUvsDisinfo-style CSV, ClaimReview JSON-LD or HTML, Fact Check API JSON.",
+    ),
+    frames: Path = typer.Option(
+        None, "--frames", help="Your claim frames file (YAML), extending the shipped one."
+    ),
+    all_matches: bool = typer.Option(
+        False, "--all", help="Every match, not only those new since the last run."
+    ),
+    limit: int = typer.Option(100, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    fmt: str = FormatOption,
+) -> None:
+    """Report articles and statements that repeat (or deny) a known narrative, new since the last run."""
+    _check_format(fmt)
+    with Narrascope(db) as nar:
+        for path in import_ or []:
+            result = nar.watch_import(path, frames=frames)
+            err.print(
+                f"{terminal_safe(path)}: {result.read} items read, {result.added} new, {result.matches} matches"
+            )
+            for problem in result.problems:
+                err.print(Text(f"  {terminal_safe(problem.source)}: {problem.reason}: {terminal_safe(problem.detail)}",
+                               style="yellow"))  # fmt: skip
+        found, total = nar.watch(all_matches=all_matches, limit=limit, offset=offset)
+    what = "matches" if all_matches else "new matches since the last run"
+    _emit(render(found, fmt, columns=WATCH_COLUMNS, widths={"watched": 40, "claim": 60, "via": 36, "speaker": 20},
+                 console=out, title=f"{len(found)} of {total} {what}"))  # fmt: skip
+
+
 DEMO_DB = "narrascope-demo.db"
 
 
@@ -533,12 +572,15 @@ def demo(
     with Narrascope(db) as nar:
         report = _run_ingest(nar, [str(corpus)], IngestOptions(), quiet=True)
         nar.enrich()
+        nar.link()
         stored = nar.articles(ArticleQuery(limit=1000))
         said = nar.statements(StatementQuery(limit=1000))
+        found = nar.narratives(limit=100)
     if fmt != "table":
         record = {
             "articles": [as_dict(a) for a in stored],
             "statements": [as_dict(s) for s in said],
+            "narratives": [as_dict(n) for n in found],
             "errors": [as_dict(e) for e in report.errors],
         }
         _emit(json.dumps(record, ensure_ascii=False, indent=2))
@@ -552,9 +594,14 @@ def demo(
         console=out,
         title=f"Articles in {db}",
     )
-    render(said, "table", columns=("published", "outlet", "speaker_name", "role", "cue", "kind", "content"),
+    render(said, "table", columns=("published", "outlet", "speaker_name", "role", "cue", "kind", "stance", "content"),
            widths={"content": 60, "role": 28}, console=out, title="Who said what")  # fmt: skip
-    out.print(f"Try: narrascope statements --db {db} --speaker Korvin   |   narrascope entities --db {db}")
+    render(found, "table", columns=NARRATIVE_COLUMNS, widths={"label": 70, "frame": 18}, console=out,
+           title="Narratives: claims recurring across outlets, stories or time")  # fmt: skip
+    first = found[0].id if found else "ID"
+    out.print(
+        f"Try: narrascope narrative {first} --db {db}   |   narrascope statements --db {db} --speaker Korvin"
+    )
 
 
 @eval_app.command("attribution")

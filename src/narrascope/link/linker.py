@@ -43,6 +43,9 @@ STORY_SIMILARITY = (
 )
 STORY_WINDOW_DAYS = 4  # a story is open this many days after its last article
 CLAIM_SIMILARITY = 0.80  # claim cosine for "says the same thing" without a shared frame
+# A frame claim sharing no place with the frame's narratives joins the one whose label is this close:
+PLACELESS_SIMILARITY = 0.35  # when it names no known place (another language, no entities found)
+OTHER_PLACE_SIMILARITY = 0.6  # when its places differ (places are often missed or named differently)
 NEIGHBOURS = 10
 LEAD_SENTENCES = 3
 LABEL_SAMPLE = 200  # claims read to choose a narrative's label
@@ -255,7 +258,9 @@ class Linker:
         store.add_claim(claim, seq, to_bytes(vector))
         report.claims += 1
         for fs in claim.frames:
-            found = store.frame_narratives(fs.frame, claim.place_ids)
+            found = store.frame_narratives(fs.frame, claim.place_ids) if claim.place_ids else []
+            if not found:  # no place in common (or none known: another language): the closest label
+                found = self._closest_narrative(fs.frame, vector, bool(claim.place_ids))
             if found:
                 keep = found[0]
                 if len(found) > 1:
@@ -263,13 +268,22 @@ class Linker:
                     report.narratives_touched.difference_update(found[1:])
             else:
                 keep = _id("narrative", fs.frame, claim.id)
-                store.add_narrative(keep, fs.frame, claim.text[:300], _now())
-                store.add_narrative_places(keep, claim.place_ids)
+                store.add_narrative(keep, fs.frame, claim.text[:300], claim.id, _now())
+            store.add_narrative_places(keep, claim.place_ids)
             store.add_narrative_claim(keep, claim.id, fs.stance, 1.0, f"frame {fs.frame}: “{fs.match}”")
             report.narratives_touched.add(keep)
         if not claim.frames:
             self._link_by_similarity(claim, vector, root, report)
         self.claim_index.add([seq], vector[None, :])
+
+    def _closest_narrative(self, frame: str, vector: np.ndarray, has_places: bool) -> list[str]:
+        threshold = OTHER_PLACE_SIMILARITY if has_places else PLACELESS_SIMILARITY
+        best: tuple[float, str] | None = None
+        for narrative_id, label_vector in self.store.frame_narrative_labels(frame):
+            score = float(from_bytes(label_vector) @ vector)
+            if score >= threshold and (best is None or score > best[0]):
+                best = (score, narrative_id)
+        return [best[1]] if best else []
 
     def _link_by_similarity(self, claim: Claim, vector: np.ndarray, root: str, report: LinkReport) -> None:
         store = self.store
@@ -288,7 +302,7 @@ class Linker:
             targets = list(ref.narrative_ids)
             if not targets:
                 new_id = _id("narrative", "", ref.id)
-                store.add_narrative(new_id, None, claim.text[:300], _now())
+                store.add_narrative(new_id, None, claim.text[:300], claim.id, _now())
                 store.add_narrative_claim(
                     new_id, ref.id, ref.stance, round(score, 4), f"similar {score:.2f} to “{claim.id}”"
                 )

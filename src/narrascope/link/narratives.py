@@ -67,8 +67,7 @@ def narrative_detail(narrative: Narrative, rows: Iterable[Mapping[str, object]])
         points[(e.published, e.outlet)][denies] += 1
         speakers[e.speaker or "(unattributed)"][denies] += 1
         outlets[e.outlet or "(unknown outlet)"] += 1
-    dated = [e for e in evidence if e.published]
-    first = min(dated, key=lambda e: e.published or "") if dated else (evidence[0] if evidence else None)
+    first = _first_appearance(evidence)
     timeline = tuple(
         TimelinePoint(day, outlet, counts[0], counts[1])
         for (day, outlet), counts in sorted(
@@ -86,6 +85,16 @@ def narrative_detail(narrative: Narrative, rows: Iterable[Mapping[str, object]])
         denials=tuple(e for e in evidence if e.stance == DENIES),
         evidence=evidence,
     )
+
+
+def _first_appearance(evidence: tuple[Evidence, ...]) -> Evidence | None:
+    """The earliest dated assertion; else the earliest dated claim; else the first claim found."""
+    for pool in ([e for e in evidence if e.stance != DENIES], list(evidence)):
+        dated = [e for e in pool if e.published]
+        if dated:
+            return min(dated, key=lambda e: e.published or "")
+    asserting = [e for e in evidence if e.stance != DENIES]
+    return (asserting or list(evidence) or [None])[0]
 
 
 def _evidence(row: Mapping[str, object]) -> Evidence:

@@ -285,10 +285,21 @@ class LinkTables:
             )
         return [r[0] for r in rows]
 
-    def add_narrative(self, narrative_id: str, frame: str | None, label: str, created_at: str) -> None:
+    def frame_narrative_labels(self, frame: str, limit: int = 100) -> list[tuple[str, bytes]]:
+        """(narrative id, vector of its label claim) for the largest narratives of ``frame``."""
+        rows = self.conn.execute(
+            "SELECT n.id, c.vector FROM narratives n JOIN claims c ON c.id = n.label_claim_id"
+            " WHERE n.frame = ? ORDER BY n.article_count DESC, n.id LIMIT ?",
+            (frame, limit),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def add_narrative(
+        self, narrative_id: str, frame: str | None, label: str, label_claim_id: str, created_at: str
+    ) -> None:
         self.conn.execute(
-            "INSERT INTO narratives (id, label, frame, created_at) VALUES (?, ?, ?, ?)",
-            (narrative_id, label, frame, created_at),
+            "INSERT INTO narratives (id, label, label_claim_id, frame, created_at) VALUES (?, ?, ?, ?, ?)",
+            (narrative_id, label, label_claim_id, frame, created_at),
         )
 
     def narrative_frame(self, narrative_id: str) -> str | None:

@@ -1,0 +1,96 @@
+"""Link on the seeds: GOLD's three narratives, James Jeffrey's denials, and the EUvsDisinfo watchlist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from narrascope.app import Narrascope
+from narrascope.store import ArticleQuery
+from narrascope.store.query import StatementQuery
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory, shared):
+    db = tmp_path_factory.mktemp("link") / "seeds.db"
+    with Narrascope(db) as nar:
+        nar.ingest([str(shared / "seeds")])
+        nar.enrich()
+        report = nar.link()
+        assert report.articles == 5
+        assert nar.link().articles == 0  # a re-run skips what is done
+        by_file = {Path(nar.sources(a.id)[0].source).name[:3]: a.id for a in nar.articles(ArticleQuery(limit=10))}
+    gold = yaml.safe_load((shared / "seeds" / "GOLD.yaml").read_text("utf-8"))
+    return db, by_file, gold
+
+
+def _details(db):
+    with Narrascope(db, readonly=True) as nar:
+        return [nar.narrative(n.id) for n in nar.narratives(limit=100)]
+
+
+def test_each_gold_narrative_is_one_narrative_with_its_articles_and_denials(linked):
+    db, by_file, gold = linked
+    details = _details(db)
+    matched = {}
+    for key, expected in gold["narratives"].items():
+        asserted = {by_file[ref[:3]] for ref in expected["asserted_in"]}
+        denied = {by_file[ref[:3]] for ref in expected.get("denied_in", [])}
+        found = [
+            d
+            for d in details
+            if asserted <= {e.article_id for e in d.evidence if e.stance == "asserts"}
+            and denied <= {e.article_id for e in d.denials}
+        ]
+        assert found, f"no narrative carries {key}: asserted in {sorted(asserted)}, denied in {sorted(denied)}"
+        matched[key] = found[0].narrative.id
+        assert found[0].narrative.article_count >= len(asserted | denied)
+    assert len(set(matched.values())) == 3, f"the three GOLD narratives collapsed into fewer: {matched}"
+
+
+def test_james_jeffrey_denies_partition_and_regime_change(linked):
+    db, by_file, _ = linked
+    denials = {
+        (e.speaker, e.article_id, d.narrative.id)
+        for d in _details(db)
+        for e in d.denials
+        if e.speaker == "James Jeffrey"
+    }
+    assert {a for _, a, _ in denials} == {by_file["001"]}
+    assert len({n for _, _, n in denials}) >= 2  # partition and regime change
+    with Narrascope(db, readonly=True) as nar:
+        said = nar.statements(StatementQuery(speaker="James Jeffrey", limit=50))
+    stances = {s.cue: s.stance for s in said}
+    assert stances["assured"] == "denies"  # "not looking for regime change"
+    assert "denies" in {s.stance for s in said if "break apart" in s.content}
+
+
+def test_narrative_detail_has_timeline_speakers_outlets_and_evidence(linked):
+    db, by_file, _ = linked
+    details = _details(db)
+    partition = next(d for d in details if d.narrative.frame == "partition")
+    assert {"Sergey Lavrov", "Sergei Ryabkov", "James Jeffrey"} <= {s for s, _, _ in partition.speakers}
+    assert {"JNi.Media", "Morning Star", "Sputnik"} <= {o for o, _ in partition.outlets}
+    dated = sorted(e.published for e in partition.evidence if e.published)
+    assert partition.first is not None and partition.first.published == dated[0]  # only 001 has a date
+    assert sum(p.asserts + p.denies for p in partition.timeline) == len(partition.evidence)
+    for e in partition.evidence:  # every link carries its evidence: the sentence and why it was drawn
+        assert e.claim and e.sentence and e.via
+        assert e.claim.strip(" “”\"") in e.sentence or e.sentence in e.claim
+
+
+def test_watchlist_case_matches_seed_000_and_004(linked, shared):
+    db, by_file, _ = linked
+    with Narrascope(db) as nar:
+        result = nar.watch_import(shared / "eval" / "euvsdisinfo" / "posts.csv")
+        assert result.added == result.read > 10_000 and not result.problems
+        found, total = nar.watch(all_matches=True, limit=10_000)
+        again, new = nar.watch()
+    case = [m for m in found if m["watched"] == "US wants to divide Syria"]
+    asserting = {m["article_id"] for m in case if m["stance"] == "asserts"}
+    assert {by_file["000"], by_file["004"]} <= asserting
+    assert all(m["score"] > 0.5 and m["via"] for m in case)
+    assert total == len(found)
+    assert new == 0 and not again  # nothing new since the run just made
