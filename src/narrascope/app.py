@@ -147,15 +147,25 @@ class Narrascope:
     ) -> LinkReport:
         """Link every enriched article not yet linked: copies, citations, stories, claims, narratives,
         and watchlist matches."""
-        from narrascope.link.citations import load_media
+        from narrascope.link.citations import MediaList, load_media
         from narrascope.link.embed import shared_encoder
         from narrascope.link.frames import load_frames
         from narrascope.link.linker import Linker
 
+        try:
+            known = load_media(Path(media) if media else None)
+        except (OSError, ValueError) as exc:
+            raise NarrascopeError("E402", f"cannot use the media list {media}: {exc}") from exc
+        # outlets the corpus itself holds are media other articles can cite ("Harbor Gazette reports:")
+        forms = dict(known.forms)
+        for outlet in self.store.outlet_names():
+            forms.setdefault(outlet, outlet)
+            if outlet.startswith("The "):
+                forms.setdefault(outlet[4:], outlet)
         linker = Linker(
             self.store,
             load_frames(Path(frames) if frames else None),
-            load_media(Path(media) if media else None),
+            MediaList(forms),
             shared_encoder(),
         )
         if on_total:
@@ -214,3 +224,12 @@ class Narrascope:
             with self.store.transaction():
                 self.store.add_watch_run(uuid.uuid4().hex[:12], now(), total)
         return found, total
+
+    def copies(self, limit: int = 50, offset: int = 0) -> list[dict]:
+        return [dict(r) for r in self.store.copy_groups(limit, offset)]
+
+    def citations(self) -> list[tuple[str, str, int]]:
+        """The outlet citation graph: (citing outlet, cited medium, citations), most cited first."""
+        from narrascope.link.citations import citation_edges
+
+        return citation_edges(self.store.citation_pairs())

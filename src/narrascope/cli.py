@@ -518,6 +518,31 @@ def similar(
                  title=f"Similar to {article_id}"))  # fmt: skip
 
 
+@app.command()
+@_friendly
+def copies(
+    db: str = DbOption,
+    limit: int = typer.Option(50, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    fmt: str = FormatOption,
+) -> None:
+    """Near-duplicate groups: each original (earliest known publication) with the outlets that copied it."""
+    _check_format(fmt)
+    with Narrascope(db, readonly=True) as nar:
+        found = nar.copies(limit, offset)
+    _emit(render(found, fmt, widths={"original_title": 50, "carried_by": 60}, console=out, title="Copies"))
+
+
+@app.command()
+@_friendly
+def citations(db: str = DbOption, fmt: str = FormatOption) -> None:
+    """The outlet citation graph: which outlets cite which media ("Press TV reports:", "according to TASS")."""
+    _check_format(fmt)
+    with Narrascope(db, readonly=True) as nar:
+        edges = [{"citing": a, "cited": b, "citations": n} for a, b, n in nar.citations()]
+    _emit(render(edges, fmt, console=out, title="Media citations between outlets"))
+
+
 WATCH_COLUMNS = ("score", "stance", "watched", "published", "outlet", "speaker", "claim", "via")
 
 

@@ -31,6 +31,7 @@ from narrascope.link.similarity import (
     ArticleSimilarity,
     ArticleText,
     SentenceEncoder,
+    article_parts,
     fit_additive,
     predict_additive,
 )
@@ -180,7 +181,9 @@ def cross_validate(features: np.ndarray, gold: np.ndarray, fold: np.ndarray, alp
     return predicted
 
 
-def evaluate_similarity(path: Path, limit: int | None = None, encoder: SentenceEncoder | None = None) -> SimilarityReport:
+def evaluate_similarity(
+    path: Path, limit: int | None = None, encoder: SentenceEncoder | None = None
+) -> SimilarityReport:
     """Score the pairs at ``path`` (``pairs.csv``, or a folder holding it); see the module docstring."""
     path = Path(path)
     if path.is_dir():
@@ -232,11 +235,8 @@ def evaluate_similarity(path: Path, limit: int | None = None, encoder: SentenceE
 
 def _baseline_cosines(encoder: CachingEncoder, pairs: list[Pair]) -> np.ndarray:
     """Raw cosine of the whole texts as ``ArticleSimilarity`` encodes them (already cached)."""
-    def whole(article: ArticleText) -> str:
-        return f"{article.title} {article.text}".strip()
-
-    first = encoder.encode([whole(p.first) for p in pairs])
-    second = encoder.encode([whole(p.second) for p in pairs])
+    first = encoder.encode([article_parts(p.first)[2] for p in pairs])
+    second = encoder.encode([article_parts(p.second)[2] for p in pairs])
     norms = np.linalg.norm(first, axis=1) * np.linalg.norm(second, axis=1)
     return np.einsum("ij,ij->i", first, second) / np.maximum(norms, 1e-9)
 
@@ -258,7 +258,9 @@ def format_report(report: SimilarityReport) -> str:
         "",
         f"{'languages':<12} {'pairs':>6} {'model':>7} {'cosine':>7}",
     ]
-    lines += [f"{s.languages:<12} {s.pairs:>6} {s.model:>7.3f} {s.baseline:>7.3f}" for s in report.by_language]
+    lines += [
+        f"{s.languages:<12} {s.pairs:>6} {s.model:>7.3f} {s.baseline:>7.3f}" for s in report.by_language
+    ]
     lines += [
         "",
         f"features: {report.feature_seconds:.1f} s ({report.pairs_per_second:.1f} pairs/s, encoding included); "

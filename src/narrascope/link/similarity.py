@@ -27,6 +27,8 @@ __all__ = [
     "FEATURES",
     "ArticleSimilarity",
     "ArticleText",
+    "SentenceEncoder",
+    "article_parts",
     "fit_additive",
     "load_weights",
     "predict_additive",
@@ -91,6 +93,15 @@ def split_sentences(text: str) -> list[str]:
     return [part for part in parts if len(part) >= MIN_SENTENCE_CHARS]
 
 
+def article_parts(article: ArticleText) -> tuple[str, str, str, list[str]]:
+    """What gets encoded: title (else the first sentence), lead, whole text, capped body sentences."""
+    sentences = split_sentences(article.text)[:MAX_SENTENCES]
+    title = article.title.strip() or (sentences[0] if sentences else "")
+    lead = " ".join(sentences[:LEAD_SENTENCES])
+    full = f"{article.title.strip()} {article.text.strip()}".strip()
+    return title, lead, full, sentences
+
+
 def load_weights(path: Path | None = None) -> dict[str, Any]:
     """The shipped weights, or those at ``path``."""
     if path is None:
@@ -149,7 +160,9 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 class ArticleSimilarity:
     """Scores article pairs; one instance holds the encoder and the weights (thread-safe to read)."""
 
-    def __init__(self, encoder: SentenceEncoder | None = None, weights: dict[str, Any] | Path | None = None) -> None:
+    def __init__(
+        self, encoder: SentenceEncoder | None = None, weights: dict[str, Any] | Path | None = None
+    ) -> None:
         if encoder is None:
             from narrascope.link.embed import shared_encoder
 
@@ -157,7 +170,9 @@ class ArticleSimilarity:
         self.encoder = encoder
         self.weights = weights if isinstance(weights, dict) else load_weights(weights)
         if tuple(self.weights["features"]) != FEATURES:
-            raise ValueError(f"similarity weights are for features {self.weights['features']}, not {FEATURES}")
+            raise ValueError(
+                f"similarity weights are for features {self.weights['features']}, not {FEATURES}"
+            )
         self._doc_centre = np.asarray(self.weights["doc_centre"], dtype=np.float32)
         self._sentence_centre = np.asarray(self.weights["sentence_centre"], dtype=np.float32)
 
@@ -192,43 +207,43 @@ class ArticleSimilarity:
         return np.vstack(rows) if rows else np.zeros((0, len(FEATURES)))
 
     def article_vectors(self, articles: list[ArticleText]) -> np.ndarray:
-        """One centred unit vector per article (whole text plus title) for nearest-neighbour search."""
-        views = self._views(list(articles))
-        if not views:
+        """One centred unit vector per article (whole text plus title) for nearest-neighbour search.
+
+        Only the title and the whole text are encoded (two encodings an article, not one per sentence).
+        """
+        parts = [article_parts(article) for article in articles]
+        if not parts:
             return np.zeros((0, self._doc_centre.shape[0]), dtype=np.float32)
-        return _unit(np.vstack([v.full + v.title for v in views])).astype(np.float32)
+        strings = list(dict.fromkeys(s for title, _, full, _ in parts for s in (title, full)))
+        encoded = _centred(self.encoder.encode(strings), self._doc_centre)
+        row = {s: i for i, s in enumerate(strings)}
+        return _unit(np.vstack([encoded[row[title]] + encoded[row[full]] for title, _, full, _ in parts]))
 
     def _views(self, articles: list[ArticleText]) -> list[_Views]:
-        split = [self._parts(article) for article in articles]
-        strings = list(dict.fromkeys(s for title, lead, full, sentences in split for s in (title, lead, full, *sentences)))
+        split = [article_parts(article) for article in articles]
+        strings = list(
+            dict.fromkeys(
+                s for title, lead, full, sentences in split for s in (title, lead, full, *sentences)
+            )
+        )
         encoded = self.encoder.encode(strings)
         row = {s: i for i, s in enumerate(strings)}
         out = []
-        for article, (title, lead, full, sentences) in zip(articles, split, strict=True):
+        for title, lead, full, sentences in split:
             docs = _centred(encoded[[row[title], row[lead], row[full]]], self._doc_centre)
             sentence_rows = encoded[[row[s] for s in sentences]] if sentences else encoded[[row[full]]]
-            whole = f"{article.title}\n{article.text}"
             out.append(
                 _Views(
                     title=docs[0],
                     lead=docs[1],
                     full=docs[2],
                     sentences=_centred(sentence_rows, self._sentence_centre),
-                    names=frozenset(m.group(0).lower() for m in _NAME.finditer(whole)),
-                    words=frozenset(_WORD.findall(whole.lower())),
+                    names=frozenset(m.group(0).lower() for m in _NAME.finditer(full)),
+                    words=frozenset(_WORD.findall(full.lower())),
                     length=len(full),
                 )
             )
         return out
-
-    @staticmethod
-    def _parts(article: ArticleText) -> tuple[str, str, str, list[str]]:
-        """Title (else the first sentence), lead, whole text and capped sentences of the body."""
-        sentences = split_sentences(article.text)[:MAX_SENTENCES]
-        title = article.title.strip() or (sentences[0] if sentences else "")
-        lead = " ".join(sentences[:LEAD_SENTENCES])
-        full = f"{article.title.strip()} {article.text.strip()}".strip()
-        return title, lead, full, sentences
 
     @staticmethod
     def _pair_features(a: _Views, b: _Views) -> np.ndarray:

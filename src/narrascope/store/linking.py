@@ -126,6 +126,11 @@ class LinkTables:
             [(article_id, *c) for c in citations],
         )
 
+    def outlet_names(self) -> list[str]:
+        return [
+            r[0] for r in self.conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")
+        ]
+
     def citation_pairs(self) -> list[tuple[str | None, str]]:
         return [
             (r[0], r[1])
@@ -547,3 +552,15 @@ class LinkTables:
         return self.conn.execute(
             f"SELECT COUNT(*) FROM watch_matches{where}", [since] if since else []
         ).fetchone()[0]
+
+    def copy_groups(self, limit: int = 50, offset: int = 0) -> list[sqlite3.Row]:
+        """Originals with their near-duplicate copies (earliest known publication first)."""
+        return self.conn.execute(
+            "SELECT l.copy_of AS original, o.published AS original_published, o.outlet AS original_outlet,"
+            " o.title AS original_title, COUNT(*) AS copies,"
+            " GROUP_CONCAT(COALESCE(a.outlet, '?') || ' ' || a.id, ' | ') AS carried_by"
+            " FROM article_links l JOIN articles a ON a.id = l.article_id JOIN articles o ON o.id = l.copy_of"
+            " WHERE l.copy_of IS NOT NULL GROUP BY l.copy_of, o.published, o.outlet, o.title"
+            " ORDER BY copies DESC, l.copy_of LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()

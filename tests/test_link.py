@@ -1,0 +1,217 @@
+"""The link stage on the fictional demo corpus: narratives with stance, copies, citations, stories,
+incremental runs, crash safety, the vector index as a rebuildable cache, hostile text, ClaimReview."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from narrascope.app import Narrascope
+from narrascope.link import linker as linker_module
+from narrascope.store import ArticleQuery
+
+DEMO = Path(str(files("narrascope") / "data" / "demo"))
+RUSSIAN = "port-arden-herald-ru.txt"
+
+
+@pytest.fixture(scope="module")
+def enriched(tmp_path_factory) -> Path:
+    """The demo corpus ingested and enriched, not linked: each test links its own copy."""
+    db = tmp_path_factory.mktemp("demo") / "enriched.db"
+    with Narrascope(db) as nar:
+        nar.ingest([str(DEMO)])
+        nar.enrich()
+    return db
+
+
+@pytest.fixture
+def db(enriched, tmp_path) -> Path:
+    target = tmp_path / "demo.db"
+    shutil.copy(enriched, target)
+    return target
+
+
+def _partition(nar: Narrascope):
+    found = [n for n in nar.narratives(limit=100) if n.frame == "partition"]
+    assert found, "no recurring partition narrative"
+    return nar.narrative(max(found, key=lambda n: n.article_count).id)
+
+
+def _snapshot(nar: Narrascope) -> list[tuple]:
+    out = []
+    for n in nar.narratives(all_groups=True, limit=1000):
+        detail = nar.narrative(n.id)
+        out.append((n.id, n.label, n.article_count, tuple(sorted((e.claim_id, e.stance) for e in detail.evidence))))
+    return sorted(out)
+
+
+def test_partition_narrative_with_assertions_denials_and_another_language(db):
+    with Narrascope(db) as nar:
+        nar.link()
+        detail = _partition(nar)
+        by_id = {a.id: a for a in nar.articles(ArticleQuery(limit=100))}
+    speakers = {s: (a, d) for s, a, d in detail.speakers}
+    assert speakers["Anya Korvin"][0] >= 1
+    assert any(e.stance == "denies" and "Ellison" in (e.speaker or "") for e in detail.evidence)
+    assert any(e.stance == "asserts" for e in detail.evidence)
+    languages = {by_id[e.article_id].language for e in detail.evidence}
+    assert {"en", "ru"} <= languages  # the Russian page joins through its frame, not its words
+    assert detail.narrative.outlet_count >= 3
+    assert detail.narrative.first_seen == "2024-03-11"
+
+
+def test_a_syndicated_copy_points_to_the_earliest_publication_and_counts_once(db):
+    with Narrascope(db) as nar:
+        report = nar.link()
+        groups = nar.copies()
+        edges = nar.citations()
+        detail = _partition(nar)
+    assert report.copies == 1
+    assert len(groups) == 1 and groups[0]["original_outlet"] == "The Harbor Gazette"
+    assert groups[0]["original_published"] == "2024-03-11" and "Northwind Wire" in groups[0]["carried_by"]
+    assert ("Northwind Wire", "The Harbor Gazette", 1) in edges  # "Harbor Gazette reports:"
+    copy_of = {e.article_id: e.copy_of for e in detail.evidence}
+    distinct = {c or a for a, c in copy_of.items()}
+    assert detail.narrative.article_count == len(distinct) < len(copy_of)
+
+
+def test_linking_is_incremental_and_a_later_article_joins_the_existing_narrative(tmp_path):
+    db = tmp_path / "incremental.db"
+    with Narrascope(db) as nar:
+        nar.ingest([str(p) for p in sorted(DEMO.rglob("*")) if p.is_file() and p.name != RUSSIAN])
+        nar.enrich()
+        first = nar.link()
+        before = _partition(nar).narrative.id
+        nar.ingest([str(DEMO / "feeds" / RUSSIAN)])
+        nar.enrich()
+        second = nar.link()
+        after = _partition(nar)
+    assert first.articles == 9 and second.articles == 1
+    assert after.narrative.id == before
+    assert any(e.claim.startswith("Министр") for e in after.evidence)
+
+
+def test_redo_gives_the_same_narratives(db):
+    with Narrascope(db) as nar:
+        nar.link()
+        once = _snapshot(nar)
+        nar.link(redo=True)
+        assert _snapshot(nar) == once
+
+
+def test_a_crash_mid_batch_stores_nothing_and_the_rerun_matches_a_clean_run(db, tmp_path, monkeypatch):
+    clean = tmp_path / "clean.db"
+    shutil.copy(db, clean)
+    with Narrascope(clean) as nar:
+        nar.link()
+        expected = _snapshot(nar)
+
+    calls = {"n": 0}
+    original = linker_module.Linker._link_claim
+
+    def failing(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 12:
+            raise RuntimeError("killed")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(linker_module.Linker, "_link_claim", failing)
+    with Narrascope(db) as nar, pytest.raises(RuntimeError, match="killed"):
+        nar.link()
+    with Narrascope(db) as nar:
+        counts = [nar.store.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                  for t in ("article_links", "claims", "narratives", "stories")]  # fmt: skip
+        assert counts == [0, 0, 0, 0]
+    monkeypatch.setattr(linker_module.Linker, "_link_claim", original)
+    with Narrascope(db) as nar:
+        nar.link()
+        assert _snapshot(nar) == expected
+
+
+def test_a_broken_vector_index_file_is_rebuilt_from_the_database(db):
+    with Narrascope(db) as nar:
+        nar.link()
+        some = nar.articles(ArticleQuery(limit=1))[0]
+        before = [(a.id, s) for a, s in nar.similar(some.id)]
+    for name in ("claims", "articles"):
+        Path(f"{db}.{name}.usearch").write_bytes(b"\x00garbage" * 100)
+    with Narrascope(db) as nar:
+        assert [(a.id, s) for a, s in nar.similar(some.id)] == before
+        nar.ingest([str(DEMO / "feeds")])  # nothing new: the index stays consistent
+        assert nar.link().articles == 0
+
+
+def test_hostile_claim_text_is_stored_verbatim(tmp_path):
+    doc = tmp_path / "hostile.txt"
+    payload = "'); DROP TABLE claims; -- <script>alert(1)</script> <img src=x onerror=alert(2)>"
+    doc.write_text(
+        "---\ntitle: Envoy speaks\noutlet: Test Wire\npublished: 2024-02-01\n---\n"
+        f"The Northern Compact wants to partition Veloria {payload}, minister Anya Korvin said on Monday.\n\n"
+        f"Veloria's envoy said the Compact's presence at the dam was illegal {payload}.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "hostile.db"
+    with Narrascope(db) as nar:
+        nar.ingest([str(doc)])
+        nar.enrich()
+        nar.link()
+        article = nar.articles(ArticleQuery(limit=1))[0]
+        claims = nar.store.conn.execute("SELECT text, text_start, text_end FROM claims").fetchall()
+        tables = {r[0] for r in nar.store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "claims" in tables and len(claims) == 2
+    assert all(text == article.text[start:end] and "'" in text for text, start, end in claims)
+    assert payload in article.text
+
+
+def test_a_claimreview_watch_item_matches_the_demo_and_reports_only_new_matches(db, tmp_path):
+    review = tmp_path / "factcheck.json"
+    review.write_text(
+        json.dumps(
+            {
+                "@context": "https://schema.org",
+                "@type": "ClaimReview",
+                "url": "https://factcheck.example/compact-partition",
+                "claimReviewed": "The Northern Compact plans to divide Veloria",
+                "itemReviewed": {"@type": "Claim", "datePublished": "2024-03-11"},
+                "reviewRating": {"@type": "Rating", "alternateName": "False"},
+                "author": {"@type": "Organization", "name": "Fact Check Example"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    with Narrascope(db) as nar:
+        nar.link()
+        result = nar.watch_import(review)
+        first, total = nar.watch()
+        again, new = nar.watch()
+    assert result.added == 1 and result.matches >= 2
+    assert total == len(first) >= 2 and new == 0 and not again
+    assert {m["stance"] for m in first} == {"asserts", "denies"}  # Korvin repeats it, Ellison denies it
+    assert all(m["watched"] == "The Northern Compact plans to divide Veloria" for m in first)
+
+
+def test_cli_link_commands(db):
+    from typer.testing import CliRunner
+
+    from narrascope.cli import app
+
+    runner = CliRunner()
+    linked = runner.invoke(app, ["link", "--db", str(db), "-q"])
+    assert linked.exit_code == 0 and "recurring narratives" in linked.output
+    listed = runner.invoke(app, ["narratives", "--db", str(db), "--format", "json"])
+    narratives = json.loads(listed.output)
+    assert narratives and all(n["article_count"] >= 2 for n in narratives)
+    shown = runner.invoke(app, ["narrative", narratives[0]["id"][:8], "--db", str(db), "--format", "json"])
+    detail = json.loads(shown.output)
+    assert {"timeline", "speakers", "outlets", "denials", "evidence", "first"} <= set(detail)
+    stories = json.loads(runner.invoke(app, ["stories", "--db", str(db), "--format", "json"]).output)
+    assert sum(s["article_count"] for s in stories) == 10  # every linked article sits in one story
+    article = detail["evidence"][0]["article_id"]
+    similar = json.loads(runner.invoke(app, ["similar", article, "--db", str(db), "--format", "json"]).output)
+    assert similar and article not in {s["id"] for s in similar}
+    missing = runner.invoke(app, ["narrative", "ffffffffffff", "--db", str(db)])
+    assert missing.exit_code == 1 and "no narrative" in missing.output

@@ -1,0 +1,95 @@
+"""Claim frames and stance: what a clause asserts or denies, the frames file as data, user extensions."""
+
+from __future__ import annotations
+
+import pytest
+
+from narrascope.errors import NarrascopeError
+from narrascope.link.frames import ASSERTS, DENIES, find_frames, load_frames, stance
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return load_frames()
+
+
+def _stance_of(text: str, frames, cue: str = "") -> dict[str, str]:
+    return {h.frame: stance(text, h.start, cue) for h in find_frames(text, frames)}
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "expected"),
+    [
+        ("the United States was not looking for regime change in Syria", "assured", {"regime_change": DENIES}),
+        ("their presence does not indicate any desire to break apart a country", "saying", {"partition": DENIES}),
+        ("We have no plans to break Veloria apart", "said", {"partition": DENIES}),
+        ("the Compact wants to partition Veloria", "denied", {"partition": DENIES}),
+        ("the alliance has never sought to divide Veloria", "insisted", {"partition": DENIES}),
+        ("Plans for the actual partition of Syria do exist", "said", {"partition": ASSERTS}),
+        ("the US must end its illegal presence in Syria", "said", {"illegal_presence": ASSERTS}),
+        # a negator in an earlier clause does not reach the frame
+        ("Daesh has not been defeated, and the main condition is regime change", "said", {"regime_change": ASSERTS}),
+        # denial cue and negated content cancel: denying that it is *not* partition asserts it
+        ("the plan is not a partition of the country", "rejected", {"partition": ASSERTS}),
+        ("США хотят разделить Сирию", "", {"partition": ASSERTS}),
+        ("Die USA wollen keine Teilung Syriens", "", {"partition": DENIES}),
+    ],
+)
+def test_stance_to_a_frame(frames, text, cue, expected):
+    assert _stance_of(text, frames, cue) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Radically divided American society awaits an election",  # a divided society is not a partition
+        "The fight against terrorists in the north goes on",  # fighting terrorists is not sponsoring them
+        "Minister says the dam will open in May",
+    ],
+)
+def test_no_frame_where_none_is_claimed(frames, text):
+    assert find_frames(text, frames) == []
+
+
+def test_occupation_and_missing_mandate_are_illegal_presence(frames):
+    for text in (
+        "the US presence has been branded an occupation",
+        "airstrikes inside Syria without any authorization from Damascus or a UN mandate",
+        "its presence in Syria without an invitation from the legitimate government",
+    ):
+        assert [h.frame for h in find_frames(text, frames)] == ["illegal_presence"], text
+
+
+def test_user_frames_extend_the_shipped_ones(tmp_path):
+    user = tmp_path / "frames.yaml"
+    user.write_text(
+        "partition:\n  patterns: ['Aufspaltung']\nsanctions_hurt_europe:\n  label: sanctions hurt Europe\n"
+        "  patterns: ['sanctions\\s+(?:\\w+\\s+){0,3}hurt\\w*\\s+Europe']\n",
+        encoding="utf-8",
+    )
+    frames = load_frames(user)
+    names = {f.name for f in frames}
+    assert {"partition", "regime_change", "sanctions_hurt_europe"} <= names
+    assert [h.frame for h in find_frames("die Aufspaltung des Landes", frames)] == ["partition"]
+    assert [h.frame for h in find_frames("the sanctions mostly hurt Europe", frames)] == ["sanctions_hurt_europe"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("partition: [not, a, mapping]", "needs a list of patterns"),
+        ("partition:\n  patterns: ['(unclosed']", "bad pattern"),
+        (": : :", "not valid YAML"),
+    ],
+)
+def test_a_bad_frames_file_is_a_clear_error(tmp_path, body, message):
+    user = tmp_path / "bad.yaml"
+    user.write_text(body, encoding="utf-8")
+    with pytest.raises(NarrascopeError, match=message):
+        load_frames(user)
+
+
+def test_frames_run_in_linear_time_on_hostile_text(frames):
+    hostile = "divide " * 50_000 + "use " * 50_000 + "illegal " * 50_000  # a backtracking blow-up would hang
+    hits = find_frames(hostile, frames)
+    assert all(stance(hostile, h.start) in (ASSERTS, DENIES) for h in hits)
