@@ -682,6 +682,30 @@ def eval_cleaning(
     render(rows, "table", console=out, title="Article extraction: 4-token-shingle P/R/F1 (averaged per page)")
 
 
+@eval_app.command("duplicates")
+@_friendly
+def eval_duplicates(
+    path: Path = typer.Argument(
+        ..., help="A folder of article texts (*.txt, searched recursively), e.g. PolNeAR's."
+    ),
+    limit: int = typer.Option(500, "--limit", min=2, help="Use the first N texts as originals."),
+    seed: int = typer.Option(0, "--seed", help="Seed for the generated copies."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Near-duplicate detection on generated copies (edited, truncated, re-wrapped, re-published) of real
+    articles: pairwise precision and recall, and recall per kind of copy."""
+    from narrascope.evaluate.duplicates import evaluate_duplicates, format_scores
+
+    paths = sorted(path.rglob("*.txt"))[:limit] if path.is_dir() else []
+    if len(paths) < 2:
+        raise NarrascopeError("E107", f"{path} holds fewer than two .txt articles to copy")
+    scores = evaluate_duplicates([p.read_text("utf-8", errors="replace") for p in paths], seed=seed)
+    if fmt == "json":
+        _emit(json.dumps(as_dict(scores), indent=2))
+        return
+    out.print(format_scores(scores))
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"narrascope {__version__}")
