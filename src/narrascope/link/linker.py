@@ -46,6 +46,7 @@ CLAIM_SIMILARITY = 0.80  # claim cosine for "says the same thing" without a shar
 # A frame claim sharing no place with the frame's narratives joins the one whose label is this close:
 PLACELESS_SIMILARITY = 0.35  # when it names no known place (another language, no entities found)
 OTHER_PLACE_SIMILARITY = 0.6  # when its places differ (places are often missed or named differently)
+SAME_WORDS_SIMILARITY = 0.92  # this close, claims match even when their named entities differ
 NEIGHBOURS = 10
 LEAD_SENTENCES = 3
 LABEL_SAMPLE = 200  # claims read to choose a narrative's label
@@ -298,6 +299,8 @@ class Linker:
             ref = refs.get(seq)
             if ref is None or ref.root_article_id == root or len(ref.frames) > 1:
                 continue
+            if not _entities_agree(claim.entity_ids, ref.entity_ids) and score < SAME_WORDS_SIMILARITY:
+                continue
             via = f"similar {score:.2f} to “{ref.id}”"
             targets = list(ref.narrative_ids)
             if not targets:
@@ -327,6 +330,11 @@ class Linker:
         centroid = vectors.mean(axis=0)
         best = asserting[int(np.argmax(vectors @ centroid))]
         self.store.refresh_narrative(narrative_id, best[1][:300], best[0])
+
+
+def _entities_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two claims naming entities must share one; a claim naming none (or in an unenriched language) agrees."""
+    return not a or not b or bool(set(a) & set(b))
 
 
 def _frames_text(claim: Claim) -> str:

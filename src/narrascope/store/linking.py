@@ -254,7 +254,7 @@ class LinkTables:
             return {}
         marks = ", ".join("?" * len(seqs))
         rows = self.conn.execute(
-            "SELECT c.seq, c.id, c.article_id, COALESCE(l.copy_of, c.article_id), c.stance, c.frames,"
+            "SELECT c.seq, c.id, c.article_id, COALESCE(l.copy_of, c.article_id), c.stance, c.frames, c.entity_ids,"
             " (SELECT GROUP_CONCAT(nc.narrative_id, ' ') FROM narrative_claims nc WHERE nc.claim_id = c.id)"
             f" FROM claims c LEFT JOIN article_links l ON l.article_id = c.article_id WHERE c.seq IN ({marks})",
             list(seqs),
@@ -266,7 +266,8 @@ class LinkTables:
                 r[3],
                 r[4],
                 tuple(f.split(":")[0] for f in r[5].split()),
-                tuple((r[6] or "").split()),
+                tuple((r[7] or "").split()),
+                tuple(r[6].split()),
             )
             for r in rows
         }

@@ -91,3 +91,4 @@ class ClaimRef:
     stance: str
     frames: tuple[str, ...]
     narrative_ids: tuple[str, ...]
+    entity_ids: tuple[str, ...] = ()
