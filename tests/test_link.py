@@ -45,7 +45,9 @@ def _snapshot(nar: Narrascope) -> list[tuple]:
     out = []
     for n in nar.narratives(all_groups=True, limit=1000):
         detail = nar.narrative(n.id)
-        out.append((n.id, n.label, n.article_count, tuple(sorted((e.claim_id, e.stance) for e in detail.evidence))))
+        out.append(
+            (n.id, n.label, n.article_count, tuple(sorted((e.claim_id, e.stance) for e in detail.evidence)))
+        )
     return sorted(out)
 
 
@@ -70,7 +72,9 @@ def test_a_syndicated_copy_points_to_the_earliest_publication_and_counts_once(db
         groups = nar.copies()
         edges = nar.citations()
         detail = _partition(nar)
+        nearest, score, _ = nar.similar(groups[0]["original"])[0]
     assert report.copies == 1
+    assert nearest.outlet == "Northwind Wire" and score > 0.95  # the copy ranks first, near the top score
     assert len(groups) == 1 and groups[0]["original_outlet"] == "The Harbor Gazette"
     assert groups[0]["original_published"] == "2024-03-11" and "Northwind Wire" in groups[0]["carried_by"]
     assert ("Northwind Wire", "The Harbor Gazette", 1) in edges  # "Harbor Gazette reports:"
@@ -136,11 +140,11 @@ def test_a_broken_vector_index_file_is_rebuilt_from_the_database(db):
     with Narrascope(db) as nar:
         nar.link()
         some = nar.articles(ArticleQuery(limit=1))[0]
-        before = [(a.id, s) for a, s in nar.similar(some.id)]
+        before = [(a.id, s) for a, s, _ in nar.similar(some.id)]
     for name in ("claims", "articles"):
         Path(f"{db}.{name}.usearch").write_bytes(b"\x00garbage" * 100)
     with Narrascope(db) as nar:
-        assert [(a.id, s) for a, s in nar.similar(some.id)] == before
+        assert [(a.id, s) for a, s, _ in nar.similar(some.id)] == before
         nar.ingest([str(DEMO / "feeds")])  # nothing new: the index stays consistent
         assert nar.link().articles == 0
 

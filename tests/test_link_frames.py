@@ -20,15 +20,27 @@ def _stance_of(text: str, frames, cue: str = "") -> dict[str, str]:
 @pytest.mark.parametrize(
     ("text", "cue", "expected"),
     [
-        ("the United States was not looking for regime change in Syria", "assured", {"regime_change": DENIES}),
-        ("their presence does not indicate any desire to break apart a country", "saying", {"partition": DENIES}),
+        (
+            "the United States was not looking for regime change in Syria",
+            "assured",
+            {"regime_change": DENIES},
+        ),
+        (
+            "their presence does not indicate any desire to break apart a country",
+            "saying",
+            {"partition": DENIES},
+        ),
         ("We have no plans to break Veloria apart", "said", {"partition": DENIES}),
         ("the Compact wants to partition Veloria", "denied", {"partition": DENIES}),
         ("the alliance has never sought to divide Veloria", "insisted", {"partition": DENIES}),
         ("Plans for the actual partition of Syria do exist", "said", {"partition": ASSERTS}),
         ("the US must end its illegal presence in Syria", "said", {"illegal_presence": ASSERTS}),
         # a negator in an earlier clause does not reach the frame
-        ("Daesh has not been defeated, and the main condition is regime change", "said", {"regime_change": ASSERTS}),
+        (
+            "Daesh has not been defeated, and the main condition is regime change",
+            "said",
+            {"regime_change": ASSERTS},
+        ),
         # denial cue and negated content cancel: denying that it is *not* partition asserts it
         ("the plan is not a partition of the country", "rejected", {"partition": ASSERTS}),
         ("США хотят разделить Сирию", "", {"partition": ASSERTS}),
@@ -71,7 +83,9 @@ def test_user_frames_extend_the_shipped_ones(tmp_path):
     names = {f.name for f in frames}
     assert {"partition", "regime_change", "sanctions_hurt_europe"} <= names
     assert [h.frame for h in find_frames("die Aufspaltung des Landes", frames)] == ["partition"]
-    assert [h.frame for h in find_frames("the sanctions mostly hurt Europe", frames)] == ["sanctions_hurt_europe"]
+    assert [h.frame for h in find_frames("the sanctions mostly hurt Europe", frames)] == [
+        "sanctions_hurt_europe"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,9 @@ def linked(tmp_path_factory, shared):
         report = nar.link()
         assert report.articles == 5
         assert nar.link().articles == 0  # a re-run skips what is done
-        by_file = {Path(nar.sources(a.id)[0].source).name[:3]: a.id for a in nar.articles(ArticleQuery(limit=10))}
+        by_file = {
+            Path(nar.sources(a.id)[0].source).name[:3]: a.id for a in nar.articles(ArticleQuery(limit=10))
+        }
     gold = yaml.safe_load((shared / "seeds" / "GOLD.yaml").read_text("utf-8"))
     return db, by_file, gold
 
@@ -44,7 +46,9 @@ def test_each_gold_narrative_is_one_narrative_with_its_articles_and_denials(link
             if asserted <= {e.article_id for e in d.evidence if e.stance == "asserts"}
             and denied <= {e.article_id for e in d.denials}
         ]
-        assert found, f"no narrative carries {key}: asserted in {sorted(asserted)}, denied in {sorted(denied)}"
+        assert found, (
+            f"no narrative carries {key}: asserted in {sorted(asserted)}, denied in {sorted(denied)}"
+        )
         matched[key] = found[0].narrative.id
         assert found[0].narrative.article_count >= len(asserted | denied)
     assert len(set(matched.values())) == 3, f"the three GOLD narratives collapsed into fewer: {matched}"
@@ -78,7 +82,7 @@ def test_narrative_detail_has_timeline_speakers_outlets_and_evidence(linked):
     assert sum(p.asserts + p.denies for p in partition.timeline) == len(partition.evidence)
     for e in partition.evidence:  # every link carries its evidence: the sentence and why it was drawn
         assert e.claim and e.sentence and e.via
-        assert e.claim.strip(" “”\"") in e.sentence or e.sentence in e.claim
+        assert e.claim.strip(' “”"') in e.sentence or e.sentence in e.claim
 
 
 def test_watchlist_case_matches_seed_000_and_004(linked, shared):

@@ -190,8 +190,8 @@ class Narrascope:
     def story(self, story_id: str) -> list[Article]:
         return self.store.story_articles(story_id)
 
-    def similar(self, article_id_or_prefix: str, limit: int = 10) -> list[tuple[Article, float]]:
-        """Stored articles most similar to one (nearest in the article index, copies included)."""
+    def similar(self, article_id_or_prefix: str, limit: int = 10) -> list[tuple[Article, float, float]]:
+        """Stored articles most similar to one: (article, similarity 0–1, vector cosine), copies included."""
         from narrascope.link.similar import similar_articles
 
         article = self.article(article_id_or_prefix)

@@ -511,10 +511,9 @@ def similar(
     _check_format(fmt)
     with Narrascope(db, readonly=True) as nar:
         found = nar.similar(article_id, limit)
-    rows = [
-        {k: v for k, v in as_dict(a).items() if k != "text"} | {"similarity": score} for a, score in found
-    ]
-    _emit(render(rows, fmt, columns=("similarity", *ARTICLE_COLUMNS), widths=ARTICLE_WIDTHS, console=out,
+    rows = [{k: v for k, v in as_dict(a).items() if k != "text"} | {"similarity": score, "cosine": cosine}
+            for a, score, cosine in found]  # fmt: skip
+    _emit(render(rows, fmt, columns=("similarity", "cosine", *ARTICLE_COLUMNS), widths=ARTICLE_WIDTHS, console=out,
                  title=f"Similar to {article_id}"))  # fmt: skip
 
 
@@ -680,6 +679,27 @@ def eval_cleaning(
     ] + [{"system": name, "precision": "", "recall": "", "f1": f"{f1:.3f}", "pages": "", "seconds": ""}
          for name, f1 in ANCHORS.items()]  # fmt: skip
     render(rows, "table", console=out, title="Article extraction: 4-token-shingle P/R/F1 (averaged per page)")
+
+
+@eval_app.command("similarity")
+@_friendly
+def eval_similarity(
+    path: Path = typer.Argument(..., help="SemEval-2022 Task 8 pairs.csv (or the folder holding it)."),
+    limit: int = typer.Option(None, "--limit", min=10, help="Score only the first N pairs."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Article similarity against SemEval-2022 Task 8 (multilingual news pairs): Pearson with the Overall and
+    Narrative scores, 5-fold cross-validated, overall and per language pair, beside the published best."""
+    from narrascope.evaluate.similarity import evaluate_similarity, format_report
+
+    csv_path = path / "pairs.csv" if path.is_dir() else path
+    if not csv_path.is_file():
+        raise NarrascopeError("E107", f"{path} is not a SemEval-2022 Task 8 pairs.csv")
+    report = evaluate_similarity(csv_path, limit=limit)
+    if fmt == "json":
+        _emit(json.dumps(as_dict(report), indent=2, default=str))
+        return
+    out.print(format_report(report))
 
 
 @eval_app.command("duplicates")

@@ -30,7 +30,10 @@ class Encoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         """``(len(texts), 512)`` float32 unit vectors; an empty text gets the zero vector."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        todo = [(i, t[:MAX_CHARS]) for i, t in enumerate(texts) if t and t.strip()]
+        # sorted by length: the model pads each batch to its longest text
+        todo = sorted(
+            ((i, t[:MAX_CHARS]) for i, t in enumerate(texts) if t and t.strip()), key=lambda p: len(p[1])
+        )
         if not todo:
             return out
         model = self._load()

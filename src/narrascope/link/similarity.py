@@ -110,21 +110,43 @@ def load_weights(path: Path | None = None) -> dict[str, Any]:
 
 
 def _basis(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
-    """Each feature column, then one hinge ``max(0, x - knot)`` per knot row (an additive spline)."""
-    return np.hstack([x] + [np.maximum(0.0, x - row) for row in knots])
+    """Each feature column, then per knot row ``max(0, x - knot)`` and ``min(x, knot)``: all increasing in
+    ``x``, so a non-negative combination is a monotone additive spline."""
+    columns = [x]
+    for row in knots:
+        columns += [np.maximum(0.0, x - row), np.minimum(x, row)]
+    return np.hstack(columns)
+
+
+def _nonnegative_ridge(z: np.ndarray, t: np.ndarray, alpha: float, sweeps: int = 500) -> np.ndarray:
+    """argmin ||z w - t||² + alpha ||w||² subject to w ≥ 0, by cyclic coordinate descent."""
+    gram = z.T @ z + alpha * np.eye(z.shape[1])
+    zt = z.T @ t
+    w = np.zeros(z.shape[1])
+    for _ in range(sweeps):
+        before = w.copy()
+        for j in range(len(w)):
+            w[j] = max(0.0, w[j] + (zt[j] - gram[j] @ w) / gram[j, j])
+        if np.max(np.abs(w - before)) < 1e-9:
+            break
+    return w
 
 
 def fit_additive(
     x: np.ndarray, y: np.ndarray, alpha: float, quantiles: tuple[float, ...] = (0.25, 0.5, 0.75)
 ) -> dict[str, Any]:
-    """Ridge regression on the hinge basis of ``x``; returns the model as plain lists (JSON-ready)."""
+    """Fit ``Overall`` (1–4, 1 = most similar) as a *monotone* function of the features: every feature
+    can only raise the predicted similarity, so an article compared with itself or a copy scores highest
+    (an unconstrained fit scored 0.78 in cross-validation but ranked copies below unrelated articles).
+    Returns the model as plain lists (JSON-ready)."""
     knots = np.quantile(x, quantiles, axis=0)
     basis = _basis(x, knots)
     mean = basis.mean(axis=0)
     scale = basis.std(axis=0) + 1e-9
     z = (basis - mean) / scale
-    intercept = float(y.mean())
-    coef = np.linalg.solve(z.T @ z + alpha * np.eye(z.shape[1]), z.T @ (y - intercept))
+    similarity = 4.0 - y  # higher = more similar
+    intercept = float(similarity.mean())
+    coef = _nonnegative_ridge(z, similarity - intercept, alpha)
     return {
         "alpha": alpha,
         "knots": knots.tolist(),
@@ -138,7 +160,7 @@ def fit_additive(
 def predict_additive(model: dict[str, Any], x: np.ndarray) -> np.ndarray:
     """Predicted ``Overall`` (1–4, 1 = same story), clipped to the scale."""
     z = (_basis(x, np.asarray(model["knots"])) - np.asarray(model["mean"])) / np.asarray(model["scale"])
-    return np.clip(model["intercept"] + z @ np.asarray(model["coef"]), 1.0, 4.0)
+    return np.clip(4.0 - (model["intercept"] + z @ np.asarray(model["coef"])), 1.0, 4.0)
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
