@@ -72,7 +72,7 @@ def test_james_jeffrey_denies_partition_and_regime_change(linked):
 
 
 def test_narrative_detail_has_timeline_speakers_outlets_and_evidence(linked):
-    db, by_file, _ = linked
+    db, _, _ = linked
     details = _details(db)
     partition = next(d for d in details if d.narrative.frame == "partition")
     assert {"Sergey Lavrov", "Sergei Ryabkov", "James Jeffrey"} <= {s for s, _, _ in partition.speakers}
