@@ -9,6 +9,7 @@ its prose is reporting, and the statements already hold what its sources said.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 
 from narrascope.link.frames import ASSERTS, Frame, find_frames, stance
@@ -16,7 +17,8 @@ from narrascope.model import Article, Claim, FrameStance, Mention, Statement
 from narrascope.sentences import split_sentences
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
-MIN_WORDS = 4  # shorter pieces ("he said") join the previous sentence of the content
+MIN_WORDS = 4  # shorter pieces ("he said") join the previous sentence; a shorter content is no claim
+_WORD = re.compile(r"\w{2,}")
 MAX_CLAIMS_PER_STATEMENT = 4
 MAIN_PLACES = 2  # a claim naming no place is about the article's two most-named places
 
@@ -69,6 +71,8 @@ def build_claims(
         covered.append((st.content_start, st.content_end))
         for a, b in _pieces(text, st.content_start, st.content_end):
             piece = text[a:b]
+            if len(_WORD.findall(piece)) < MIN_WORDS:
+                continue  # "that", "Trump", "the matter": a content too short to claim anything
             inside = st.sentence_start <= a and b <= st.sentence_end  # else the piece is its own evidence
             frame_stances = _frame_stances(piece, st.cue, frames)
             polarity = frame_stances[0].stance if frame_stances else stance(piece, 0, st.cue)
