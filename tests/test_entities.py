@@ -407,3 +407,12 @@ def test_seed_speakers_of_gold_are_known_entities(seed_run: tuple[EntityResolver
         assert entity is not None, speaker
     assert resolver.lookup("Kremlin").name == "Kremlin"
     assert resolver.lookup("Sergey Lavrov") == resolver.lookup("Sergei Lavrov")
+
+
+def test_an_alias_table_entity_found_by_lookup_alone_is_registered_for_the_store():
+    """A speaker only the alias table knows ("..., Presstv reported.") is written with the batch: the
+    statement's speaker_entity_id refers to it (a foreign key; enrich failed on it before)."""
+    resolver = EntityResolver(load_aliases())
+    found = resolver.lookup("Presstv")
+    assert found is not None and found.name == "Press TV"
+    assert found.id in {e.id for e in resolver.changed()}

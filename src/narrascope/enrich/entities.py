@@ -188,9 +188,10 @@ class EntityResolver:
         if entry is None and label in (None, "PERSON"):
             entry = self.aliases.entry_for(strip_titles(surface))
         if entry is not None and (label is None or _family(label) == _family(entry.type)):
-            ident = entity_id(entry.type, name_key(entry.canonical))
-            record = self._records.get(ident)
-            return record.entity() if record else Entity(ident, entry.canonical, entry.type, entry.aliases)
+            # registered (and written with the batch): a statement may name it as its speaker
+            record = self._table_record(entry)
+            self._touched.add(record.id)
+            return record.entity()
         found: set[str] = set()
         families = [_family(label)] if label else sorted({_family(r.type) for r in self._records.values()})
         for family in families:
