@@ -23,7 +23,8 @@ ARTICLE = (
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, db_url):
+    """A database (SQLite file, then PostgreSQL URL) the CLI ingested two articles and an empty file into."""
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "kessel.txt").write_text(ARTICLE, encoding="utf-8")
@@ -34,11 +35,10 @@ def db(tmp_path):
     )
     (folder / "hostile.txt").write_text(hostile, encoding="utf-8")
     (folder / "empty.txt").write_text("")
-    db = tmp_path / "cli.db"
-    result = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--quiet"])
+    result = runner.invoke(app, ["ingest", str(folder), "--db", db_url, "--quiet"])
     assert result.exit_code == 0, result.output
     assert "2 new articles stored" in result.output
-    return db
+    return db_url
 
 
 def test_articles_json_has_every_field(db):
@@ -89,6 +89,9 @@ def test_user_mistakes_get_one_line_and_no_traceback(tmp_path, db):
     assert bad_size.exit_code == 2 and "Traceback" not in bad_size.output
     nothing = runner.invoke(app, ["ingest", str(tmp_path / "no-such-dir"), "--db", str(db), "-q"])
     assert nothing.exit_code == 1 and "not-found" in nothing.output
+    unreachable = runner.invoke(app, ["articles", "--db", f"postgresql://me:pw@/x?host={tmp_path}"])
+    assert unreachable.exit_code == 1 and ("[E102]" in unreachable.output or "[E105]" in unreachable.output)
+    assert "Traceback" not in unreachable.output and ":pw@" not in unreachable.output
 
 
 def test_demo_runs_from_a_fresh_process(tmp_path):

@@ -1,10 +1,14 @@
 """The link stage on the fictional demo corpus: narratives with stance, copies, citations, stories,
-incremental runs, crash safety, the vector index as a rebuildable cache, hostile text, ClaimReview."""
+incremental runs, crash safety, the vector index as a rebuildable cache, hostile text, ClaimReview.
+
+Each test runs on both back ends: a copy of a SQLite file, or a PostgreSQL database made from a template.
+"""
 
 from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable, Iterator
 from importlib.resources import files
 from pathlib import Path
 
@@ -18,21 +22,50 @@ DEMO = Path(str(files("narrascope") / "data" / "demo"))
 RUSSIAN = "port-arden-herald-ru.txt"
 
 
-@pytest.fixture(scope="module")
-def enriched(tmp_path_factory) -> Path:
-    """The demo corpus ingested and enriched, not linked: each test links its own copy."""
-    db = tmp_path_factory.mktemp("demo") / "enriched.db"
-    with Narrascope(db) as nar:
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def enriched(request, tmp_path_factory) -> Iterator[tuple[str, str]]:
+    """The demo corpus ingested and enriched, not linked (each test links its own copy): the back end,
+    and a SQLite file or the PostgreSQL database to use as a template."""
+    if request.param == "sqlite":
+        db = tmp_path_factory.mktemp("demo") / "enriched.db"
+        with Narrascope(db) as nar:
+            nar.ingest([str(DEMO)])
+            nar.enrich()
+        yield "sqlite", str(db)
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = server.create_database()
+    with Narrascope(server.url(name)) as nar:
         nar.ingest([str(DEMO)])
         nar.enrich()
-    return db
+    yield "postgres", name
+    server.drop_database(name)
 
 
 @pytest.fixture
-def db(enriched, tmp_path) -> Path:
-    target = tmp_path / "demo.db"
-    shutil.copy(enriched, target)
-    return target
+def clone(request, enriched, tmp_path, monkeypatch) -> Iterator[Callable[[], str]]:
+    """Makes copies of the enriched demo database (vector index caches in the test's directory)."""
+    monkeypatch.setenv("NARRASCOPE_INDEX_DIR", str(tmp_path / "index-cache"))
+    backend, source = enriched
+    server = request.getfixturevalue("postgres_server") if backend == "postgres" else None
+    made: list[str] = []
+
+    def make() -> str:
+        if server is None:
+            made.append(f"copy{len(made)}.db")
+            return str(shutil.copy(source, tmp_path / made[-1]))
+        made.append(server.create_database(template=source))
+        return server.url(made[-1])
+
+    yield make
+    if server is not None:
+        for name in made:
+            server.drop_database(name)
+
+
+@pytest.fixture
+def db(clone) -> str:
+    return clone()
 
 
 def _partition(nar: Narrascope):
@@ -83,9 +116,8 @@ def test_a_syndicated_copy_points_to_the_earliest_publication_and_counts_once(db
     assert detail.narrative.article_count == len(distinct) < len(copy_of)
 
 
-def test_linking_is_incremental_and_a_later_article_joins_the_existing_narrative(tmp_path):
-    db = tmp_path / "incremental.db"
-    with Narrascope(db) as nar:
+def test_linking_is_incremental_and_a_later_article_joins_the_existing_narrative(db_url):
+    with Narrascope(db_url) as nar:
         nar.ingest([str(p) for p in sorted(DEMO.rglob("*")) if p.is_file() and p.name != RUSSIAN])
         nar.enrich()
         first = nar.link()
@@ -107,10 +139,8 @@ def test_redo_gives_the_same_narratives(db):
         assert _snapshot(nar) == once
 
 
-def test_a_crash_mid_batch_stores_nothing_and_the_rerun_matches_a_clean_run(db, tmp_path, monkeypatch):
-    clean = tmp_path / "clean.db"
-    shutil.copy(db, clean)
-    with Narrascope(clean) as nar:
+def test_a_crash_mid_batch_stores_nothing_and_the_rerun_matches_a_clean_run(db, clone, monkeypatch):
+    with Narrascope(clone()) as nar:
         nar.link()
         expected = _snapshot(nar)
 
@@ -141,15 +171,17 @@ def test_a_broken_vector_index_file_is_rebuilt_from_the_database(db):
         nar.link()
         some = nar.articles(ArticleQuery(limit=1))[0]
         before = [(a.id, s) for a, s, _ in nar.similar(some.id)]
-    for name in ("claims", "articles"):
-        Path(f"{db}.{name}.usearch").write_bytes(b"\x00garbage" * 100)
+        cached = [nar.store.vector_index_path(name) for name in ("claims", "articles")]
+    for path in cached:
+        assert path is not None and path.exists()
+        path.write_bytes(b"\x00garbage" * 100)
     with Narrascope(db) as nar:
         assert [(a.id, s) for a, s, _ in nar.similar(some.id)] == before
         nar.ingest([str(DEMO / "feeds")])  # nothing new: the index stays consistent
         assert nar.link().articles == 0
 
 
-def test_hostile_claim_text_is_stored_verbatim(tmp_path):
+def test_hostile_claim_text_is_stored_verbatim(tmp_path, db_url):
     doc = tmp_path / "hostile.txt"
     payload = "'); DROP TABLE claims; -- <script>alert(1)</script> <img src=x onerror=alert(2)>"
     doc.write_text(
@@ -158,14 +190,13 @@ def test_hostile_claim_text_is_stored_verbatim(tmp_path):
         f"Veloria's envoy said the Compact's presence at the dam was illegal {payload}.\n",
         encoding="utf-8",
     )
-    db = tmp_path / "hostile.db"
-    with Narrascope(db) as nar:
+    with Narrascope(db_url) as nar:
         nar.ingest([str(doc)])
         nar.enrich()
         nar.link()
         article = nar.articles(ArticleQuery(limit=1))[0]
         claims = nar.store.conn.execute("SELECT text, text_start, text_end FROM claims").fetchall()
-        tables = {r[0] for r in nar.store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = nar.store.tables()
     assert "claims" in tables and len(claims) == 2
     assert all(text == article.text[start:end] and "'" in text for text, start, end in claims)
     assert payload in article.text

@@ -13,14 +13,14 @@ from narrascope.errors import NarrascopeError
 from narrascope.ingest import IngestOptions
 from narrascope.link.narratives import NarrativeDetail, narrative_detail
 from narrascope.model import Article, Entity, IngestReport, Mention, Narrative, Story
-from narrascope.store import ArticleQuery, open_store
+from narrascope.store import ArticleQuery, SQLStore, open_store
 from narrascope.store.query import EntityQuery, StatementQuery
 from narrascope.store.records import EntityRow, SourceRecord, StatementRow, StoredError
-from narrascope.store.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     from narrascope.link.linker import LinkReport
     from narrascope.link.watch import WatchImport
+    from narrascope.scale.load import LoadReport
 
 DEFAULT_DB = "narrascope.db"
 
@@ -29,7 +29,7 @@ class Narrascope:
     def __init__(self, db: str | Path = DEFAULT_DB, *, readonly: bool = False) -> None:
         self.db = str(db)
         self.readonly = readonly
-        self.store: SQLiteStore = open_store(self.db, readonly=readonly)
+        self.store: SQLStore = open_store(self.db, readonly=readonly)
 
     def close(self) -> None:
         self.store.close()
@@ -92,6 +92,13 @@ class Narrascope:
                 else self.store.count_to_enrich(enricher.pipeline)
             )
         return pipeline.enrich(self.store, enricher, redo=redo, progress=progress)
+
+    def load(self, path: str | Path) -> LoadReport:
+        """Bring a Spark run's Parquet results (``spark-enrich``) into the store, as ``ingest`` + ``enrich``
+        would have stored them; loading twice adds nothing."""
+        from narrascope.scale.load import load
+
+        return load(self.store, path)
 
     def statements(self, query: StatementQuery | None = None) -> list[StatementRow]:
         return self.store.list_statements(self._with_entity_ids(query or StatementQuery()))

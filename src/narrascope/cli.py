@@ -44,7 +44,9 @@ _WIDE = 160  # tables piped to a file or pager are not squeezed to 80 columns
 out = Console(soft_wrap=False, highlight=False, width=None if sys.stdout.isatty() else _WIDE)
 err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else _WIDE)
 
-DbOption = typer.Option(DEFAULT_DB, "--db", envvar="NARRASCOPE_DB", help="SQLite database file.")
+DbOption = typer.Option(
+    DEFAULT_DB, "--db", envvar="NARRASCOPE_DB", help="SQLite database file, or a postgresql:// URL."
+)
 FormatOption = typer.Option("table", "--format", "-f", help="Output format: " + ", ".join(FORMATS) + ".")
 ARTICLE_COLUMNS = ("id", "published", "outlet", "language", "word_count", "title")
 ARTICLE_WIDTHS = {"title": 60, "outlet": 22}
@@ -289,6 +291,76 @@ def enrich(
     out.print(
         f"Enriched {report.articles} articles: {report.statements} statements, "
         f"{report.mentions} entity mentions, {report.entities} entities known."
+    )
+
+
+@app.command("spark-enrich")
+@_friendly
+def spark_enrich(
+    paths: list[str] = typer.Argument(
+        ...,
+        metavar="INPUT... OUTPUT",
+        help="Inputs Spark can list (paths, globs, hdfs:// or s3a:// URIs), then the output folder.",
+    ),
+    master: str = typer.Option(
+        None, "--master", help="Spark master, e.g. local[2] (default: spark-submit's, else local[*])."
+    ),
+    partitions: int = typer.Option(
+        None, "--partitions", min=1, help="Partitions for cleaning and the model (default: 4 per core)."
+    ),
+    conf: list[str] = typer.Option(None, "--conf", help="A Spark setting KEY=VALUE (repeatable)."),
+    field_map: str = typer.Option(
+        "", "--field-map", help="For JSON/CSV/Parquet: our field=their column, e.g. 'text=body,url=link'."
+    ),
+    max_size: str = typer.Option("20MB", "--max-size", help="Skip (and report) inputs larger than this."),
+    model: str = typer.Option(None, "--model", help="spaCy model name or path, installed on every executor."),
+    aliases: Path = typer.Option(None, "--aliases", help="Your alias file (YAML), read here and shipped."),
+    parse: str = typer.Option("selective", "--parse", help="selective or all."),
+) -> None:
+    """Read, clean and enrich inputs on Spark into Parquet (articles, statements, entities, ...) for `load`."""
+    if len(paths) < 2:
+        raise typer.BadParameter(
+            "give at least one input, then the output folder", param_hint="INPUT... OUTPUT"
+        )
+    if parse not in ("selective", "all"):
+        raise typer.BadParameter("choose selective or all", param_hint="--parse")
+    spark_conf = dict(_key_value(item) for item in conf or [])
+    try:
+        from narrascope.scale.spark_job import JobSettings
+        from narrascope.scale.spark_job import spark_enrich as run_job
+    except ImportError as exc:
+        raise NarrascopeError(
+            "E501", f"spark-enrich needs pyspark: pip install 'narrascope[spark]' ({exc})"
+        ) from exc
+    options = IngestOptions(max_bytes=parse_size(max_size), field_map=parse_field_map(field_map))
+    job = JobSettings(options, model, str(aliases) if aliases else None, parse, partitions)
+    report = run_job(paths[:-1], paths[-1], job, master=master, conf=spark_conf)
+    out.print(
+        f"Read {report.documents} documents: {report.articles} articles ({report.duplicates} repeated texts), "
+        f"{report.errors} errors; {report.statements} statements, {report.mentions} entity mentions, "
+        f"{report.entities} entities. Into a store: narrascope load {paths[-1]}"
+    )
+
+
+def _key_value(item: str) -> tuple[str, str]:
+    key, sep, value = item.partition("=")
+    if not sep or not key.strip():
+        raise typer.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--conf")
+    return key.strip(), value.strip()
+
+
+@app.command()
+@_friendly
+def load(
+    folder: Path = typer.Argument(..., help="The OUTPUT folder of a `spark-enrich` run."),
+    db: str = DbOption,
+) -> None:
+    """Bring a Spark run's Parquet results into the database, as ingest + enrich would; loading twice adds nothing."""
+    with Narrascope(db) as nar:
+        report = nar.load(folder)
+    out.print(
+        f"Loaded {report.documents} documents: {report.stored} new articles stored, {report.duplicates} already "
+        f"stored, {report.errors} errors; {report.enriched} articles enriched, {report.entities} entities."
     )
 
 

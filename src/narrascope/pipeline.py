@@ -19,7 +19,7 @@ from narrascope.model import Article, Document, IngestError, IngestReport
 if TYPE_CHECKING:
     from narrascope.enrich.enricher import Enricher
     from narrascope.link.linker import Linker, LinkReport
-from narrascope.store.sqlite import SQLiteStore
+from narrascope.store.sql import SQLStore
 
 CHUNK_SIZE = 200
 
@@ -27,7 +27,7 @@ Progress = Callable[[str], None]  # called once per source when it has been read
 
 
 def ingest(
-    store: SQLiteStore,
+    store: SQLStore,
     inputs: Sequence[str],
     options: IngestOptions | None = None,
     *,
@@ -45,12 +45,8 @@ def ingest(
     errors: list[IngestError] = list(missing)
 
     def flush() -> None:
-        for doc in docs:
-            if doc.kind == "text":
-                counter.add(repetition_group(doc), doc.content)
         articles: list[Article] = []
-        for doc in docs:
-            result = _clean(doc, counter)
+        for result in clean_chunk(docs, counter):
             (articles if isinstance(result, Article) else errors).append(result)  # type: ignore[arg-type]
         batch = store.write_batch(run_id, articles, errors, seen=len(docs))
         report.seen += len(docs)
@@ -79,8 +75,25 @@ def ingest(
     return report
 
 
-def _clean(doc: Document, counter: LineCounter) -> Article | IngestError:
-    furniture = counter.furniture(repetition_group(doc)) if doc.kind == "text" else frozenset()
+def clean_chunk(docs: Sequence[Document], counter: LineCounter) -> list[Article | IngestError]:
+    """Clean one chunk in order, each document with its outlet's furniture (``chunk_furniture``)."""
+    return [
+        clean_one(doc, furniture) for doc, furniture in zip(docs, chunk_furniture(docs, counter), strict=True)
+    ]
+
+
+def chunk_furniture(docs: Sequence[Document], counter: LineCounter) -> list[frozenset[str]]:
+    """Each document's furniture: the chunk's text documents are counted first, so a line repeated on pages
+    of the chunk counts for all of them, and so do the counts of earlier chunks in ``counter``. The Spark
+    job replays this per outlet and chunk, so that both paths clean alike."""
+    for doc in docs:
+        if doc.kind == "text":
+            counter.add(repetition_group(doc), doc.content)
+    return [counter.furniture(repetition_group(doc)) if doc.kind == "text" else frozenset() for doc in docs]
+
+
+def clean_one(doc: Document, furniture: frozenset[str]) -> Article | IngestError:
+    """``clean_document``, with any exception it raises on one hostile page recorded against that page."""
     try:
         return clean_document(doc, furniture)
     except Exception as exc:  # one hostile page fails alone (RecursionError included)
@@ -99,7 +112,7 @@ class EnrichReport:
 
 
 def enrich(
-    store: SQLiteStore,
+    store: SQLStore,
     enricher: Enricher,
     *,
     redo: bool = False,
@@ -128,7 +141,7 @@ LINK_BATCH = 200  # articles per transaction
 
 
 def link(
-    store: SQLiteStore,
+    store: SQLStore,
     linker: Linker,
     *,
     redo: bool = False,

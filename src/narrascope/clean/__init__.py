@@ -23,13 +23,16 @@ __all__ = ["LineCounter", "clean_document", "repetition_group"]
 
 
 def repetition_group(doc: Document) -> str:
-    """Documents whose repeated lines count as one outlet's furniture: same host, else same folder."""
+    """Documents whose repeated lines count as one outlet's furniture: same host, else same folder (of a
+    local path, or of a file system URI such as ``hdfs://`` that the Spark job reads); a web page alone."""
     if doc.url:
         host = urlsplit(doc.url).hostname or ""
         if host:
             return host.removeprefix("www.")
     path = doc.source.split("#", 1)[0]
-    return os.path.dirname(os.path.abspath(path)) if "://" not in path else path
+    if "://" not in path:
+        return os.path.dirname(os.path.abspath(path))
+    return path if path.startswith(("http://", "https://")) else path.rsplit("/", 1)[0]
 
 
 def clean_document(doc: Document, furniture: frozenset[str] = frozenset()) -> Article | IngestError:

@@ -125,27 +125,35 @@ class Enricher:
         An article in another language than the model's gets an empty one: an English parser reads
         Russian text as noise, and that noise would become entities. Articles of unknown language are read.
         """
-        language = str(model_meta(self.model).get("lang", ""))
-        readable = [a for a in articles if a.language in (None, language)]
+        readable = [a for a in articles if self.reads(a)]
         chunks = [readable[i : i + self.chunk_size] for i in range(0, len(readable), self.chunk_size)]
         results: dict[str, Enrichment] = {}
         for chunk, analysed in zip(
             chunks, self._analyse_chunks([[a.text for a in c] for c in chunks]), strict=True
         ):
-            for article, (ner, attributions, error) in zip(chunk, analysed, strict=True):
-                if error:
-                    results[article.id] = Enrichment(article.id, [], [], error)
-                    continue
-                found = self.resolver.resolve(article.text, ner)
-                mentions = [Mention(article.id, m.entity_id, m.start, m.end, m.text, m.label) for m in found]
-                statements = build_statements(article.id, article.text, attributions, found, self.resolver)
-                results[article.id] = Enrichment(article.id, mentions, statements)
+            for article, analysis in zip(chunk, analysed, strict=True):
+                results[article.id] = self.resolve(article, analysis)
             if progress:
                 progress(len(chunk))
         if progress and len(readable) < len(articles):
             progress(len(articles) - len(readable))
         for article in articles:
             yield results.get(article.id) or Enrichment(article.id, [], [])
+
+    def reads(self, article: Article) -> bool:
+        """Whether the model reads the article's language (unknown languages are read)."""
+        return article.language in (None, str(model_meta(self.model).get("lang", "")))
+
+    def resolve(self, article: Article, analysis: Analysis) -> Enrichment:
+        """The corpus-wide step for one analysed article: its canonical entities and statements. Runs in
+        article order, in one process, because every article updates the one entity registry."""
+        ner, attributions, error = analysis
+        if error:
+            return Enrichment(article.id, [], [], error)
+        found = self.resolver.resolve(article.text, ner)
+        mentions = [Mention(article.id, m.entity_id, m.start, m.end, m.text, m.label) for m in found]
+        statements = build_statements(article.id, article.text, attributions, found, self.resolver)
+        return Enrichment(article.id, mentions, statements)
 
     def _analyse_chunks(self, chunks: list[list[str]]) -> Iterator[list[Analysis]]:
         if self.processes == 1 or len(chunks) < 2:

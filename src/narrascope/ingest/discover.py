@@ -72,8 +72,9 @@ def _walk(top: str, errors: list[IngestError]) -> Iterator[str]:
 
 
 def _wanted(path: Path) -> bool:
-    return (
-        not path.name.startswith(".")
-        and path.suffix.lower() not in WALK_SKIP_EXTENSIONS
-        and not is_sidecar(path)
-    )
+    return not walk_skips(path.name) and not is_sidecar(path)
+
+
+def walk_skips(name: str) -> bool:
+    """Files a folder walk passes over by name alone: hidden ones, and code or configuration."""
+    return name.startswith(".") or Path(name).suffix.lower() in WALK_SKIP_EXTENSIONS

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from narrascope.ingest.common import GZIP_EXTENSION, IngestOptions, Rejected, failure, read_file, sniff_kind
+from narrascope.ingest.common import (
+    GZIP_EXTENSION,
+    IngestOptions,
+    Rejected,
+    failure,
+    read_file,
+    sniff_kind,
+    too_large,
+)
 from narrascope.ingest.csvfile import read_csv
 from narrascope.ingest.decode import decode
 from narrascope.ingest.feed import feed_documents, parse_feed
@@ -52,15 +60,28 @@ def file_format(path: Path) -> str | None:
     return FORMAT_BY_EXTENSION.get(suffix)
 
 
+def rejected_unread(name: str, size: int, options: IngestOptions) -> Rejected | None:
+    """The rejection a file earns by its name and size alone, before a byte is read: a known binary type,
+    or a whole-file format over ``max_bytes`` (streamed containers are limited per record instead).
+    Shared with the Spark job, which decides this from its file listing."""
+    fmt = file_format(Path(name))
+    if fmt == "binary":
+        return Rejected("binary", f"a {Path(name).suffix.lower()} file, not text or HTML (not read)")
+    if fmt not in _STREAMED and size > options.max_bytes:
+        return too_large(size, options.max_bytes)
+    return None
+
+
 def _read_path(source: str, options: IngestOptions) -> Iterator[Document | IngestError]:
     path = Path(source)
     if not path.exists():
         raise Rejected("not-found", "no such file")
     if not path.is_file():
         raise Rejected("unsupported", "not a regular file (pass folders through discover)")
+    rejected = rejected_unread(path.name, path.stat().st_size, options)
+    if rejected is not None:
+        raise rejected
     fmt = file_format(path)
-    if fmt == "binary":
-        raise Rejected("binary", f"a {path.suffix.lower()} file, not text or HTML (not read)")
     if fmt in _STREAMED:
         yield from _STREAMED[fmt](source, path, options)
         return

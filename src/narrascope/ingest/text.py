@@ -59,13 +59,27 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return meta, text[match.end() :]
 
 
-def sidecar_of(path: Path) -> Path | None:
-    """The sidecar JSON of a ``.txt`` (or ``.txt.gz``) file: ``x.txt.json`` or ``x.json``, if present."""
-    name = path.name
+def sidecar_names(name: str) -> list[str]:
+    """The names a ``.txt`` (or ``.txt.gz``) file's sidecar JSON may have, preferred first
+    (``x.txt.json``, ``x.json``); none for other files. Names only, for listings without a file system."""
     base = name[: -len(GZIP_EXTENSION)] if name.lower().endswith(GZIP_EXTENSION) else name
     if not base.lower().endswith(_TXT):
-        return None
-    for candidate in dict.fromkeys((name + _JSON, base + _JSON, base[: -len(_TXT)] + _JSON)):
+        return []
+    return list(dict.fromkeys((name + _JSON, base + _JSON, base[: -len(_TXT)] + _JSON)))
+
+
+def companion_names(name: str) -> list[str]:
+    """The names of the ``.txt`` files that a ``.json`` file named ``name`` would be the sidecar of."""
+    if not name.lower().endswith(_JSON):
+        return []
+    stem = name[: -len(_JSON)]
+    companions = [stem] if stem.lower().endswith((_TXT, _TXT + GZIP_EXTENSION)) else []
+    return [*companions, stem + _TXT, stem + _TXT + GZIP_EXTENSION]
+
+
+def sidecar_of(path: Path) -> Path | None:
+    """The sidecar JSON of a ``.txt`` (or ``.txt.gz``) file: ``x.txt.json`` or ``x.json``, if present."""
+    for candidate in sidecar_names(path.name):
         sidecar = path.with_name(candidate)
         if sidecar.is_file():
             return sidecar
@@ -74,13 +88,7 @@ def sidecar_of(path: Path) -> Path | None:
 
 def is_sidecar(path: Path) -> bool:
     """True for ``x.txt.json`` / ``x.json`` next to a ``x.txt`` (or ``x.txt.gz``): metadata, not an input."""
-    name = path.name
-    if not name.lower().endswith(_JSON):
-        return False
-    stem = name[: -len(_JSON)]
-    companions = [stem] if stem.lower().endswith((_TXT, _TXT + GZIP_EXTENSION)) else []
-    companions += [stem + _TXT, stem + _TXT + GZIP_EXTENSION]
-    return any(path.with_name(c).is_file() for c in companions)
+    return any(path.with_name(c).is_file() for c in companion_names(path.name))
 
 
 def _read_sidecar(path: Path, options: IngestOptions) -> dict[str, Any]:

@@ -6,12 +6,16 @@ own writes, and a crash rolls the whole batch back. SQL is portable (SQLite and 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple
+from typing import TYPE_CHECKING
 
 from narrascope.model import Article, Claim, Mention, Narrative, Statement, Story
+from narrascope.store.query import ilike, like_escape
 from narrascope.store.records import ClaimRef, CopyCandidate, LinkedArticle
+
+if TYPE_CHECKING:
+    from narrascope.store.sql import Connection, Row
 
 _NARRATIVE_COLUMNS = (
     "id, label, frame, first_seen, last_seen, claim_count, article_count, outlet_count, denial_count"
@@ -27,7 +31,8 @@ def _joined(values: Iterable[str]) -> str:
 
 
 class LinkTables:
-    conn: sqlite3.Connection
+    conn: Connection
+    insert_order: str  # the articles column that numbers rows in insertion order
 
     # -- work queue ---------------------------------------------------------------------------------
     def articles_to_link(self, pipeline: str, *, limit: int = 200) -> list[Article]:
@@ -38,7 +43,7 @@ class LinkTables:
             " JOIN enrichments e ON e.article_id = a.id"
             " LEFT JOIN article_links l ON l.article_id = a.id"
             " WHERE l.article_id IS NULL OR l.pipeline <> ?"
-            " ORDER BY a.published IS NULL, a.published, a.rowid LIMIT ?",
+            f" ORDER BY a.published IS NULL, a.published, a.{self.insert_order} LIMIT ?",
             (pipeline, limit),
         ).fetchall()
         return [Article(**dict(r)) for r in rows]
@@ -61,7 +66,7 @@ class LinkTables:
         statements = [
             Statement(*r)
             for r in self.conn.execute(
-                f"SELECT {_STATEMENT_FIELDS} FROM statements WHERE article_id = ? ORDER BY content_start",
+                f"SELECT {_STATEMENT_FIELDS} FROM statements WHERE article_id = ? ORDER BY content_start, id",
                 (article_id,),
             )
         ]
@@ -69,7 +74,7 @@ class LinkTables:
             Mention(*r)
             for r in self.conn.execute(
                 "SELECT article_id, entity_id, start_char, end_char, text, label FROM mentions"
-                " WHERE article_id = ? ORDER BY start_char",
+                " WHERE article_id = ? ORDER BY start_char, end_char",
                 (article_id,),
             )
         ]
@@ -86,15 +91,16 @@ class LinkTables:
 
     # -- copies and citations -----------------------------------------------------------------------
     def copy_candidates(self, keys: Sequence[int]) -> list[CopyCandidate]:
-        """Linked articles sharing at least one LSH band bucket with ``keys`` (one per band, in order)."""
+        """Linked articles sharing at least one LSH band bucket with ``keys`` (one per band, in order),
+        in the order they were linked."""
         if not keys:
             return []
         where = " OR ".join("(b.band = ? AND b.bucket = ?)" for _ in keys)
         params = [v for band, key in enumerate(keys) for v in (band, key)]
         rows = self.conn.execute(
-            "SELECT DISTINCT l.article_id, l.signature, l.copy_of, a.published FROM article_bands b"
-            f" JOIN article_links l ON l.article_id = b.article_id JOIN articles a ON a.id = l.article_id"
-            f" WHERE {where}",
+            "SELECT l.article_id, l.signature, l.copy_of, a.published FROM article_links l"
+            " JOIN articles a ON a.id = l.article_id"
+            f" WHERE l.article_id IN (SELECT b.article_id FROM article_bands b WHERE {where}) ORDER BY l.seq",
             params,
         ).fetchall()
         return [CopyCandidate(*r) for r in rows]
@@ -128,7 +134,10 @@ class LinkTables:
 
     def outlet_names(self) -> list[str]:
         return [
-            r[0] for r in self.conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet"
+            )
         ]
 
     def citation_pairs(self) -> list[tuple[str | None, str]]:
@@ -253,9 +262,15 @@ class LinkTables:
         if not seqs:
             return {}
         marks = ", ".join("?" * len(seqs))
+        narratives: dict[str, list[str]] = {}
+        for claim_id, narrative_id in self.conn.execute(  # oldest narrative first
+            "SELECT nc.claim_id, nc.narrative_id FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id"
+            f" JOIN narratives n ON n.id = nc.narrative_id WHERE c.seq IN ({marks}) ORDER BY n.created_at, n.id",
+            list(seqs),
+        ):
+            narratives.setdefault(claim_id, []).append(narrative_id)
         rows = self.conn.execute(
-            "SELECT c.seq, c.id, c.article_id, COALESCE(l.copy_of, c.article_id), c.stance, c.frames, c.entity_ids,"
-            " (SELECT GROUP_CONCAT(nc.narrative_id, ' ') FROM narrative_claims nc WHERE nc.claim_id = c.id)"
+            "SELECT c.seq, c.id, c.article_id, COALESCE(l.copy_of, c.article_id), c.stance, c.frames, c.entity_ids"
             f" FROM claims c LEFT JOIN article_links l ON l.article_id = c.article_id WHERE c.seq IN ({marks})",
             list(seqs),
         )
@@ -266,7 +281,7 @@ class LinkTables:
                 r[3],
                 r[4],
                 tuple(f.split(":")[0] for f in r[5].split()),
-                tuple((r[7] or "").split()),
+                tuple(narratives.get(r[1], ())),
                 tuple(r[6].split()),
             )
             for r in rows
@@ -407,13 +422,13 @@ class LinkTables:
         ).fetchone()
         if row is None and len(id_or_prefix) >= 4:
             rows = self.conn.execute(
-                f"SELECT {_NARRATIVE_COLUMNS} FROM narratives WHERE id LIKE ? LIMIT 2",
-                (id_or_prefix.replace("%", "").replace("_", "") + "%",),
+                f"SELECT {_NARRATIVE_COLUMNS} FROM narratives WHERE {ilike('id')} LIMIT 2",
+                (like_escape(id_or_prefix) + "%",),
             ).fetchall()
             row = rows[0] if len(rows) == 1 else None
         return None if row is None else Narrative(*row)
 
-    def narrative_evidence(self, narrative_id: str, limit: int = 500) -> list[sqlite3.Row]:
+    def narrative_evidence(self, narrative_id: str, limit: int = 500) -> list[Row]:
         """The narrative's claims with their article and statement, in time order."""
         return self.conn.execute(
             "SELECT nc.claim_id, nc.stance, nc.score, nc.via, c.text, c.text_start, c.text_end,"
@@ -423,7 +438,7 @@ class LinkTables:
             " l.story_id, l.copy_of FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id"
             " JOIN articles a ON a.id = c.article_id LEFT JOIN statements s ON s.id = c.statement_id"
             " LEFT JOIN article_links l ON l.article_id = c.article_id WHERE nc.narrative_id = ?"
-            " ORDER BY a.published IS NULL, a.published, c.article_id, c.text_start LIMIT ?",
+            " ORDER BY a.published IS NULL, a.published, c.article_id, c.text_start, c.id LIMIT ?",
             (narrative_id, limit),
         ).fetchall()
 
@@ -494,7 +509,8 @@ class LinkTables:
         if not clauses:
             return []
         rows = self.conn.execute(
-            f"SELECT id, frames, places, vector FROM watch_items WHERE {' OR '.join(clauses)}", params
+            f"SELECT id, frames, places, vector FROM watch_items WHERE {' OR '.join(clauses)} ORDER BY seq",
+            params,
         )
         return [tuple(r) for r in rows]
 
@@ -513,7 +529,8 @@ class LinkTables:
             return []
         marks = ", ".join("?" * len(seqs))
         rows = self.conn.execute(
-            f"SELECT id, article_id, frames, stance, place_ids, vector FROM claims WHERE seq IN ({marks})",
+            f"SELECT id, article_id, frames, stance, place_ids, vector FROM claims WHERE seq IN ({marks})"
+            " ORDER BY seq",
             list(seqs),
         )
         return [tuple(r) for r in rows]
@@ -534,9 +551,7 @@ class LinkTables:
             "INSERT INTO watch_runs (id, run_at, matches) VALUES (?, ?, ?)", (run_id, run_at, matches)
         )
 
-    def list_watch_matches(
-        self, since: str | None = None, limit: int = 100, offset: int = 0
-    ) -> list[sqlite3.Row]:
+    def list_watch_matches(self, since: str | None = None, limit: int = 100, offset: int = 0) -> list[Row]:
         where = " WHERE m.matched_at > ?" if since else ""
         params: list[object] = [since] if since else []
         return self.conn.execute(
@@ -544,7 +559,7 @@ class LinkTables:
             " a.outlet, a.published, a.title, c.text AS claim, c.speaker, m.matched_at FROM watch_matches m"
             " JOIN watch_items w ON w.id = m.item_id JOIN claims c ON c.id = m.claim_id"
             f" JOIN articles a ON a.id = m.article_id{where}"
-            " ORDER BY m.score DESC, m.item_id, m.article_id LIMIT ? OFFSET ?",
+            " ORDER BY m.score DESC, m.item_id, m.article_id, m.claim_id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
 
@@ -554,13 +569,16 @@ class LinkTables:
             f"SELECT COUNT(*) FROM watch_matches{where}", [since] if since else []
         ).fetchone()[0]
 
-    def copy_groups(self, limit: int = 50, offset: int = 0) -> list[sqlite3.Row]:
-        """Originals with their near-duplicate copies (earliest known publication first)."""
+    def copy_groups(self, limit: int = 50, offset: int = 0) -> list[Row]:
+        """Originals with their near-duplicate copies (earliest known publication first), the copies
+        in publication order (both back ends aggregate a sorted subquery in its order)."""
         return self.conn.execute(
             "SELECT l.copy_of AS original, o.published AS original_published, o.outlet AS original_outlet,"
             " o.title AS original_title, COUNT(*) AS copies,"
-            " GROUP_CONCAT(COALESCE(a.outlet, '?') || ' ' || a.id, ' | ') AS carried_by"
-            " FROM article_links l JOIN articles a ON a.id = l.article_id JOIN articles o ON o.id = l.copy_of"
+            " (SELECT GROUP_CONCAT(x.carrier, ' | ') FROM (SELECT COALESCE(a.outlet, '?') || ' ' || a.id AS carrier"
+            " FROM article_links k JOIN articles a ON a.id = k.article_id WHERE k.copy_of = l.copy_of"
+            " ORDER BY a.published IS NULL, a.published, a.id) x) AS carried_by"
+            " FROM article_links l JOIN articles o ON o.id = l.copy_of"
             " WHERE l.copy_of IS NOT NULL GROUP BY l.copy_of, o.published, o.outlet, o.title"
             " ORDER BY copies DESC, l.copy_of LIMIT ? OFFSET ?",
             (limit, offset),

@@ -9,8 +9,12 @@ Column names avoid words reserved in PostgreSQL (``end``, ``user``, ``offset``) 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
+
+# SQLite's types as PostgreSQL spells them: REAL is 8 bytes in SQLite, 4 in PostgreSQL
+_POSTGRES_TYPES = {"BLOB": "BYTEA", "REAL": "DOUBLE PRECISION"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +26,9 @@ class Migration:
 
     def statements(self, dialect: str) -> list[str]:
         extra = {"sqlite": self.sqlite, "postgres": self.postgres}[dialect]
-        portable = self.sql.replace(" BLOB", " BYTEA") if dialect == "postgres" else self.sql
+        portable = self.sql
+        if dialect == "postgres":
+            portable = re.sub(r"\b(BLOB|REAL)\b", lambda m: _POSTGRES_TYPES[m[1]], portable)
         return split_sql(portable + ";\n" + extra)
 
 
@@ -330,7 +336,29 @@ CREATE TABLE watch_runs (
 )
 """
 
+# The PostgreSQL back end. Case-insensitive lookups compare LOWER() on both back ends, indexed here.
+# PostgreSQL has no rowid: ``ingest_order`` numbers articles as they are stored. Its full-text search is
+# a generated tsvector (configuration ``simple``, like FTS5's unicode61) over at most 150,000 characters,
+# which keeps any article under PostgreSQL's 1 MB tsvector limit. ``store_meta.instance`` names this
+# database, so that vector index caches (kept outside it) are never taken from another one.
+_LOWER_INDEXES = """
+CREATE INDEX articles_outlet_lower ON articles (LOWER(outlet));
+CREATE INDEX entities_name_lower ON entities (LOWER(name));
+CREATE INDEX entity_aliases_alias_lower ON entity_aliases (LOWER(alias))
+"""
+
+_POSTGRES = """
+ALTER TABLE articles ADD COLUMN ingest_order BIGINT GENERATED ALWAYS AS IDENTITY;
+CREATE UNIQUE INDEX articles_ingest_order ON articles (ingest_order);
+ALTER TABLE articles ADD COLUMN search_text TSVECTOR GENERATED ALWAYS AS
+    (to_tsvector('simple'::regconfig, LEFT(COALESCE(title, '') || ' ' || text, 150000))) STORED;
+CREATE INDEX articles_search_text ON articles USING GIN (search_text);
+CREATE TABLE store_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO store_meta (name, value) VALUES ('instance', gen_random_uuid()::text)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
     Migration("0002_link", _LINK),
+    Migration("0003_postgres", _LOWER_INDEXES, postgres=_POSTGRES),
 )

@@ -55,6 +55,12 @@ def like_escape(fragment: str) -> str:
     return fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def ilike(column: str) -> str:
+    """A LIKE that ignores (ASCII) case on every back end, as SQLite's LIKE does and PostgreSQL's does
+    not; its pattern parameter is ``like_escape``d."""
+    return f"LOWER({column}) LIKE LOWER(?) ESCAPE '\\'"
+
+
 def fts_terms(query: str) -> list[str]:
     """Split a user's search into phrases, treating every character as literal text.
 
@@ -68,9 +74,15 @@ def fts_terms(query: str) -> list[str]:
     return terms
 
 
-def sqlite_match(query: str) -> str | None:
+def sqlite_match(terms: list[str]) -> str:
     """An FTS5 MATCH expression in which each term is one quoted string (so operators are inert)."""
-    terms = fts_terms(query)
-    if not terms:
-        return None
     return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def postgres_match(terms: list[str]) -> tuple[str, list[object]]:
+    """A tsquery holding every term as a phrase: ``phraseto_tsquery`` reads its text as words only.
+
+    Configuration ``simple`` (lower-cased, no stemming, no stop words), as SQLite's unicode61 tokenizer
+    does for every language; unlike it, diacritics count and PostgreSQL's parser splits the words.
+    """
+    return " && ".join("phraseto_tsquery('simple', ?)" for _ in terms), list(terms)

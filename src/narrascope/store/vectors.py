@@ -1,9 +1,10 @@
 """Approximate-nearest-neighbour indexes (usearch HNSW) over vectors the database holds.
 
 The database is the source of truth: every vector is also in a ``vector`` column, keyed by the row's
-integer ``seq``. The index file beside the database is a cache saved after each committed batch; when
-its size disagrees with the table (a crash between commit and save, rows deleted), it is rebuilt from
-the table. A search costs O(log n): linking a new article does not slow down as the corpus grows.
+integer ``seq``. The index file (where the store's ``vector_index_path`` says: beside a SQLite file, in a
+cache directory for PostgreSQL) is a cache saved after each committed batch; when its size disagrees with
+the table (a crash between commit and save, rows deleted), it is rebuilt from the table. A search costs
+O(log n): linking a new article does not slow down as the corpus grows.
 """
 
 from __future__ import annotations

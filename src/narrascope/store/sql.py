@@ -1,0 +1,446 @@
+"""The store's SQL, written once for every back end: ingest batches, article listings, enrichments,
+statements and entities (the link stage's tables are in ``linking.py``).
+
+A back end subclasses ``SQLStore`` and supplies a connection with sqlite3's ``execute`` and
+``executemany`` (SQL in ``?`` style), a ``transaction()`` that admits one writer at a time, its table
+names, where its vector index files live, and how it runs a full-text search. Each batch is one
+transaction: a crash loses at most the batch in flight, and inserts keyed on the content hash make
+re-runs add nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import astuple, fields
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+from narrascope.errors import NarrascopeError
+from narrascope.model import Article, Enrichment, Entity, IngestError, Mention, Statement
+from narrascope.store.linking import LinkTables
+from narrascope.store.migrations import MIGRATIONS
+from narrascope.store.query import (
+    ArticleQuery,
+    EntityQuery,
+    StatementQuery,
+    fts_terms,
+    ilike,
+    like_escape,
+)
+from narrascope.store.records import BatchResult, EntityRow, SourceRecord, StatementRow, StoredError
+
+ARTICLE_COLUMNS = (
+    "id, content_hash, text, source, url, outlet, title, author, published, date_source, language, word_count"
+)
+_A_COLUMNS = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))  # with the table alias
+_STATEMENT_COLUMNS = ", ".join(f.name for f in fields(Statement))
+_STATEMENT_ARITY = len(fields(Statement))
+
+
+class Row(Protocol):
+    """A result row as both back ends give it: ``row[0]``, ``row["name"]``, ``dict(row)``."""
+
+    def keys(self) -> list[str]: ...
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """What the shared SQL needs of a connection: sqlite3's ``execute`` and ``executemany``."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Cursor: ...
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]], /) -> Any: ...
+    def close(self) -> None: ...
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class SQLStore(LinkTables, ABC):
+    dialect: str  # picks each migration's dialect part
+    insert_order: str  # the articles column that numbers rows in insertion order
+
+    # -- the back end's part ------------------------------------------------------------------------
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """One writer at a time; commit on success, roll back on any exception."""
+
+    @abstractmethod
+    def tables(self) -> set[str]:
+        """Names of the tables in the store's schema."""
+
+    @abstractmethod
+    def vector_index_path(self, name: str) -> Path | None:
+        """Where the vector index ``name`` is cached (``None``: kept in memory only)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def _search_clause(self, terms: list[str]) -> tuple[str, list[object]]:
+        """A condition on articles (alias ``a``) holding every term (each a word or a phrase), and its
+        parameters; the terms are text, never the engine's query syntax."""
+
+    # -- schema -----------------------------------------------------------------------------------
+    def applied_migrations(self) -> list[str]:
+        if "schema_migrations" not in self.tables():
+            return []
+        return [r[0] for r in self.conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations, each in its own transaction; return the names applied."""
+        with self.transaction() as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+        done = set(self.applied_migrations())
+        applied = []
+        for migration in MIGRATIONS:
+            if migration.name in done:
+                continue
+            with self.transaction() as conn:
+                if conn.execute(
+                    "SELECT 1 FROM schema_migrations WHERE name = ?", (migration.name,)
+                ).fetchone():
+                    continue  # another process applied it while we waited for the lock
+                for statement in migration.statements(self.dialect):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                    (migration.name, utc_now()),
+                )
+            applied.append(migration.name)
+        return applied
+
+    # -- writes -----------------------------------------------------------------------------------
+    def start_run(self, inputs: Sequence[str]) -> str:
+        run_id = uuid.uuid4().hex[:12]
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO runs (id, started_at, inputs, status) VALUES (?, ?, ?, 'running')",
+                (run_id, utc_now(), "\n".join(inputs)),
+            )
+        return run_id
+
+    def finish_run(self, run_id: str, status: str = "done") -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", (utc_now(), status, run_id)
+            )
+
+    def write_batch(
+        self, run_id: str, articles: Sequence[Article], errors: Sequence[IngestError], seen: int
+    ) -> BatchResult:
+        """Store one batch atomically: articles (deduplicated by content hash), their sources, errors."""
+        now = utc_now()
+        result = BatchResult()
+        with self.transaction() as conn:
+            for art in articles:
+                cur = conn.execute(
+                    f"INSERT INTO articles ({ARTICLE_COLUMNS}, ingested_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (content_hash) DO NOTHING",
+                    (
+                        art.id, art.content_hash, art.text, art.source, art.url, art.outlet, art.title,
+                        art.author, art.published, art.date_source, art.language, art.word_count, now,
+                    ),
+                )  # fmt: skip
+                stored_id = art.id
+                if cur.rowcount:
+                    result.stored_ids.append(art.id)
+                else:
+                    row = conn.execute(
+                        "SELECT id FROM articles WHERE content_hash = ?", (art.content_hash,)
+                    ).fetchone()
+                    stored_id = row[0]
+                    result.duplicate_ids.append(stored_id)
+                conn.execute(
+                    "INSERT INTO article_sources (article_id, source, url, seen_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (article_id, source) DO NOTHING",
+                    (stored_id, art.source, art.url, now),
+                )
+                # A source that now reads cleanly no longer has the errors of an earlier run.
+                conn.execute("DELETE FROM ingest_errors WHERE source = ?", (art.source,))
+            for err in errors:
+                conn.execute(
+                    "INSERT INTO ingest_errors (source, reason, detail, run_id, first_seen, last_seen)"
+                    " VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (source, reason) DO UPDATE SET"
+                    " detail = excluded.detail, run_id = excluded.run_id, last_seen = excluded.last_seen",
+                    (err.source, err.reason, err.detail, run_id, now, now),
+                )
+            conn.execute(
+                "UPDATE runs SET seen = seen + ?, stored = stored + ?, duplicates = duplicates + ?,"
+                " errors = errors + ? WHERE id = ?",
+                (seen, len(result.stored_ids), len(result.duplicate_ids), len(errors), run_id),
+            )
+        return result
+
+    # -- reads ------------------------------------------------------------------------------------
+    def _where(self, q: ArticleQuery) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        _article_filters(clauses, params, q.outlet, q.since, q.until)
+        if q.language:
+            clauses.append("a.language = ?")
+            params.append(q.language)
+        terms = fts_terms(q.text or "")
+        if terms:
+            clause, values = self._search_clause(terms)
+            clauses.append(clause)
+            params += values
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def list_articles(self, q: ArticleQuery) -> list[Article]:
+        where, params = self._where(q)
+        rows = self.conn.execute(
+            f"SELECT {_A_COLUMNS} FROM articles a{where}"
+            " ORDER BY a.published IS NULL, a.published DESC, a.ingested_at DESC, a.id LIMIT ? OFFSET ?",
+            [*params, q.limit, q.offset],
+        ).fetchall()
+        return [_article(r) for r in rows]
+
+    def count_articles(self, q: ArticleQuery) -> int:
+        where, params = self._where(q)
+        return self.conn.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0]
+
+    def get_article(self, id_or_prefix: str) -> Article | None:
+        """Look an article up by id or by an unambiguous id prefix (at least 4 characters)."""
+        if len(id_or_prefix) < 4:
+            return None
+        rows = self.conn.execute(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE {ilike('id')} LIMIT 2",
+            (like_escape(id_or_prefix) + "%",),
+        ).fetchall()
+        if len(rows) > 1:
+            raise NarrascopeError("E104", f"article id prefix {id_or_prefix!r} is ambiguous: give more of it")
+        return _article(rows[0]) if rows else None
+
+    def article_sources(self, article_id: str) -> list[SourceRecord]:
+        rows = self.conn.execute(
+            "SELECT source, url, seen_at FROM article_sources WHERE article_id = ? ORDER BY seen_at, source",
+            (article_id,),
+        ).fetchall()
+        return [SourceRecord(r["source"], r["url"], r["seen_at"]) for r in rows]
+
+    def list_errors(self, limit: int = 100, offset: int = 0) -> list[StoredError]:
+        rows = self.conn.execute(
+            "SELECT source, reason, detail, run_id, first_seen, last_seen FROM ingest_errors"
+            " ORDER BY last_seen DESC, source, reason LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [StoredError(**dict(r)) for r in rows]
+
+    def count_errors(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM ingest_errors").fetchone()[0]
+
+    # -- enrichment -------------------------------------------------------------------------------
+    def articles_to_enrich(self, pipeline: str, *, limit: int = 500) -> list[Article]:
+        """The next articles not yet enriched by ``pipeline``, in the order they were stored."""
+        rows = self.conn.execute(
+            f"SELECT {_A_COLUMNS} FROM articles a LEFT JOIN enrichments e ON e.article_id = a.id"
+            f" WHERE e.article_id IS NULL OR e.pipeline <> ? ORDER BY a.{self.insert_order} LIMIT ?",
+            (pipeline, limit),
+        )
+        return [_article(r) for r in rows.fetchall()]
+
+    def count_to_enrich(self, pipeline: str) -> int:
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM articles a LEFT JOIN enrichments e ON e.article_id = a.id"
+            " WHERE e.article_id IS NULL OR e.pipeline <> ?",
+            (pipeline,),
+        ).fetchone()[0]
+
+    def clear_enrichments(self) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM enrichments")
+
+    def write_enrichments(
+        self, enrichments: Sequence[Enrichment], entities: Sequence[Entity], pipeline: str
+    ) -> None:
+        """Store one batch atomically: the entities it touched, and each article's mentions and statements
+        (replacing what an earlier run stored for those articles)."""
+        now = utc_now()
+        with self.transaction() as conn:
+            for entity in entities:
+                conn.execute(
+                    "INSERT INTO entities (id, name, type) VALUES (?, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type",
+                    (entity.id, entity.name, entity.type),
+                )
+                conn.executemany(
+                    "INSERT INTO entity_aliases (entity_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    [(entity.id, alias) for alias in entity.aliases],
+                )
+            for item in enrichments:
+                source = f"article:{item.article_id}"
+                conn.execute(
+                    "DELETE FROM ingest_errors WHERE source = ? AND reason = 'enrich-failed'", (source,)
+                )
+                if item.error:
+                    conn.execute(
+                        "INSERT INTO ingest_errors (source, reason, detail, run_id, first_seen, last_seen)"
+                        " VALUES (?, 'enrich-failed', ?, 'enrich', ?, ?)",
+                        (source, item.error, now, now),
+                    )
+                conn.execute("DELETE FROM statements WHERE article_id = ?", (item.article_id,))
+                conn.execute("DELETE FROM mentions WHERE article_id = ?", (item.article_id,))
+                conn.executemany(
+                    "INSERT INTO mentions (article_id, entity_id, start_char, end_char, text, label)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    [(m.article_id, m.entity_id, m.start, m.end, m.text, m.label) for m in item.mentions],
+                )
+                conn.executemany(
+                    f"INSERT INTO statements ({_STATEMENT_COLUMNS}) VALUES ({', '.join('?' * _STATEMENT_ARITY)})",
+                    [astuple(st) for st in item.statements],
+                )
+                conn.execute(
+                    "INSERT INTO enrichments (article_id, pipeline, enriched_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (article_id) DO UPDATE SET pipeline = excluded.pipeline,"
+                    " enriched_at = excluded.enriched_at",
+                    (item.article_id, pipeline, now),
+                )
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        row = self.conn.execute("SELECT id, name, type FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            return None
+        aliases = self.conn.execute(
+            "SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY alias", (entity_id,)
+        ).fetchall()
+        return Entity(row["id"], row["name"], row["type"], tuple(a[0] for a in aliases))
+
+    def known_entities(self) -> list[Entity]:
+        aliases: dict[str, list[str]] = {}
+        for row in self.conn.execute("SELECT entity_id, alias FROM entity_aliases ORDER BY entity_id, alias"):
+            aliases.setdefault(row[0], []).append(row[1])
+        return [
+            Entity(r["id"], r["name"], r["type"], tuple(aliases.get(r["id"], ())))
+            for r in self.conn.execute("SELECT id, name, type FROM entities ORDER BY id")
+        ]
+
+    # -- statements and entities ------------------------------------------------------------------
+    def _statement_where(self, q: StatementQuery) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if q.speaker:
+            clauses.append(f"({ilike('s.speaker_name')} OR {ilike('s.speaker')})")
+            params += [f"%{like_escape(q.speaker)}%"] * 2
+        if q.entity_ids is not None:
+            ids = list(q.entity_ids)
+            marks = ", ".join("?" * len(ids)) or "NULL"
+            clauses.append(
+                f"(s.speaker_entity_id IN ({marks}) OR EXISTS (SELECT 1 FROM mentions m"
+                f" WHERE m.article_id = s.article_id AND m.entity_id IN ({marks})"
+                " AND m.start_char >= s.content_start AND m.end_char <= s.content_end))"
+            )
+            params += ids + ids
+        _article_filters(clauses, params, q.outlet, q.since, q.until)
+        if q.kind:
+            clauses.append("s.kind = ?")
+            params.append(q.kind)
+        if q.article_id:
+            clauses.append("s.article_id = ?")
+            params.append(q.article_id)
+        for term in fts_terms(q.text or ""):
+            clauses.append(ilike("s.content"))
+            params.append(f"%{like_escape(term)}%")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def list_statements(self, q: StatementQuery) -> list[StatementRow]:
+        where, params = self._statement_where(q)
+        cols = ", ".join("s." + c.strip() for c in _STATEMENT_COLUMNS.split(","))
+        rows = self.conn.execute(
+            f"SELECT {cols}, a.outlet, a.published, a.title, a.url FROM statements s"
+            f" JOIN articles a ON a.id = s.article_id{where}"
+            " ORDER BY a.published IS NULL, a.published, s.article_id, s.cue_start, s.id LIMIT ? OFFSET ?",
+            [*params, q.limit, q.offset],
+        ).fetchall()
+        return [StatementRow(**dict(r)) for r in rows]
+
+    def count_statements(self, q: StatementQuery) -> int:
+        where, params = self._statement_where(q)
+        return self.conn.execute(
+            f"SELECT COUNT(*) FROM statements s JOIN articles a ON a.id = s.article_id{where}", params
+        ).fetchone()[0]
+
+    def entity_ids(self, name: str) -> list[str]:
+        """Ids of entities whose id, canonical name or an alias is ``name`` (case-insensitive)."""
+        rows = self.conn.execute(
+            "SELECT id FROM entities WHERE id = ? OR LOWER(name) = LOWER(?)"
+            " UNION SELECT entity_id FROM entity_aliases WHERE LOWER(alias) = LOWER(?)",
+            (name, name, name),
+        ).fetchall()
+        return sorted({r[0] for r in rows})
+
+    def list_entities(self, q: EntityQuery) -> list[EntityRow]:
+        clauses, params = [], []
+        if q.name:
+            clauses.append(
+                f"({ilike('e.name')} OR e.id IN (SELECT entity_id FROM entity_aliases WHERE {ilike('alias')}))"
+            )
+            params += [f"%{like_escape(q.name)}%"] * 2
+        if q.type:
+            clauses.append("e.type = ?")
+            params.append(q.type.upper())
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        # aliases joined in alias order: both back ends aggregate a sorted subquery in its order
+        rows = self.conn.execute(
+            "SELECT e.id, e.name, e.type,"
+            " (SELECT COUNT(*) FROM mentions m WHERE m.entity_id = e.id) AS mentions,"
+            " (SELECT COUNT(DISTINCT m.article_id) FROM mentions m WHERE m.entity_id = e.id) AS articles,"
+            " (SELECT COUNT(*) FROM statements s WHERE s.speaker_entity_id = e.id) AS statements,"
+            " (SELECT GROUP_CONCAT(x.alias, ' | ') FROM (SELECT alias FROM entity_aliases"
+            " WHERE entity_id = e.id ORDER BY alias) x) AS aliases"
+            f" FROM entities e{where} ORDER BY mentions DESC, e.name, e.id LIMIT ? OFFSET ?",
+            [*params, q.limit, q.offset],
+        ).fetchall()
+        return [EntityRow(**dict(r)) for r in rows]
+
+    def entity_articles(self, entity_id: str, limit: int = 100) -> list[Article]:
+        rows = self.conn.execute(
+            f"SELECT {_A_COLUMNS} FROM articles a WHERE a.id IN"
+            " (SELECT article_id FROM mentions WHERE entity_id = ?)"
+            " ORDER BY a.published IS NULL, a.published, a.id LIMIT ?",
+            (entity_id, limit),
+        ).fetchall()
+        return [_article(r) for r in rows]
+
+    def entity_mentions(self, entity_id: str, limit: int = 100) -> list[Mention]:
+        rows = self.conn.execute(
+            'SELECT article_id, entity_id, start_char AS start, end_char AS "end", text, label FROM mentions'
+            " WHERE entity_id = ? ORDER BY article_id, start_char, end_char LIMIT ?",
+            (entity_id, limit),
+        ).fetchall()
+        return [Mention(**dict(r)) for r in rows]
+
+
+def _article_filters(
+    clauses: list[str], params: list[object], outlet: str | None, since: str | None, until: str | None
+) -> None:
+    """Filters on the article (alias ``a``) shared by article and statement listings."""
+    if outlet:
+        clauses.append("LOWER(a.outlet) = LOWER(?)")
+        params.append(outlet)
+    if since:
+        clauses.append("a.published >= ?")
+        params.append(since)
+    if until:
+        clauses.append("a.published <= ?")
+        params.append(until)
+
+
+def _article(row: Any) -> Article:
+    return Article(**dict(row))
