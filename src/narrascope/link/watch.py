@@ -134,7 +134,7 @@ class Watcher:
 
     def match_claim(self, claim: ClaimView, now: str) -> int:
         """Store the matches of one new claim; return how many."""
-        if not self.store.count_watch_items():
+        if not len(self.index):  # no watchlist: skip the lookups (was a COUNT(*) per claim)
             return 0
         hits = [seq for seq, score in self.index.search(claim.vector, 5) if score >= WATCH_SIMILARITY]
         found = 0
