@@ -47,6 +47,8 @@ err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() el
 DbOption = typer.Option(
     DEFAULT_DB, "--db", envvar="NARRASCOPE_DB", help="SQLite database file, or a postgresql:// URL."
 )
+LimitOption = typer.Option(50, "--limit", min=1, help="Rows to show.")
+OffsetOption = typer.Option(0, "--offset", min=0, help="Rows to skip (for paging).")
 FormatOption = typer.Option("table", "--format", "-f", help="Output format: " + ", ".join(FORMATS) + ".")
 ARTICLE_COLUMNS = ("id", "published", "outlet", "language", "word_count", "title")
 ARTICLE_WIDTHS = {"title": 60, "outlet": 22}
@@ -250,7 +252,7 @@ def show(
 def errors(
     db: str = DbOption,
     limit: int = typer.Option(100, "--limit", min=1),
-    offset: int = typer.Option(0, "--offset", min=0),
+    offset: int = OffsetOption,
     fmt: str = FormatOption,
 ) -> None:
     """List inputs that could not be stored, with the reason for each."""
@@ -393,8 +395,8 @@ def statements(
     until: str = typer.Option(None, "--until", help="Published on or before (YYYY-MM-DD)."),
     text: str = typer.Option(None, "--text", "-t", help="Words the content must hold."),
     article: str = typer.Option(None, "--article", help="Only statements of this article id."),
-    limit: int = typer.Option(50, "--limit", min=1),
-    offset: int = typer.Option(0, "--offset", min=0),
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
     fmt: str = FormatOption,
 ) -> None:
     """List attributed statements: who said what, where and when."""
@@ -418,8 +420,8 @@ def entities(
     db: str = DbOption,
     name: str = typer.Option(None, "--name", "-n", help="Part of a name or alias."),
     type_: str = typer.Option(None, "--type", help="PERSON, ORG, GPE, NORP, LOC, ..."),
-    limit: int = typer.Option(50, "--limit", min=1),
-    offset: int = typer.Option(0, "--offset", min=0),
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
     fmt: str = FormatOption,
 ) -> None:
     """List canonical entities, most mentioned first, with their aliases."""
@@ -505,8 +507,8 @@ NARRATIVE_COLUMNS = (
 def narratives(
     db: str = DbOption,
     all_groups: bool = typer.Option(False, "--all", help="Also claim groups seen in one place only."),
-    limit: int = typer.Option(50, "--limit", min=1),
-    offset: int = typer.Option(0, "--offset", min=0),
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
     fmt: str = FormatOption,
 ) -> None:
     """List narratives: claim groups that recur across stories, outlets or time."""
@@ -556,8 +558,8 @@ STORY_COLUMNS = ("id", "first_seen", "last_seen", "article_count", "label")
 def stories(
     db: str = DbOption,
     story_id: str = typer.Option(None, "--id", help="Show the articles of this story."),
-    limit: int = typer.Option(50, "--limit", min=1),
-    offset: int = typer.Option(0, "--offset", min=0),
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
     fmt: str = FormatOption,
 ) -> None:
     """List stories (articles about the same event), or the articles of one."""
@@ -593,8 +595,8 @@ def similar(
 @_friendly
 def copies(
     db: str = DbOption,
-    limit: int = typer.Option(50, "--limit", min=1),
-    offset: int = typer.Option(0, "--offset", min=0),
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
     fmt: str = FormatOption,
 ) -> None:
     """Near-duplicate groups: each original (earliest known publication) with the outlets that copied it."""
@@ -633,7 +635,7 @@ def watch(
         False, "--all", help="Every match, not only those new since the last run."
     ),
     limit: int = typer.Option(100, "--limit", min=1),
-    offset: int = typer.Option(0, "--offset", min=0),
+    offset: int = OffsetOption,
     fmt: str = FormatOption,
 ) -> None:
     """Report articles and statements that repeat (or deny) a known narrative, new since the last run."""
