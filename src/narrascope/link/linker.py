@@ -178,7 +178,7 @@ class Linker:
                 article.id,
                 seq,
                 self.pipeline,
-                _now(),
+                now(),
                 np.asarray(signature).tobytes(),
                 to_bytes(vector),
                 copy_of,
@@ -205,7 +205,7 @@ class Linker:
                 " ".join(claim.place_ids),
                 claim_vector,
             )
-            report.watch_matches += self.watcher.match_claim(self.watcher.claim_view(row, places), _now())
+            report.watch_matches += self.watcher.match_claim(self.watcher.claim_view(row, places), now())
         return story_id
 
     def _original(
@@ -269,7 +269,7 @@ class Linker:
                     report.narratives_touched.difference_update(found[1:])
             else:
                 keep = _id("narrative", fs.frame, claim.id)
-                store.add_narrative(keep, fs.frame, claim.text[:300], claim.id, _now())
+                store.add_narrative(keep, fs.frame, claim.text[:300], claim.id, now())
             store.add_narrative_places(keep, claim.place_ids)
             store.add_narrative_claim(keep, claim.id, fs.stance, 1.0, f"frame {fs.frame}: “{fs.match}”")
             report.narratives_touched.add(keep)
@@ -305,7 +305,7 @@ class Linker:
             targets = list(ref.narrative_ids)
             if not targets:
                 new_id = _id("narrative", "", ref.id)
-                store.add_narrative(new_id, None, claim.text[:300], claim.id, _now())
+                store.add_narrative(new_id, None, claim.text[:300], claim.id, now())
                 store.add_narrative_claim(
                     new_id, ref.id, ref.stance, round(score, 4), f"similar {score:.2f} to “{claim.id}”"
                 )
@@ -339,7 +339,3 @@ def _entities_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 def _frames_text(claim: Claim) -> str:
     return " ".join(f"{f.frame}:{f.stance}" for f in claim.frames)
-
-
-def _now() -> str:
-    return now()
