@@ -182,7 +182,10 @@ def test_statements_and_entities(db_url):
         Mention(art.id, "veloria", 53, 60, "Veloria", "GPE"),
     )
     store.write_enrichments([Enrichment(art.id, mentions, (statement, second))], [korvin, veloria], "p1")
-    assert store.count_to_enrich("p1") == 0 and store.count_to_enrich("p2") == 1
+    assert store.count_to_enrich() == 0 and store.count_to_link() == 1  # enriched: now linking's work
+    assert store.enqueue_stale_enrichments("p1") == 0  # an index lookup finds no other pipeline's work
+    assert store.enqueue_stale_enrichments("p2") == 1 and store.count_to_enrich() == 1
+    assert store.enqueue_stale_enrichments("p2") == 0  # queued once
     assert store.entity_ids("MINISTER KORVIN") == ["korvin"] and store.entity_ids("anya korvin") == ["korvin"]
     assert store.get_entity("korvin") == Entity(
         "korvin", "Anya Korvin", "PERSON", ("Korvin", "Minister Korvin")
@@ -209,7 +212,24 @@ def test_articles_to_enrich_come_in_the_order_they_were_stored(db_url):
     texts = ["Zulu text here.", "Alpha text here.", "Mike text here."]
     for text in texts:  # one batch each: same second, ids in no particular order
         store.write_batch(store.start_run(["x"]), [make_article(text)], [], seen=1)
-    assert [a.text for a in store.articles_to_enrich("p")] == texts
+    assert [a.text for a in store.articles_to_enrich()] == texts
+    assert store.count_to_enrich() == 3
+    store.close()
+
+
+def test_work_queues_survive_a_reopen_and_a_redo(db_url):
+    """Enrich and link take their work from queues kept in the store: a new article is queued for
+    enrichment, an enriched one for linking, and ``--redo`` queues everything again."""
+    store = open_store(db_url)
+    arts = [make_article(f"Queued article number {i} here.") for i in range(3)]
+    store.write_batch(store.start_run(["x"]), arts, [], seen=3)
+    store.write_enrichments([Enrichment(arts[0].id, (), ())], [], "p")
+    store.close()
+    store = open_store(db_url)
+    assert {a.id for a in store.articles_to_enrich()} == {arts[1].id, arts[2].id}
+    assert [a.id for a in store.articles_to_link()] == [arts[0].id]
+    store.clear_enrichments()
+    assert store.count_to_enrich() == 3 and store.count_to_link() == 1
     store.close()
 
 
@@ -288,3 +308,24 @@ def test_postgres_connection_failure_hides_the_password(tmp_path):
     with pytest.raises(NarrascopeError, match="E102") as caught:
         open_store(url)
     assert "s3cret" not in str(caught.value) and "someone:***@" in str(caught.value)
+
+
+def test_the_queue_migration_queues_what_an_older_store_left_to_do(tmp_path):
+    """A store made before the work queues: its articles not enriched, and enriched not linked, are queued."""
+    db = tmp_path / "old.db"
+    store = open_store(db)
+    arts = [make_article(f"Older store article {i} here.") for i in range(3)]
+    store.write_batch(store.start_run(["x"]), arts, [], seen=3)
+    store.write_enrichments([Enrichment(arts[1].id, (), ())], [], "p")
+    with store.transaction() as conn:  # back to the schema before 0004_work_queues
+        for table in ("enrich_queue", "link_queue"):
+            conn.execute(f"DROP TABLE {table}")
+        for index in ("enrichments_pipeline", "article_links_pipeline", "watch_matches_claim"):
+            conn.execute(f"DROP INDEX {index}")
+        conn.execute("DELETE FROM schema_migrations WHERE name = '0004_work_queues'")
+    store.close()
+    store = open_store(db)
+    assert [a.id for a in store.articles_to_enrich()] == [arts[0].id, arts[2].id]
+    assert [a.id for a in store.articles_to_link()] == [arts[1].id]
+    store.close()
+

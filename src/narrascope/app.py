@@ -85,13 +85,7 @@ class Narrascope:
 
         resolver = EntityResolver(load_aliases(aliases), known=self.store.known_entities())
         enricher = Enricher(resolver, model=model, parse=parse, processes=processes)
-        if on_total:
-            on_total(
-                self.store.count_articles(ArticleQuery())
-                if redo
-                else self.store.count_to_enrich(enricher.pipeline)
-            )
-        return pipeline.enrich(self.store, enricher, redo=redo, progress=progress)
+        return pipeline.enrich(self.store, enricher, redo=redo, progress=progress, on_total=on_total)
 
     def load(self, path: str | Path) -> LoadReport:
         """Bring a Spark run's Parquet results (``spark-enrich``) into the store, as ``ingest`` + ``enrich``
@@ -175,9 +169,7 @@ class Narrascope:
             MediaList(forms),
             shared_encoder(),
         )
-        if on_total:
-            on_total(self.store.count_to_link(linker.pipeline) if not redo else self.count_articles())
-        return pipeline.link(self.store, linker, redo=redo, progress=progress)
+        return pipeline.link(self.store, linker, redo=redo, progress=progress, on_total=on_total)
 
     def narratives(self, *, all_groups: bool = False, limit: int = 50, offset: int = 0) -> list[Narrative]:
         return self.store.list_narratives(recurring_only=not all_groups, limit=limit, offset=offset)

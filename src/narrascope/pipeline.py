@@ -117,8 +117,9 @@ def enrich(
     *,
     redo: bool = False,
     progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> EnrichReport:
-    """Enrich every stored article not yet done by this pipeline, a batch per transaction.
+    """Enrich every queued article (stored, or enriched by another pipeline), a batch per transaction.
 
     A kill mid-run loses only the batch in flight; the next run picks up where it stopped.
     """
@@ -126,8 +127,12 @@ def enrich(
     pipeline_name = enricher.pipeline
     if redo:
         store.clear_enrichments()
+    else:
+        store.enqueue_stale_enrichments(pipeline_name)
+    if on_total:
+        on_total(store.count_to_enrich())
     with enricher:
-        while batch := store.articles_to_enrich(pipeline_name, limit=ENRICH_BATCH):
+        while batch := store.articles_to_enrich(limit=ENRICH_BATCH):
             results = list(enricher.enrich(batch, progress=progress))
             store.write_enrichments(results, enricher.resolver.changed(), pipeline_name)
             report.articles += len(results)
@@ -146,18 +151,31 @@ def link(
     *,
     redo: bool = False,
     progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> LinkReport:
-    """Link every enriched article not yet linked by this pipeline, a batch per transaction."""
+    """Link every queued article (enriched since, or linked by another pipeline), a batch per transaction.
+
+    The vector indexes are saved once, at the end (or when a batch fails): a run killed before that
+    leaves older index files, which the next run brings up to date from the tables' tail.
+    """
     from narrascope.link.linker import LinkReport
 
     total = LinkReport()
-    if redo:
-        with store.transaction():
+    with store.transaction():
+        if redo:
             store.clear_links()
+        else:
+            store.enqueue_stale_links(linker.pipeline)
+    if redo:
         linker.reload()
-    while batch := store.articles_to_link(linker.pipeline, limit=LINK_BATCH):
-        report = linker.link(batch)
-        total.merge(report)
-        if progress:
-            progress(len(batch))
+    if on_total:
+        on_total(store.count_to_link())
+    try:
+        while batch := store.articles_to_link(limit=LINK_BATCH):
+            report = linker.link(batch)
+            total.merge(report)
+            if progress:
+                progress(len(batch))
+    finally:
+        linker.save()
     return total

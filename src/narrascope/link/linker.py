@@ -149,9 +149,12 @@ class Linker:
         except BaseException:
             self.reload()  # the in-memory indexes hold rolled-back rows: reload from the store
             raise
+        return report
+
+    def save(self) -> None:
+        """Write the vector indexes that changed (``pipeline.link`` calls this once, at the end of a run)."""
         self.article_index.save()
         self.claim_index.save()
-        return report
 
     # -- one article ------------------------------------------------------------------------------
     def _link_article(
@@ -164,7 +167,9 @@ class Linker:
         report: LinkReport,
     ) -> str:
         store = self.store
-        store.forget_article_links(article.id)
+        old_article_seqs, old_claim_seqs = store.forget_article_links(article.id)
+        self.article_index.remove(old_article_seqs)
+        self.claim_index.remove(old_claim_seqs)
         report.articles += 1
         signature = dup.signature(article.text)
         keys = dup.band_keys(signature)

@@ -18,7 +18,7 @@ def similar_articles(store, article: Article, limit: int = 10) -> list[tuple[Art
     if blob is None:
         raise NarrascopeError("E112", f"article {article.id} is not linked yet: run `narrascope link` first")
     index = VectorIndex(
-        store.vector_index_path("articles"), store.article_vectors, store.count_article_vectors()
+        store.vector_index_path("articles"), store.article_vectors, store.count_article_vectors(), view=True
     )
     hits = index.search(from_bytes(blob), limit * CANDIDATES_PER_RESULT + 1)
     rows = store.linked_by_seq([seq for seq, _ in hits])

@@ -35,32 +35,42 @@ class LinkTables:
     insert_order: str  # the articles column that numbers rows in insertion order
 
     # -- work queue ---------------------------------------------------------------------------------
-    def articles_to_link(self, pipeline: str, *, limit: int = 200) -> list[Article]:
-        """Enriched articles not yet linked by ``pipeline``, oldest publication first."""
+    def enqueue_stale_links(self, pipeline: str) -> int:
+        """Queue the articles an older (or other) link pipeline linked: they are linked again. An index
+        lookup when there are none."""
+        return self.conn.execute(
+            "INSERT INTO link_queue (article_id, undated, published, stored_order)"
+            " SELECT a.id, CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published,"
+            f" a.{self.insert_order} FROM article_links l JOIN articles a ON a.id = l.article_id"
+            " WHERE l.pipeline < ? OR l.pipeline > ? ON CONFLICT DO NOTHING",
+            (pipeline, pipeline),
+        ).rowcount
+
+    def articles_to_link(self, *, limit: int = 200) -> list[Article]:
+        """The next queued (enriched) articles, oldest publication first, undated ones last."""
         rows = self.conn.execute(
             "SELECT a.id, a.content_hash, a.text, a.source, a.url, a.outlet, a.title, a.author, a.published,"
-            " a.date_source, a.language, a.word_count FROM articles a"
-            " JOIN enrichments e ON e.article_id = a.id"
-            " LEFT JOIN article_links l ON l.article_id = a.id"
-            " WHERE l.article_id IS NULL OR l.pipeline <> ?"
-            f" ORDER BY a.published IS NULL, a.published, a.{self.insert_order} LIMIT ?",
-            (pipeline, limit),
+            " a.date_source, a.language, a.word_count FROM link_queue q JOIN articles a ON a.id = q.article_id"
+            " ORDER BY q.undated, q.published, q.stored_order LIMIT ?",
+            (limit,),
         ).fetchall()
         return [Article(**dict(r)) for r in rows]
 
-    def count_to_link(self, pipeline: str) -> int:
-        return self.conn.execute(
-            "SELECT COUNT(*) FROM enrichments e LEFT JOIN article_links l ON l.article_id = e.article_id"
-            " WHERE l.article_id IS NULL OR l.pipeline <> ?",
-            (pipeline,),
-        ).fetchone()[0]
+    def count_to_link(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM link_queue").fetchone()[0]
 
     def clear_links(self) -> None:
-        """Forget every link (``link --redo``): the next run rebuilds them from the statements."""
+        """Forget every link (``link --redo``): every enriched article is queued again."""
         for table in ("watch_matches", "narratives", "claims", "media_citations", "article_bands"):
             self.conn.execute(f"DELETE FROM {table}")
         self.conn.execute("DELETE FROM article_links")
         self.conn.execute("DELETE FROM stories")
+        self.conn.execute(
+            "INSERT INTO link_queue (article_id, undated, published, stored_order)"
+            " SELECT a.id, CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published,"
+            f" a.{self.insert_order} FROM enrichments e JOIN articles a ON a.id = e.article_id"
+            " WHERE TRUE ON CONFLICT DO NOTHING"  # WHERE: SQLite's upsert after a SELECT needs one
+        )
 
     def link_inputs(self, article_id: str) -> tuple[list[Statement], list[Mention]]:
         statements = [
@@ -80,10 +90,19 @@ class LinkTables:
         ]
         return statements, mentions
 
-    def forget_article_links(self, article_id: str) -> None:
-        """Drop what an earlier link run stored for one article (it is being linked again)."""
+    def forget_article_links(self, article_id: str) -> tuple[list[int], list[int]]:
+        """Drop what an earlier link run stored for one article (it is being linked again); return the
+        vector keys (seqs) of its article row and of its claims, for the indexes to drop too."""
+        article_seqs = [
+            r[0]
+            for r in self.conn.execute("SELECT seq FROM article_links WHERE article_id = ?", (article_id,))
+        ]
+        claim_seqs = [
+            r[0] for r in self.conn.execute("SELECT seq FROM claims WHERE article_id = ?", (article_id,))
+        ]
         for table in ("claims", "media_citations", "article_bands", "article_links"):
             self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+        return article_seqs, claim_seqs
 
     def next_seq(self, table: str) -> int:
         assert table in {"article_links", "claims", "watch_items"}
@@ -111,6 +130,7 @@ class LinkTables:
             " copy_score, story_id, story_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             astuple(link),
         )
+        self.conn.execute("DELETE FROM link_queue WHERE article_id = ?", (link.article_id,))
         self.conn.executemany(
             "INSERT INTO article_bands (band, bucket, article_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [(band, key, link.article_id) for band, key in enumerate(keys)],
@@ -149,8 +169,8 @@ class LinkTables:
         ]
 
     # -- articles by vector ---------------------------------------------------------------------------
-    def article_vectors(self) -> Iterable[tuple[int, bytes]]:
-        return self.conn.execute("SELECT seq, vector FROM article_links ORDER BY seq")
+    def article_vectors(self, after: int = 0) -> Iterable[tuple[int, bytes]]:
+        return self.conn.execute("SELECT seq, vector FROM article_links WHERE seq > ? ORDER BY seq", (after,))
 
     def count_article_vectors(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM article_links").fetchone()[0]
@@ -252,8 +272,8 @@ class LinkTables:
                 (claim.stance, claim.statement_id, claim.stance),
             )
 
-    def claim_vectors(self) -> Iterable[tuple[int, bytes]]:
-        return self.conn.execute("SELECT seq, vector FROM claims ORDER BY seq")
+    def claim_vectors(self, after: int = 0) -> Iterable[tuple[int, bytes]]:
+        return self.conn.execute("SELECT seq, vector FROM claims WHERE seq > ? ORDER BY seq", (after,))
 
     def count_claims(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
@@ -487,8 +507,8 @@ class LinkTables:
         )
         return True
 
-    def watch_vectors(self) -> Iterable[tuple[int, bytes]]:
-        return self.conn.execute("SELECT seq, vector FROM watch_items ORDER BY seq")
+    def watch_vectors(self, after: int = 0) -> Iterable[tuple[int, bytes]]:
+        return self.conn.execute("SELECT seq, vector FROM watch_items WHERE seq > ? ORDER BY seq", (after,))
 
     def count_watch_items(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM watch_items").fetchone()[0]

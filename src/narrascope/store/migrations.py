@@ -357,8 +357,50 @@ CREATE TABLE store_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO store_meta (name, value) VALUES ('instance', gen_random_uuid()::text)
 """
 
+# Work queues: what enrich and link have still to do. A run takes its next batch from these small tables
+# by index, so its cost does not grow with the stored articles (scanning `articles` for the ones not yet
+# enriched or linked took 9.8 ms per linked article at 200k stored; bench/link.py). ``stored_order`` is
+# the article's insertion order (rowid, or ``ingest_order`` on PostgreSQL); articles are linked oldest
+# publication first, undated ones last. The pipeline indexes find work left by an older pipeline version.
+_QUEUES = """
+CREATE TABLE enrich_queue (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    stored_order BIGINT NOT NULL
+);
+CREATE INDEX enrich_queue_order ON enrich_queue (stored_order);
+CREATE TABLE link_queue (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    undated INTEGER NOT NULL,
+    published TEXT,
+    stored_order BIGINT NOT NULL
+);
+CREATE INDEX link_queue_order ON link_queue (undated, published, stored_order);
+CREATE INDEX enrichments_pipeline ON enrichments (pipeline);
+CREATE INDEX article_links_pipeline ON article_links (pipeline);
+CREATE INDEX watch_matches_claim ON watch_matches (claim_id)
+"""
+
+
+def _queue_backfill(order: str) -> str:
+    return f"""
+INSERT INTO enrich_queue (article_id, stored_order)
+    SELECT a.id, a.{order} FROM articles a
+    WHERE NOT EXISTS (SELECT 1 FROM enrichments e WHERE e.article_id = a.id);
+INSERT INTO link_queue (article_id, undated, published, stored_order)
+    SELECT a.id, CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published, a.{order}
+    FROM enrichments e JOIN articles a ON a.id = e.article_id
+    WHERE NOT EXISTS (SELECT 1 FROM article_links l WHERE l.article_id = a.id)
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
     Migration("0002_link", _LINK),
     Migration("0003_postgres", _LOWER_INDEXES, postgres=_POSTGRES),
+    Migration(
+        "0004_work_queues",
+        _QUEUES,
+        sqlite=_queue_backfill("rowid"),
+        postgres=_queue_backfill("ingest_order"),
+    ),
 )

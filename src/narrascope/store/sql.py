@@ -160,6 +160,11 @@ class SQLStore(LinkTables, ABC):
                 stored_id = art.id
                 if cur.rowcount:
                     result.stored_ids.append(art.id)
+                    conn.execute(
+                        f"INSERT INTO enrich_queue (article_id, stored_order) SELECT id, {self.insert_order}"
+                        " FROM articles WHERE id = ?",
+                        (art.id,),
+                    )
                 else:
                     row = conn.execute(
                         "SELECT id FROM articles WHERE content_hash = ?", (art.content_hash,)
@@ -247,25 +252,37 @@ class SQLStore(LinkTables, ABC):
         return self.conn.execute("SELECT COUNT(*) FROM ingest_errors").fetchone()[0]
 
     # -- enrichment -------------------------------------------------------------------------------
-    def articles_to_enrich(self, pipeline: str, *, limit: int = 500) -> list[Article]:
-        """The next articles not yet enriched by ``pipeline``, in the order they were stored."""
+    def enqueue_stale_enrichments(self, pipeline: str) -> int:
+        """Queue the articles an older (or other) enrichment pipeline did: they are enriched again. An index
+        lookup when there are none."""
+        with self.transaction() as conn:
+            return conn.execute(
+                "INSERT INTO enrich_queue (article_id, stored_order)"
+                f" SELECT a.id, a.{self.insert_order} FROM enrichments e JOIN articles a ON a.id = e.article_id"
+                " WHERE e.pipeline < ? OR e.pipeline > ? ON CONFLICT DO NOTHING",
+                (pipeline, pipeline),
+            ).rowcount
+
+    def articles_to_enrich(self, *, limit: int = 500) -> list[Article]:
+        """The next queued articles, in the order they were stored."""
         rows = self.conn.execute(
-            f"SELECT {_A_COLUMNS} FROM articles a LEFT JOIN enrichments e ON e.article_id = a.id"
-            f" WHERE e.article_id IS NULL OR e.pipeline <> ? ORDER BY a.{self.insert_order} LIMIT ?",
-            (pipeline, limit),
+            f"SELECT {_A_COLUMNS} FROM enrich_queue q JOIN articles a ON a.id = q.article_id"
+            " ORDER BY q.stored_order LIMIT ?",
+            (limit,),
         )
         return [_article(r) for r in rows.fetchall()]
 
-    def count_to_enrich(self, pipeline: str) -> int:
-        return self.conn.execute(
-            "SELECT COUNT(*) FROM articles a LEFT JOIN enrichments e ON e.article_id = a.id"
-            " WHERE e.article_id IS NULL OR e.pipeline <> ?",
-            (pipeline,),
-        ).fetchone()[0]
+    def count_to_enrich(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM enrich_queue").fetchone()[0]
 
     def clear_enrichments(self) -> None:
+        """Forget every enrichment (``enrich --redo``): every article is queued again."""
         with self.transaction() as conn:
             conn.execute("DELETE FROM enrichments")
+            conn.execute(
+                f"INSERT INTO enrich_queue (article_id, stored_order) SELECT id, {self.insert_order}"
+                " FROM articles WHERE TRUE ON CONFLICT DO NOTHING"  # WHERE: SQLite's upsert needs one
+            )
 
     def write_enrichments(
         self, enrichments: Sequence[Enrichment], entities: Sequence[Entity], pipeline: str
@@ -311,6 +328,13 @@ class SQLStore(LinkTables, ABC):
                     " ON CONFLICT (article_id) DO UPDATE SET pipeline = excluded.pipeline,"
                     " enriched_at = excluded.enriched_at",
                     (item.article_id, pipeline, now),
+                )
+                conn.execute("DELETE FROM enrich_queue WHERE article_id = ?", (item.article_id,))
+                conn.execute(  # its statements changed: what was linked from them is linked again
+                    "INSERT INTO link_queue (article_id, undated, published, stored_order)"
+                    " SELECT id, CASE WHEN published IS NULL THEN 1 ELSE 0 END, published,"
+                    f" {self.insert_order} FROM articles WHERE id = ? ON CONFLICT DO NOTHING",
+                    (item.article_id,),
                 )
 
     def get_entity(self, entity_id: str) -> Entity | None:
