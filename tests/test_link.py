@@ -99,6 +99,28 @@ def test_partition_narrative_with_assertions_denials_and_another_language(db):
     assert detail.narrative.first_seen == "2024-03-11"
 
 
+def test_a_narrative_page_counts_every_claim_and_pages_its_evidence(db):
+    """Timeline, speakers and outlets are aggregates over all the narrative's claims, not over the page
+    of evidence shown; the evidence pages through every claim once."""
+    with Narrascope(db) as nar:
+        nar.link()
+        whole = _partition(nar)
+        n = whole.narrative
+        pages = [nar.narrative(n.id, limit=1, offset=k) for k in range(n.claim_count + 1)]
+    assert n.claim_count >= 3 and len(whole.evidence) == n.claim_count
+    for page in pages[:-1]:
+        assert len(page.evidence) == 1 and len(page.denials) <= 1
+        assert page.timeline == whole.timeline and page.speakers == whole.speakers
+        assert page.outlets == whole.outlets and page.first == whole.first
+    assert pages[-1].evidence == ()
+    assert [p.evidence[0] for p in pages[:-1]] == list(whole.evidence)  # same order, nothing lost or twice
+    assert sum(t.asserts + t.denies for t in whole.timeline) == n.claim_count
+    assert sum(t.denies for t in whole.timeline) == n.denial_count == len(whole.denials)
+    assert sum(a + d for _, a, d in whole.speakers) == sum(c for _, c in whole.outlets) == n.claim_count
+    assert whole.first is not None and whole.first.stance == "asserts"
+    assert whole.first.published == min(e.published for e in whole.evidence if e.published)
+
+
 def test_a_syndicated_copy_points_to_the_earliest_publication_and_counts_once(db):
     with Narrascope(db) as nar:
         report = nar.link()

@@ -177,11 +177,23 @@ class Narrascope:
     def count_narratives(self, *, all_groups: bool = False) -> int:
         return self.store.count_narratives(recurring_only=not all_groups)
 
-    def narrative(self, id_or_prefix: str) -> NarrativeDetail:
+    def narrative(self, id_or_prefix: str, *, limit: int = 500, offset: int = 0) -> NarrativeDetail:
+        """One narrative: timeline, speakers and outlets over all its claims; a page of its evidence and
+        of its denials (``limit`` each, evidence from ``offset``)."""
         found = self.store.get_narrative(id_or_prefix)
         if found is None:
             raise NarrascopeError("E106", f"no narrative {id_or_prefix!r}: see `narrascope narratives`")
-        return narrative_detail(found, self.store.narrative_evidence(found.id))
+        s = self.store
+        return narrative_detail(
+            found,
+            first=s.narrative_first(found.id),
+            timeline=s.narrative_timeline(found.id),
+            speakers=s.narrative_speakers(found.id),
+            outlets=s.narrative_outlets(found.id),
+            denials=s.narrative_evidence(found.id, limit=limit, denials=True),
+            evidence=s.narrative_evidence(found.id, limit=limit, offset=offset),
+            evidence_offset=offset,
+        )
 
     def stories(self, limit: int = 50, offset: int = 0) -> list[Story]:
         return self.store.list_stories(limit, offset)

@@ -526,10 +526,12 @@ def narrative(
     narrative_id: str = typer.Argument(..., help="Narrative id (or a unique prefix)."),
     db: str = DbOption,
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    limit: int = typer.Option(100, "--limit", min=1, help="Evidence (and denials) to show."),
+    offset: int = OffsetOption,
 ) -> None:
     """Show one narrative: first appearance, timeline, speakers, outlets, denials and evidence."""
     with Narrascope(db, readonly=True) as nar:
-        detail = nar.narrative(narrative_id)
+        detail = nar.narrative(narrative_id, limit=limit, offset=offset)
     if fmt == "json":
         _emit(json.dumps(as_dict(detail), ensure_ascii=False, indent=2))
         return
@@ -547,7 +549,9 @@ def narrative(
     render([{"outlet": o, "claims": c} for o, c in detail.outlets], "table", console=out, title="Outlets")
     rows = [{"stance": e.stance, "published": e.published, "outlet": e.outlet, "speaker": e.speaker, "cue": e.cue,
              "article_id": e.article_id, "evidence": e.sentence, "via": e.via} for e in detail.evidence]  # fmt: skip
-    render(rows, "table", console=out, widths={"evidence": 80, "via": 40, "speaker": 24}, title="Evidence")
+    shown = f"{offset + 1}–{offset + len(rows)} of {n.claim_count}" if rows else f"none from {offset + 1}"
+    render(rows, "table", console=out, widths={"evidence": 80, "via": 40, "speaker": 24},
+           title=f"Evidence ({shown} claims; --offset for more)")  # fmt: skip
 
 
 STORY_COLUMNS = ("id", "first_seen", "last_seen", "article_count", "label")

@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from narrascope.link.frames import DENIES
 from narrascope.model import Narrative
 
 
@@ -48,6 +47,10 @@ class TimelinePoint:
 
 @dataclass(frozen=True, slots=True)
 class NarrativeDetail:
+    """Timeline, speakers and outlets count every claim of the narrative; ``evidence`` and ``denials`` are
+    one page of them (``evidence_offset`` onwards; ``narrative.claim_count`` and ``denial_count`` say how
+    many there are in all)."""
+
     narrative: Narrative
     first: Evidence | None
     timeline: tuple[TimelinePoint, ...]
@@ -55,46 +58,46 @@ class NarrativeDetail:
     outlets: tuple[tuple[str, int], ...]  # (outlet, claims)
     denials: tuple[Evidence, ...]
     evidence: tuple[Evidence, ...]
+    evidence_offset: int = 0
 
 
-def narrative_detail(narrative: Narrative, rows: Iterable[Mapping[str, object]]) -> NarrativeDetail:
-    evidence = tuple(_evidence(r) for r in rows)
-    points: dict[tuple[str | None, str | None], list[int]] = defaultdict(lambda: [0, 0])
-    speakers: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    outlets: Counter[str] = Counter()
-    for e in evidence:
-        denies = e.stance == DENIES
-        points[(e.published, e.outlet)][denies] += 1
-        speakers[e.speaker or "(unattributed)"][denies] += 1
-        outlets[e.outlet or "(unknown outlet)"] += 1
-    first = _first_appearance(evidence)
-    timeline = tuple(
-        TimelinePoint(day, outlet, counts[0], counts[1])
-        for (day, outlet), counts in sorted(
-            points.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or "", kv[0][1] or "")
-        )
-    )
+def narrative_detail(
+    narrative: Narrative,
+    *,
+    first: Mapping[str, object] | None,
+    timeline: Iterable[tuple[str | None, str | None, int, int]],
+    speakers: Iterable[tuple[str | None, int, int]],
+    outlets: Iterable[tuple[str | None, int]],
+    denials: Iterable[Mapping[str, object]],
+    evidence: Iterable[Mapping[str, object]],
+    evidence_offset: int = 0,
+) -> NarrativeDetail:
+    """Put the store's aggregates and evidence rows in the order an analyst reads them."""
+    by_speaker: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for speaker, asserts, denies in speakers:
+        counts = by_speaker[speaker or "(unattributed)"]
+        counts[0] += asserts
+        counts[1] += denies
+    by_outlet: Counter[str] = Counter()
+    for outlet, claims in outlets:
+        by_outlet[outlet or "(unknown outlet)"] += claims
     return NarrativeDetail(
         narrative=narrative,
-        first=first,
-        timeline=timeline,
-        speakers=tuple(
-            sorted(((s, c[0], c[1]) for s, c in speakers.items()), key=lambda t: (-(t[1] + t[2]), t[0]))
+        first=_evidence(first) if first is not None else None,
+        timeline=tuple(
+            TimelinePoint(day, outlet, asserts, denies)
+            for day, outlet, asserts, denies in sorted(
+                timeline, key=lambda t: (t[0] is None, t[0] or "", t[1] or "")
+            )
         ),
-        outlets=tuple(sorted(outlets.items(), key=lambda t: (-t[1], t[0]))),
-        denials=tuple(e for e in evidence if e.stance == DENIES),
-        evidence=evidence,
+        speakers=tuple(
+            sorted(((s, c[0], c[1]) for s, c in by_speaker.items()), key=lambda t: (-(t[1] + t[2]), t[0]))
+        ),
+        outlets=tuple(sorted(by_outlet.items(), key=lambda t: (-t[1], t[0]))),
+        denials=tuple(_evidence(r) for r in denials),
+        evidence=tuple(_evidence(r) for r in evidence),
+        evidence_offset=evidence_offset,
     )
-
-
-def _first_appearance(evidence: tuple[Evidence, ...]) -> Evidence | None:
-    """The earliest dated assertion; else the earliest dated claim; else the first claim found."""
-    for pool in ([e for e in evidence if e.stance != DENIES], list(evidence)):
-        dated = [e for e in pool if e.published]
-        if dated:
-            return min(dated, key=lambda e: e.published or "")
-    asserting = [e for e in evidence if e.stance != DENIES]
-    return (asserting or list(evidence) or [None])[0]
 
 
 def _evidence(row: Mapping[str, object]) -> Evidence:
