@@ -218,7 +218,7 @@ def _sha(*parts: object, n: int = 16) -> str:
 
 
 class _Narratives:
-    """The narratives the synthetic claims form, with the counts ``refresh_narrative`` would store."""
+    """The narratives the synthetic claims form, with the counts the linker would keep."""
 
     def __init__(self) -> None:
         self.rows: dict[str, dict] = {}
@@ -258,6 +258,17 @@ class _Narratives:
             self._new(nid, None, claim, now)
         self.similar_open[pool_index] = (nid, left - 1)
         return nid
+
+    def facets(self) -> Iterator[tuple[str, str, str]]:
+        """The distinct originals, outlets, stories and dates each narrative reached (``narrative_facets``)."""
+        for nid, r in self.rows.items():
+            for facet, key in (
+                ("article", "articles"),
+                ("outlet", "outlets"),
+                ("story", "stories"),
+                ("date", "dates"),
+            ):
+                yield from ((nid, facet, value) for value in sorted(v for v in r[key] if v))
 
     def table(self) -> Iterator[tuple]:
         for nid, r in self.rows.items():
@@ -405,11 +416,15 @@ def phase_generate(work: str, db: str, n: int, claims: float, seed: int = 11) ->
                 if frame:
                     nid = narratives.frame(frame, region, claim, now)
                     narratives.add(nid, claim, stance, place_ids, article)
-                    rows["narrative_claims"].append((nid, cid, stance, 1.0, f"frame {frame}: “{frame}”"))
+                    rows["narrative_claims"].append(
+                        (nid, cid, stance, 1.0, f"frame {frame}: “{frame}”", claim_seq)
+                    )
                 elif rng.random() < SIMILAR_SHARE:
                     nid = narratives.similar(int(pool_idx[ck]), claim, now, rng)
                     narratives.add(nid, claim, stance, (), article)
-                    rows["narrative_claims"].append((nid, cid, stance, 0.85, f"similar 0.85 to “{cid}”"))
+                    rows["narrative_claims"].append(
+                        (nid, cid, stance, 0.85, f"similar 0.85 to “{cid}”", claim_seq)
+                    )
         conn.execute("BEGIN")
         for table, values in rows.items():
             marks = ", ".join("?" * len(values[0]))
@@ -431,6 +446,10 @@ def phase_generate(work: str, db: str, n: int, claims: float, seed: int = 11) ->
     conn.executemany(
         "INSERT INTO narrative_places (narrative_id, place_id) VALUES (?, ?)",
         [(nid, p) for nid, r in narratives.rows.items() for p in sorted(r["places"])],
+    )
+    conn.executemany(
+        "INSERT INTO narrative_facets (narrative_id, facet, value) VALUES (?, ?, ?)",
+        narratives.facets(),
     )
     conn.execute("COMMIT")
     conn.execute("PRAGMA journal_mode = WAL")
@@ -461,7 +480,7 @@ _COLUMNS = {
     "article_bands": "band, bucket, article_id",
     "claims": "id, seq, article_id, statement_id, text, text_start, text_end, sentence_start, sentence_end,"
     " speaker, speaker_entity_id, stance, frames, entity_ids, place_ids, vector",
-    "narrative_claims": "narrative_id, claim_id, stance, score, via",
+    "narrative_claims": "narrative_id, claim_id, stance, score, via, claim_seq",
 }
 
 

@@ -334,7 +334,7 @@ class Linker:
         vectors = np.vstack([from_bytes(r[3]) for r in asserting])
         centroid = vectors.mean(axis=0)
         best = asserting[int(np.argmax(vectors @ centroid))]
-        self.store.refresh_narrative(narrative_id, best[1][:300], best[0])
+        self.store.set_narrative_label(narrative_id, best[1][:300], best[0])
 
 
 def _entities_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

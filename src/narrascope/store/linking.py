@@ -100,8 +100,14 @@ class LinkTables:
         claim_seqs = [
             r[0] for r in self.conn.execute("SELECT seq FROM claims WHERE article_id = ?", (article_id,))
         ]
+        touched = self.conn.execute(
+            "SELECT DISTINCT nc.narrative_id FROM claims c JOIN narrative_claims nc ON nc.claim_id = c.id"
+            " WHERE c.article_id = ?",
+            (article_id,),
+        ).fetchall()
         for table in ("claims", "media_citations", "article_bands", "article_links"):
             self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+        self.recount_narratives(r[0] for r in touched)
         return article_seqs, claim_seqs
 
     def next_seq(self, table: str) -> int:
@@ -137,11 +143,16 @@ class LinkTables:
         )
 
     def repoint_copies(self, old_root: str, new_root: str) -> None:
-        """An earlier publication of a text turned up: it becomes the original of the known copies."""
+        """An earlier publication of a text turned up: it becomes the original of the known copies (and
+        narratives that counted the old original count the new one)."""
         self.conn.execute(
             "UPDATE article_links SET copy_of = ? WHERE copy_of = ? OR article_id = ?",
             (new_root, old_root, old_root),
         )
+        touched = self.conn.execute(
+            "SELECT narrative_id FROM narrative_facets WHERE facet = 'article' AND value = ?", (old_root,)
+        ).fetchall()
+        self.recount_narratives(r[0] for r in touched)
 
     def add_citations(
         self, article_id: str, citations: Iterable[tuple[str, str, int, int, int, int]]
@@ -356,18 +367,108 @@ class LinkTables:
     def add_narrative_claim(
         self, narrative_id: str, claim_id: str, stance: str, score: float, via: str
     ) -> None:
+        """Add a claim to a narrative and bring its counts up to date: an index lookup per value the claim
+        brings (its original article, outlet, story, date), whatever the narrative's size."""
+        seq, original, outlet, story, published = self.conn.execute(
+            "SELECT c.seq, COALESCE(l.copy_of, c.article_id), a.outlet, l.story_id, a.published FROM claims c"
+            " JOIN articles a ON a.id = c.article_id LEFT JOIN article_links l ON l.article_id = c.article_id"
+            " WHERE c.id = ?",
+            (claim_id,),
+        ).fetchone()
+        added = self.conn.execute(
+            "INSERT INTO narrative_claims (narrative_id, claim_id, stance, score, via, claim_seq)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (narrative_id, claim_id, stance, score, via, seq),
+        ).rowcount
+        if not added:
+            return
+        new = {}
+        for facet, value in (
+            ("article", original),
+            ("outlet", outlet),
+            ("story", story),
+            ("date", published),
+        ):
+            new[facet] = (
+                value is not None
+                and self.conn.execute(
+                    "INSERT INTO narrative_facets (narrative_id, facet, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    (narrative_id, facet, value),
+                ).rowcount
+            )
         self.conn.execute(
-            "INSERT INTO narrative_claims (narrative_id, claim_id, stance, score, via) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (narrative_id, claim_id, stance, score, via),
+            "UPDATE narratives SET claim_count = claim_count + 1, denial_count = denial_count + ?,"
+            " article_count = article_count + ?, outlet_count = outlet_count + ?, story_count = story_count + ?,"
+            " first_seen = CASE WHEN first_seen IS NULL OR ? < first_seen THEN ? ELSE first_seen END,"
+            " last_seen = CASE WHEN last_seen IS NULL OR ? > last_seen THEN ? ELSE last_seen END WHERE id = ?",
+            (
+                int(stance == "denies"), int(new["article"]), int(new["outlet"]), int(new["story"]),
+                published, published, published, published, narrative_id,
+            ),
+        )  # fmt: skip
+        self._set_recurring(narrative_id)
+
+    def _set_recurring(self, narrative_id: str) -> None:
+        """Recurring: two distinct articles (copies counted once) from two outlets, stories or dates."""
+        self.conn.execute(
+            "UPDATE narratives SET recurring = CASE WHEN article_count >= 2 AND (outlet_count >= 2"
+            " OR story_count >= 2 OR first_seen <> last_seen) THEN 1 ELSE 0 END WHERE id = ?",
+            (narrative_id,),
         )
+
+    def recount_narratives(self, narrative_ids: Iterable[str]) -> None:
+        """Count narratives afresh from their claims (after a merge, a relink or a re-pointed copy: rare
+        events, so a pass over each narrative's claims is fine here)."""
+        for narrative_id in sorted(set(narrative_ids)):
+            self.conn.execute("DELETE FROM narrative_facets WHERE narrative_id = ?", (narrative_id,))
+            self.conn.execute(
+                "INSERT INTO narrative_facets (narrative_id, facet, value)"
+                " SELECT nc.narrative_id, 'article', COALESCE(l.copy_of, c.article_id) FROM narrative_claims nc"
+                " JOIN claims c ON c.id = nc.claim_id LEFT JOIN article_links l ON l.article_id = c.article_id"
+                " WHERE nc.narrative_id = ?"
+                " UNION SELECT nc.narrative_id, 'outlet', a.outlet FROM narrative_claims nc"
+                " JOIN claims c ON c.id = nc.claim_id JOIN articles a ON a.id = c.article_id"
+                " WHERE nc.narrative_id = ? AND a.outlet IS NOT NULL"
+                " UNION SELECT nc.narrative_id, 'story', l.story_id FROM narrative_claims nc"
+                " JOIN claims c ON c.id = nc.claim_id JOIN article_links l ON l.article_id = c.article_id"
+                " WHERE nc.narrative_id = ? AND l.story_id IS NOT NULL"
+                " UNION SELECT nc.narrative_id, 'date', a.published FROM narrative_claims nc"
+                " JOIN claims c ON c.id = nc.claim_id JOIN articles a ON a.id = c.article_id"
+                " WHERE nc.narrative_id = ? AND a.published IS NOT NULL",
+                (narrative_id,) * 4,
+            )
+            claims, denials = self.conn.execute(
+                "SELECT COUNT(*), SUM(CASE WHEN stance = 'denies' THEN 1 ELSE 0 END) FROM narrative_claims"
+                " WHERE narrative_id = ?",
+                (narrative_id,),
+            ).fetchone()
+            counts = {
+                r[0]: r[1]
+                for r in self.conn.execute(
+                    "SELECT facet, COUNT(*) FROM narrative_facets WHERE narrative_id = ? GROUP BY facet",
+                    (narrative_id,),
+                )
+            }
+            first, last = self.conn.execute(
+                "SELECT MIN(value), MAX(value) FROM narrative_facets WHERE narrative_id = ? AND facet = 'date'",
+                (narrative_id,),
+            ).fetchone()
+            self.conn.execute(
+                "UPDATE narratives SET first_seen = ?, last_seen = ?, claim_count = ?, article_count = ?,"
+                " outlet_count = ?, story_count = ?, denial_count = ? WHERE id = ?",
+                (
+                    first, last, claims, counts.get("article", 0), counts.get("outlet", 0),
+                    counts.get("story", 0), denials or 0, narrative_id,
+                ),
+            )  # fmt: skip
+            self._set_recurring(narrative_id)
 
     def merge_narratives(self, keep: str, others: Sequence[str]) -> None:
         """Fold ``others`` into ``keep``: their claims and places move over, they are deleted."""
         for other in others:
             self.conn.execute(
-                "INSERT INTO narrative_claims (narrative_id, claim_id, stance, score, via)"
-                " SELECT ?, claim_id, stance, score, via FROM narrative_claims WHERE narrative_id = ?"
+                "INSERT INTO narrative_claims (narrative_id, claim_id, stance, score, via, claim_seq)"
+                " SELECT ?, claim_id, stance, score, via, claim_seq FROM narrative_claims WHERE narrative_id = ?"
                 " ON CONFLICT DO NOTHING",
                 (keep, other),
             )
@@ -377,6 +478,7 @@ class LinkTables:
                 (keep, other),
             )
             self.conn.execute("DELETE FROM narratives WHERE id = ?", (other,))
+        self.recount_narratives([keep])
 
     def narrative_claim_vectors(
         self, narrative_id: str, limit: int = 200
@@ -384,41 +486,15 @@ class LinkTables:
         """(claim id, text, stance, vector) of a narrative's most recent claims."""
         rows = self.conn.execute(
             "SELECT c.id, c.text, nc.stance, c.vector FROM narrative_claims nc JOIN claims c"
-            " ON c.id = nc.claim_id WHERE nc.narrative_id = ? ORDER BY c.seq DESC LIMIT ?",
+            " ON c.id = nc.claim_id WHERE nc.narrative_id = ? ORDER BY nc.claim_seq DESC LIMIT ?",
             (narrative_id, limit),
         )
         return [tuple(r) for r in rows]
 
-    def refresh_narrative(self, narrative_id: str, label: str, label_claim_id: str | None) -> None:
-        """Recount one narrative; it is recurring when two distinct articles (copies counted once) carry
-        it from two outlets, two stories or two dates."""
-        row = self.conn.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT COALESCE(l.copy_of, c.article_id)), COUNT(DISTINCT a.outlet),"
-            " COUNT(DISTINCT l.story_id), SUM(CASE WHEN nc.stance = 'denies' THEN 1 ELSE 0 END),"
-            " MIN(a.published), MAX(a.published), COUNT(DISTINCT a.published)"
-            " FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id JOIN articles a ON a.id = c.article_id"
-            " LEFT JOIN article_links l ON l.article_id = c.article_id WHERE nc.narrative_id = ?",
-            (narrative_id,),
-        ).fetchone()
-        claims, articles, outlets, stories, denials, first, last, dates = row
-        recurring = int(articles >= 2 and (outlets >= 2 or stories >= 2 or dates >= 2))
+    def set_narrative_label(self, narrative_id: str, label: str, label_claim_id: str | None) -> None:
         self.conn.execute(
-            "UPDATE narratives SET label = ?, label_claim_id = ?, first_seen = ?, last_seen = ?,"
-            " claim_count = ?, article_count = ?, outlet_count = ?, story_count = ?, denial_count = ?,"
-            " recurring = ? WHERE id = ?",
-            (
-                label,
-                label_claim_id,
-                first,
-                last,
-                claims,
-                articles,
-                outlets,
-                stories,
-                denials or 0,
-                recurring,
-                narrative_id,
-            ),
+            "UPDATE narratives SET label = ?, label_claim_id = ? WHERE id = ?",
+            (label, label_claim_id, narrative_id),
         )
 
     def list_narratives(

@@ -393,6 +393,38 @@ INSERT INTO link_queue (article_id, undated, published, stored_order)
 """
 
 
+# Narrative counts kept as claims join, not recounted over every claim of a narrative each time one joins
+# (a frame narrative at a million articles holds tens of thousands). ``narrative_facets`` holds the
+# distinct originals (copies count once), outlets, stories and dates a narrative has reached, so a joining
+# claim only asks whether its values are new. ``narrative_claims.claim_seq`` orders a narrative's claims
+# by index (its label is drawn from the most recent ones).
+_FACETS = """
+CREATE TABLE narrative_facets (
+    narrative_id TEXT NOT NULL REFERENCES narratives (id) ON DELETE CASCADE,
+    facet TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (narrative_id, facet, value)
+);
+CREATE INDEX narrative_facets_value ON narrative_facets (facet, value);
+INSERT INTO narrative_facets (narrative_id, facet, value)
+    SELECT nc.narrative_id, 'article', COALESCE(l.copy_of, c.article_id)
+    FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id
+    LEFT JOIN article_links l ON l.article_id = c.article_id
+    UNION SELECT nc.narrative_id, 'outlet', a.outlet
+    FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id JOIN articles a ON a.id = c.article_id
+    WHERE a.outlet IS NOT NULL
+    UNION SELECT nc.narrative_id, 'story', l.story_id
+    FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id JOIN article_links l ON l.article_id = c.article_id
+    WHERE l.story_id IS NOT NULL
+    UNION SELECT nc.narrative_id, 'date', a.published
+    FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id JOIN articles a ON a.id = c.article_id
+    WHERE a.published IS NOT NULL;
+ALTER TABLE narrative_claims ADD COLUMN claim_seq BIGINT;
+UPDATE narrative_claims SET claim_seq = (SELECT c.seq FROM claims c WHERE c.id = narrative_claims.claim_id);
+CREATE INDEX narrative_claims_recent ON narrative_claims (narrative_id, claim_seq)
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
     Migration("0002_link", _LINK),
@@ -403,4 +435,5 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite=_queue_backfill("rowid"),
         postgres=_queue_backfill("ingest_order"),
     ),
+    Migration("0005_narrative_facets", _FACETS),
 )
