@@ -121,6 +121,21 @@ def test_a_narrative_page_counts_every_claim_and_pages_its_evidence(db):
     assert whole.first.published == min(e.published for e in whole.evidence if e.published)
 
 
+def test_narrative_counts_kept_as_claims_join_equal_a_recount(db):
+    """Counts are kept incrementally (a lookup per joining claim); recounting every narrative from its
+    claims changes nothing, whichever order the articles came in."""
+    with Narrascope(db) as nar:
+        nar.link()
+        before = nar.narratives(all_groups=True, limit=1000)
+        recurring = nar.count_narratives()
+        with nar.store.transaction():
+            nar.store.recount_narratives(n.id for n in before)
+        after = nar.narratives(all_groups=True, limit=1000)
+        assert nar.count_narratives() == recurring
+    assert before == after
+    assert 0 < recurring < len(before)
+
+
 def test_a_syndicated_copy_points_to_the_earliest_publication_and_counts_once(db):
     with Narrascope(db) as nar:
         report = nar.link()
