@@ -328,4 +328,3 @@ def test_the_queue_migration_queues_what_an_older_store_left_to_do(tmp_path):
     assert [a.id for a in store.articles_to_enrich()] == [arts[0].id, arts[2].id]
     assert [a.id for a in store.articles_to_link()] == [arts[1].id]
     store.close()
-
