@@ -391,7 +391,7 @@ def phase_generate(work: str, db: str, n: int, claims: float, seed: int = 11) ->
             for s0, cue0, cue1, c0, c1, sid_, sname, ctext in statements:
                 rows["statements"].append((hashlib.sha1(f"{aid}:{cue0}:{c0}".encode()).hexdigest()[:16], aid,
                                            "indirect", sname, "said", ctext, c0, c1, cue0, cue1, s0, c1, s0,
-                                           s0 + len(sname), sid_, sname, None, "asserts"))  # fmt: skip
+                                           s0 + len(sname), sid_, sname, None, "asserts", published))  # fmt: skip
             rows["article_links"].append((aid, article_seq, link_pipeline, now, signature.tobytes(),
                                           vectors[j].tobytes(), copy_of, copy_score, story_id, story_score))  # fmt: skip
             rows["article_bands"] += [(b, key, aid) for b, key in enumerate(dup.band_keys(signature))]
@@ -474,7 +474,8 @@ _COLUMNS = {
     "enrichments": "article_id, pipeline, enriched_at",
     "mentions": "article_id, entity_id, start_char, end_char, text, label",
     "statements": "id, article_id, kind, speaker, cue, content, content_start, content_end, cue_start, cue_end,"
-    " sentence_start, sentence_end, speaker_start, speaker_end, speaker_entity_id, speaker_name, role, stance",
+    " sentence_start, sentence_end, speaker_start, speaker_end, speaker_entity_id, speaker_name, role, stance,"
+    " published",
     "article_links": "article_id, seq, pipeline, linked_at, signature, vector, copy_of, copy_score, story_id,"
     " story_score",
     "article_bands": "band, bucket, article_id",

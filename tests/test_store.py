@@ -328,3 +328,34 @@ def test_the_queue_migration_queues_what_an_older_store_left_to_do(tmp_path):
     assert [a.id for a in store.articles_to_enrich()] == [arts[0].id, arts[2].id]
     assert [a.id for a in store.articles_to_link()] == [arts[1].id]
     store.close()
+
+
+def test_a_search_pages_alike_whether_it_walks_the_date_index_or_sorts_its_matches(tmp_path, monkeypatch):
+    """SQLite pages a search matching many articles down the date index and one matching few by sorting
+    them: the two plans give the same pages."""
+    from narrascope.store import sqlite as sqlite_store
+
+    store = open_store(tmp_path / "plans.db")
+    arts = [
+        make_article(
+            f"Harbour report {i} on the dam.", published=f"2024-03-{1 + i % 9:02d}" if i % 4 else None
+        )
+        for i in range(30)
+    ]
+    store.write_batch(store.start_run(["x"]), arts, [], seen=len(arts))
+    pages = {}
+    for many in (0, 10**9):
+        monkeypatch.setattr(sqlite_store, "MANY_MATCHES", many)
+        pages[many] = [
+            [a.id for a in store.list_articles(ArticleQuery(text="harbour dam", limit=7, offset=k))]
+            for k in range(0, 35, 7)
+        ]
+    assert pages[0] == pages[10**9]
+    listed = [i for page in pages[0] for i in page]
+    assert sorted(listed) == sorted(a.id for a in arts)  # every match once
+    dates = [store.get_article(i).published for i in listed]
+    known = [d for d in dates if d is not None]
+    assert dates == known + [None] * (len(dates) - len(known))  # newest first, undated last
+    assert known == sorted(known, reverse=True)
+    assert store.count_articles(ArticleQuery(text="harbour")) == 30
+    store.close()

@@ -425,6 +425,17 @@ CREATE INDEX narrative_claims_recent ON narrative_claims (narrative_id, claim_se
 """
 
 
+# Listings in their display order straight from an index, so that a page at a million articles reads
+# its 50 rows, not every row (sorting all articles by date took 6-13 s at 1M: each row's ``published``
+# sits after its text). Statements carry their article's ``published`` for the same reason.
+_LISTING = """
+CREATE INDEX articles_listing ON articles ((published IS NULL), published DESC, ingested_at DESC, id);
+ALTER TABLE statements ADD COLUMN published TEXT;
+UPDATE statements SET published = (SELECT a.published FROM articles a WHERE a.id = statements.article_id);
+CREATE INDEX statements_listing ON statements ((published IS NULL), published, article_id, cue_start, id)
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
     Migration("0002_link", _LINK),
@@ -436,4 +447,5 @@ MIGRATIONS: tuple[Migration, ...] = (
         postgres=_queue_backfill("ingest_order"),
     ),
     Migration("0005_narrative_facets", _FACETS),
+    Migration("0006_listing_indexes", _LISTING),
 )

@@ -37,6 +37,8 @@ ARTICLE_COLUMNS = (
     "id, content_hash, text, source, url, outlet, title, author, published, date_source, language, word_count"
 )
 _A_COLUMNS = ", ".join("a." + c.strip() for c in ARTICLE_COLUMNS.split(","))  # with the table alias
+_ARTICLE_ORDER = "a.published IS NULL, a.published DESC, a.ingested_at DESC, a.id"  # = articles_listing
+_STATEMENT_ORDER = "s.published IS NULL, s.published, s.article_id, s.cue_start, s.id"  # = statements_listing
 _STATEMENT_COLUMNS = ", ".join(f.name for f in fields(Statement))
 _STATEMENT_ARITY = len(fields(Statement))
 
@@ -209,17 +211,33 @@ class SQLStore(LinkTables, ABC):
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def list_articles(self, q: ArticleQuery) -> list[Article]:
+        """A page of articles, newest publication first (undated last). The page's ids come from the
+        ``articles_listing`` index alone; only its rows are read whole."""
         where, params = self._where(q)
+        hint = self._listing_hint(fts_terms(q.text or ""))
         rows = self.conn.execute(
-            f"SELECT {_A_COLUMNS} FROM articles a{where}"
-            " ORDER BY a.published IS NULL, a.published DESC, a.ingested_at DESC, a.id LIMIT ? OFFSET ?",
+            f"SELECT {_A_COLUMNS} FROM articles a JOIN (SELECT a.id FROM articles a{hint}{where}"
+            f" ORDER BY {_ARTICLE_ORDER} LIMIT ? OFFSET ?) page ON page.id = a.id ORDER BY {_ARTICLE_ORDER}",
             [*params, q.limit, q.offset],
         ).fetchall()
         return [_article(r) for r in rows]
 
     def count_articles(self, q: ArticleQuery) -> int:
+        if q.text and not (q.outlet or q.language or q.since or q.until):
+            counted = self._count_matches(fts_terms(q.text))
+            if counted is not None:
+                return counted
         where, params = self._where(q)
         return self.conn.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0]
+
+    def _listing_hint(self, terms: list[str]) -> str:
+        """Where the back end's planner needs telling how to page a search (SQLite: see there)."""
+        return ""
+
+    def _count_matches(self, terms: list[str]) -> int | None:
+        """Articles matching a full-text query counted in the search index alone, where the back end can
+        (``None``: count through ``articles``)."""
+        return None
 
     def get_article(self, id_or_prefix: str) -> Article | None:
         """Look an article up by id or by an unambiguous id prefix (at least 4 characters)."""
@@ -323,6 +341,12 @@ class SQLStore(LinkTables, ABC):
                     f"INSERT INTO statements ({_STATEMENT_COLUMNS}) VALUES ({', '.join('?' * _STATEMENT_ARITY)})",
                     [astuple(st) for st in item.statements],
                 )
+                if item.statements:  # listed in their article's date order by index (statements_listing)
+                    conn.execute(
+                        "UPDATE statements SET published = (SELECT published FROM articles WHERE id = ?)"
+                        " WHERE article_id = ?",
+                        (item.article_id, item.article_id),
+                    )
                 conn.execute(
                     "INSERT INTO enrichments (article_id, pipeline, enriched_at) VALUES (?, ?, ?)"
                     " ON CONFLICT (article_id) DO UPDATE SET pipeline = excluded.pipeline,"
@@ -388,8 +412,7 @@ class SQLStore(LinkTables, ABC):
         cols = ", ".join("s." + c.strip() for c in _STATEMENT_COLUMNS.split(","))
         rows = self.conn.execute(
             f"SELECT {cols}, a.outlet, a.published, a.title, a.url FROM statements s"
-            f" JOIN articles a ON a.id = s.article_id{where}"
-            " ORDER BY a.published IS NULL, a.published, s.article_id, s.cue_start, s.id LIMIT ? OFFSET ?",
+            f" JOIN articles a ON a.id = s.article_id{where} ORDER BY {_STATEMENT_ORDER} LIMIT ? OFFSET ?",
             [*params, q.limit, q.offset],
         ).fetchall()
         return [StatementRow(**dict(r)) for r in rows]
