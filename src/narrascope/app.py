@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 from narrascope import pipeline
 from narrascope.errors import NarrascopeError
 from narrascope.ingest import IngestOptions
-from narrascope.link.narratives import NarrativeDetail, narrative_detail
-from narrascope.model import Article, Entity, IngestReport, Mention, Narrative, Story
+from narrascope.link.narratives import Evidence, NarrativeDetail, TimelinePoint, narrative_detail
+from narrascope.model import Article, Entity, IngestError, IngestReport, Mention, Narrative, Story
 from narrascope.store import ArticleQuery, SQLStore, open_store
+from narrascope.store.browse import ArticleEntity, ArticleSummary, ClaimRow, Filters
 from narrascope.store.query import EntityQuery, StatementQuery
 from narrascope.store.records import EntityRow, SourceRecord, StatementRow, StoredError
 
@@ -244,3 +245,251 @@ class Narrascope:
         from narrascope.link.citations import citation_edges
 
         return citation_edges(self.store.citation_pairs())
+
+    # -- the web layer: pages of everything, with their totals -----------------------------------------
+    def counts(self) -> dict[str, int]:
+        """Rows per kind of record: articles, statements, entities, claims, stories, narratives, watch items."""
+        return self.store.table_counts()
+
+    def article_by_id(self, id_or_prefix: str) -> Article:
+        """``article``, by an index lookup: the full id, or a prefix of 4 to 15 hex digits."""
+        found = self.store.article_by_id(id_or_prefix)
+        if found is None:
+            raise NarrascopeError("E106", f"no article with id {id_or_prefix!r}")
+        return found
+
+    def find_articles(self, filters: Filters) -> tuple[list[ArticleSummary], int]:
+        """A page of the articles passing ``filters`` (newest first) and how many pass."""
+        return self.store.find_articles(filters), self.store.count_found_articles(filters)
+
+    def find_statements(self, filters: Filters) -> tuple[list[StatementRow], int]:
+        rows = [StatementRow(**dict(r)) for r in self.store.find_statements(filters)]
+        return rows, self.store.count_found_statements(filters)
+
+    def find_claims(self, filters: Filters) -> tuple[list[ClaimRow], int]:
+        return self.store.find_claims(filters), self.store.count_found_claims(filters)
+
+    def search_semantic(
+        self, kind: str, text: str, filters: Filters, min_score: float = 0.0
+    ) -> list[tuple[ArticleSummary | StatementRow | ClaimRow, float]]:
+        """Articles, statements or claims by meaning (multilingual sentence vectors), best first: the page
+        ``filters.offset`` .. ``+ filters.limit`` of those with cosine at least ``min_score`` that pass the
+        filters. Articles are matched by their title and lead vector, claims by their sentence, statements
+        by their best claim."""
+        from narrascope.link.semantic import open_index, query_vector, ranked
+
+        store = self.store
+        fetch: Callable[[Sequence[int]], Mapping[int, ArticleSummary | StatementRow | ClaimRow]]
+        if kind == "articles":
+            index = open_index(
+                store.vector_index_path("articles"), store.article_vectors, store.count_article_vectors
+            )
+            fetch = lambda seqs: store.articles_at(seqs, filters)  # noqa: E731
+        else:
+            index = open_index(store.vector_index_path("claims"), store.claim_vectors, store.count_claims)
+            if kind == "claims":
+                fetch = lambda seqs: store.claims_at(seqs, filters)  # noqa: E731
+            else:
+                fetch = lambda seqs: {  # noqa: E731
+                    seq: StatementRow(**{k: v for k, v in dict(row).items() if k != "claim_seq"})
+                    for seq, row in store.statements_at(seqs, filters).items()
+                }
+        wanted = filters.offset + filters.limit
+        return ranked(index, query_vector(text), wanted, min_score, fetch)[filters.offset :]
+
+    def similar_page(
+        self, article: Article, limit: int, *, rerank: bool = True
+    ) -> list[tuple[Article, float | None, float]]:
+        """``similar``, with the vector index opened once per process and shared (for a server); without
+        ``rerank``, by vector cosine alone (similarity ``None``): no model runs on the candidates."""
+        from narrascope.link.semantic import similar_articles
+
+        return similar_articles(self.store, article, limit, rerank=rerank)
+
+    def article_entities(self, article_id: str, limit: int, offset: int) -> tuple[list[ArticleEntity], int]:
+        """The entities one article mentions, most mentioned first."""
+        return (
+            self.store.article_entities(article_id, limit, offset),
+            self.store.count_article_entities(article_id),
+        )
+
+    def article_mentions(self, article_id: str, limit: int, offset: int) -> tuple[list[Mention], int]:
+        """One article's entity mentions in text order."""
+        return (
+            self.store.article_mentions(article_id, limit, offset),
+            self.store.count_article_mentions(article_id),
+        )
+
+    def entity_summary(self, name: str) -> tuple[Entity, tuple[int, int, int]]:
+        """One entity by id, name or alias, and its (mentions, articles, statements) counts."""
+        ids = self.entity_ids(name)
+        if not ids:
+            raise NarrascopeError("E109", f"no entity named {name!r}")
+        if len(ids) > 1:
+            raise NarrascopeError("E110", f"{name!r} names several entities: {', '.join(ids)}; give an id")
+        entity = self.store.get_entity(ids[0])
+        assert entity is not None
+        return entity, self.store.entity_counts(entity.id)
+
+    def entity_articles(self, entity_id: str, limit: int, offset: int) -> list[ArticleSummary]:
+        return self.store.entity_article_page(entity_id, limit, offset)
+
+    def entity_mentions(self, entity_id: str, limit: int, offset: int) -> list[Mention]:
+        return self.store.entity_mention_page(entity_id, limit, offset)
+
+    def entity_page(self, query: EntityQuery) -> tuple[list[dict], int]:
+        """``entities`` (most mentioned first) and how many match, for a server: mentions are counted in
+        one pass over the index, statements for the page's entities only, articles not at all (the
+        entity's own counts have them)."""
+        rows = self.store.entity_page(query.name, query.type, query.limit, query.offset)
+        return [dict(r) for r in rows], self.store.count_entity_rows(query.name, query.type)
+
+    def count_stories(self) -> int:
+        return self.store.count_stories()
+
+    def story_page(self, story_id: str, limit: int, offset: int) -> tuple[Story, list[ArticleSummary]]:
+        """One story and a page of its articles (oldest first)."""
+        found = self.store.get_story(story_id)
+        if found is None:
+            raise NarrascopeError("E120", f"no story {story_id!r}: see `narrascope stories`")
+        return found, self.store.story_article_page(story_id, limit, offset)
+
+    def narrative_overview(self, id_or_prefix: str) -> NarrativeDetail:
+        """``narrative`` computed over every claim in SQL, whatever the narrative's size: first appearance,
+        timeline, speakers and outlets. Its ``evidence`` and ``denials`` are left empty: read them page by
+        page with ``narrative_evidence``."""
+        found = self.store.get_narrative(id_or_prefix)
+        if found is None:
+            raise NarrascopeError("E106", f"no narrative {id_or_prefix!r}: see `narrascope narratives`")
+        first = self.store.narrative_first(found.id)
+        speakers: dict[str, list[int]] = {}
+        for speaker, asserts, denies in self.store.narrative_speakers(found.id):
+            counts = speakers.setdefault(speaker or "(unattributed)", [0, 0])
+            counts[0] += asserts
+            counts[1] += denies
+        points = self.store.narrative_timeline(found.id)
+        outlets: dict[str, int] = {}
+        for _, outlet, asserts, denies in points:
+            key = outlet or "(unknown outlet)"
+            outlets[key] = outlets.get(key, 0) + asserts + denies
+        return NarrativeDetail(
+            narrative=found,
+            first=_evidence(found, [first])[0] if first is not None else None,
+            timeline=tuple(
+                TimelinePoint(day, outlet, asserts, denies)
+                for day, outlet, asserts, denies in sorted(
+                    points, key=lambda p: (p[0] is None, p[0] or "", p[1] or "")
+                )
+            ),
+            speakers=tuple(
+                sorted(((s, a, d) for s, (a, d) in speakers.items()), key=lambda t: (-(t[1] + t[2]), t[0]))
+            ),
+            outlets=tuple(sorted(outlets.items(), key=lambda t: (-t[1], t[0]))),
+            denials=(),
+            evidence=(),
+        )
+
+    def narrative_evidence(
+        self, narrative_id: str, *, stance: str | None = None, limit: int = 50, offset: int = 0
+    ) -> tuple[list[Evidence], int]:
+        """A page of one narrative's evidence in time order (only its denials with ``stance="denies"``)
+        and how many there are."""
+        found = self.store.get_narrative(narrative_id)
+        if found is None:
+            raise NarrascopeError("E106", f"no narrative {narrative_id!r}: see `narrascope narratives`")
+        rows = self.store.narrative_evidence_page(found.id, stance, limit, offset)
+        return _evidence(found, rows), self.store.count_narrative_claims(found.id, stance)
+
+    def watch_items(self, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+        """Watchlist items in the order they were added, each with its number of matches."""
+        return [dict(r) for r in self.store.watch_item_page(limit, offset)], self.store.count_watch_items()
+
+    def watch_matches(
+        self, *, since: str | None = None, item_id: str | None = None, limit: int = 50, offset: int = 0
+    ) -> tuple[list[dict], int]:
+        """Watchlist matches recorded after ``since`` (all without it), of one item or all; best first.
+        Unlike ``watch``, this records no run."""
+        rows = self.store.watch_match_page(since, item_id, limit, offset)
+        return [dict(r) for r in rows], self.store.count_watch_match_rows(since, item_id)
+
+    def delete_watch_item(self, item_id: str) -> None:
+        """Remove one watchlist item and its matches."""
+        with self.store.transaction():
+            if not self.store.delete_watch_item(item_id):
+                raise NarrascopeError("E121", f"no watchlist item {item_id!r}")
+
+    def delete_article(self, article_id: str) -> None:
+        """Remove one article (its full id) and everything derived from it, in one transaction: sources,
+        mentions, statements, enrichment, links, claims, watch matches. Its stories and narratives are
+        recounted (a narrative left without claims goes; one that lost its label claim is relabelled as
+        the linker labels it), and its copies take the earliest of them as their original. The vector
+        index files keep the removed keys until the next ``link`` rebuilds them; searches skip them."""
+        with self.store.transaction():
+            removed = self.store.delete_article_rows(article_id)
+            if removed is None:
+                raise NarrascopeError("E106", f"no article with id {article_id!r} (give the full id)")
+            self.store.refresh_stories(removed.stories)
+            for story_id in removed.stories:
+                self.store.drop_empty_story(story_id)
+            for narrative_id in removed.narratives:
+                label = self.store.narrative_label(narrative_id)
+                if label is not None:
+                    self._refresh_label(narrative_id, *label)
+
+    def _refresh_label(self, narrative_id: str, label: str, label_claim_id: str | None) -> None:
+        from narrascope.link.linker import LABEL_SAMPLE
+
+        if label_claim_id is None:  # its label claim was deleted: the linker's choice among the rest
+            import numpy as np
+
+            from narrascope.link.embed import from_bytes
+
+            rows = self.store.narrative_claim_vectors(narrative_id, LABEL_SAMPLE)
+            asserting = [r for r in rows if r[2] != "denies"] or rows
+            vectors = np.vstack([from_bytes(r[3]) for r in asserting])
+            best = asserting[int(np.argmax(vectors @ vectors.mean(axis=0)))]
+            label, label_claim_id = best[1][:300], best[0]
+        self.store.refresh_narrative(narrative_id, label, label_claim_id)
+
+    def ingest_named(self, named: Mapping[str, str], options: IngestOptions | None = None) -> IngestReport:
+        """``ingest`` of inputs recorded under other names: ``named`` maps each input (a file in a
+        temporary folder, say) to the name its articles and errors keep as their source (``upload:...``);
+        record locators (``#line-3``) follow the name."""
+        renamed = _Renamed(self.store, named)
+        report = pipeline.ingest(renamed, list(named), options)  # type: ignore[arg-type]
+        report.errors = [replace(e, source=renamed.name(e.source)) for e in report.errors]
+        return report
+
+
+def _evidence(narrative: Narrative, rows: Sequence[Mapping[str, object]]) -> list[Evidence]:
+    return list(narrative_detail(narrative, rows).evidence)
+
+
+class _Renamed:
+    """The store as ``pipeline.ingest`` writes to it, with every source under its given name."""
+
+    def __init__(self, store: SQLStore, names: Mapping[str, str]) -> None:
+        self.store = store
+        self.names = names
+
+    def name(self, source: str) -> str:
+        for path, name in self.names.items():
+            if source == path or source.startswith(path + "#"):
+                return name + source[len(path) :]
+        return source
+
+    def start_run(self, inputs: Sequence[str]) -> str:
+        return self.store.start_run([self.name(i) for i in inputs])
+
+    def finish_run(self, run_id: str, status: str = "done") -> None:
+        self.store.finish_run(run_id, status)
+
+    def write_batch(
+        self, run_id: str, articles: Sequence[Article], errors: Sequence[IngestError], seen: int
+    ) -> object:
+        return self.store.write_batch(
+            run_id,
+            [replace(a, source=self.name(a.source)) for a in articles],
+            [replace(e, source=self.name(e.source)) for e in errors],
+            seen,
+        )

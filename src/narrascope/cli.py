@@ -667,6 +667,8 @@ DEMO_DB = "narrascope-demo.db"
 def demo(
     db: str = typer.Option(DEMO_DB, "--db", help="Database for the demo (created if missing)."),
     fmt: str = FormatOption,
+    serve_: bool = typer.Option(False, "--serve", help="Then open it in the web UI and the REST API."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="With --serve: the port on 127.0.0.1."),
 ) -> None:
     """Run the pipeline on the bundled sample corpus and show what it found."""
     _check_format(fmt)
@@ -686,6 +688,8 @@ def demo(
             "errors": [as_dict(e) for e in report.errors],
         }
         _emit(json.dumps(record, ensure_ascii=False, indent=2))
+        if serve_:
+            _serve(db, "127.0.0.1", port, token=None, protect_reads=False, max_upload=DEFAULT_UPLOAD)
         return
     _print_report(report, fmt)
     render(
@@ -704,6 +708,49 @@ def demo(
     out.print(
         f"Try: narrascope narrative {first} --db {db}   |   narrascope statements --db {db} --speaker Korvin"
     )
+    if serve_:
+        _serve(db, "127.0.0.1", port, token=None, protect_reads=False, max_upload=DEFAULT_UPLOAD)
+
+
+DEFAULT_UPLOAD = "100MB"
+
+
+@app.command()
+@_friendly
+def serve(
+    db: str = DbOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    token: str = typer.Option(
+        None,
+        "--token",
+        envvar="NARRASCOPE_TOKEN",
+        help="Bearer token every write needs (ingest, watchlist, deletes); without one, writes are refused."
+        " Prefer the environment variable: a command line is visible to other users.",
+    ),
+    protect_reads: bool = typer.Option(False, "--protect-reads", help="Reads need the token too."),
+    max_upload: str = typer.Option(
+        DEFAULT_UPLOAD, "--max-upload", help="Largest request body a write takes."
+    ),
+) -> None:
+    """Serve the REST API (/api, OpenAPI spec at /api/openapi.json, docs at /api/docs) and the web UI."""
+    _serve(db, host, port, token=token, protect_reads=protect_reads, max_upload=max_upload)
+
+
+def _serve(db: str, host: str, port: int, *, token: str | None, protect_reads: bool, max_upload: str) -> None:
+    import uvicorn
+
+    from narrascope.serve.server import ServeSettings, create_app
+
+    if protect_reads and not token:
+        raise NarrascopeError("E128", "--protect-reads needs a token (--token or NARRASCOPE_TOKEN)")
+    settings = ServeSettings(db, token or None, protect_reads, parse_size(max_upload))
+    web = create_app(settings)
+    writes = "need the token" if token else "are refused (no token given)"
+    err.print(
+        Text(f"Serving {terminal_safe(db)} at http://{host}:{port}/ (API docs: /api/docs); writes {writes}.")
+    )
+    uvicorn.run(web, host=host, port=port, log_level="info")
 
 
 @eval_app.command("attribution")

@@ -9,27 +9,33 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from narrascope import __version__
 from narrascope.app import Narrascope
+
+READER_CACHE_KIB = 16 * 1024  # per reader thread (the store's default, 64 MB, is for one long writer)
 
 
 @dataclass(frozen=True, slots=True)
 class ServeSettings:
     """``token``: the bearer token every write needs (no token configured: writes are refused);
-    ``protect_reads``: reads need it too."""
+    ``protect_reads``: reads need it too; ``max_upload_bytes``: the largest request body a write takes."""
 
     db: str
     token: str | None = None
     protect_reads: bool = False
+    max_upload_bytes: int = 100 * 1024 * 1024
 
 
 class Handles:
@@ -41,15 +47,18 @@ class Handles:
         self._write_lock = threading.Lock()
         self._opened: list[Narrascope] = []
         self._opened_lock = threading.Lock()
+        self._generation = 0
 
     def reader(self) -> Narrascope:
-        nar = getattr(self._local, "nar", None)
-        if nar is None:
+        found = getattr(self._local, "handle", None)
+        if found is None or found[0] != self._generation:  # none yet, or closed since
             nar = Narrascope(self.db, readonly=True)
-            self._local.nar = nar
+            if nar.store.dialect == "sqlite":  # many threads: each a small page cache, the OS caches the file
+                nar.store.conn.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
             with self._opened_lock:
                 self._opened.append(nar)
-        return nar
+            found = self._local.handle = (self._generation, nar)
+        return found[1]
 
     @contextmanager
     def writer(self) -> Iterator[Narrascope]:
@@ -57,7 +66,9 @@ class Handles:
             yield nar
 
     def close(self) -> None:
+        """Close every reader; a thread that reads afterwards opens a new one."""
         with self._opened_lock:
+            self._generation += 1
             for nar in self._opened:
                 nar.close()
             self._opened.clear()
@@ -73,6 +84,16 @@ def _token_ok(settings: ServeSettings, credentials: HTTPAuthorizationCredentials
         credentials.credentials.encode(), settings.token.encode()
     ):
         raise HTTPException(403, "this token may not do that")
+
+
+def may_read(settings: ServeSettings, credentials: HTTPAuthorizationCredentials | None) -> bool:
+    """Whether ``require_read`` would let these credentials through (for answers that show less instead)."""
+    try:
+        if settings.protect_reads:
+            _token_ok(settings, credentials)
+    except HTTPException:
+        return False
+    return True
 
 
 def require_read(
@@ -94,12 +115,68 @@ def reader(request: Request) -> Narrascope:
     return request.app.state.handles.reader()
 
 
+class WriteGuard:
+    """Every write under ``/api`` (any method but GET, HEAD, OPTIONS) shows its token before its body is
+    read, and its body may not exceed ``max_upload_bytes`` (413), counted as it arrives: FastAPI would
+    otherwise spool a whole upload to disk before any dependency runs."""
+
+    def __init__(self, app: ASGIApp, settings: ServeSettings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] in ("GET", "HEAD", "OPTIONS")
+            or not scope["path"].startswith("/api/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        limit = self.settings.max_upload_bytes
+        headers = Headers(scope=scope)
+        try:
+            scheme, _, value = (headers.get("authorization") or "").partition(" ")
+            given = HTTPAuthorizationCredentials(scheme=scheme, credentials=value.strip())
+            _token_ok(self.settings, given if scheme.lower() == "bearer" and value.strip() else None)
+            length = headers.get("content-length")
+            if length is not None and (not length.isdigit() or int(length) > limit):
+                raise _too_large(limit)
+        except HTTPException as exc:
+            await JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)(
+                scope, receive, send
+            )
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _too_large(limit)  # FastAPI passes an HTTPException raised while parsing on as it is
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def _too_large(limit: int) -> HTTPException:
+    return HTTPException(413, f"the request body is over the server's {limit:,}-byte limit")
+
+
 def create_app(settings: ServeSettings) -> FastAPI:
     """The API and the web UI for one database (which must exist: ``narrascope ingest`` creates it)."""
     from narrascope.serve import api, pages
 
     Narrascope(settings.db, readonly=True).close()  # fail now, with the store's message, not per request
+    handles = Handles(settings.db)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        handles.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Narrascope",
         version=__version__,
         description="Claims, statements, stories and narratives traced through the news.",
@@ -108,8 +185,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.handles = Handles(settings.db)
-    app.add_event_handler("shutdown", app.state.handles.close)
+    app.add_middleware(WriteGuard, settings=settings)
+    app.state.handles = handles
     app.include_router(api.router, prefix="/api")
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(files("narrascope") / "serve" / "static")), name="static")
