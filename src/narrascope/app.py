@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from narrascope import pipeline
 from narrascope.errors import NarrascopeError
 from narrascope.ingest import IngestOptions
-from narrascope.link.narratives import Evidence, NarrativeDetail, TimelinePoint, narrative_detail
+from narrascope.link.narratives import Evidence, NarrativeDetail, narrative_detail, to_evidence
 from narrascope.model import Article, Entity, IngestError, IngestReport, Mention, Narrative, Story
 from narrascope.store import ArticleQuery, SQLStore, open_store
 from narrascope.store.browse import ArticleEntity, ArticleSummary, ClaimRow, Filters
@@ -191,8 +191,8 @@ class Narrascope:
             timeline=s.narrative_timeline(found.id),
             speakers=s.narrative_speakers(found.id),
             outlets=s.narrative_outlets(found.id),
-            denials=s.narrative_evidence(found.id, limit=limit, denials=True),
-            evidence=s.narrative_evidence(found.id, limit=limit, offset=offset),
+            denials=s.narrative_evidence_page(found.id, "denies", limit, 0),
+            evidence=s.narrative_evidence_page(found.id, None, limit, offset),
             evidence_offset=offset,
         )
 
@@ -354,41 +354,6 @@ class Narrascope:
             raise NarrascopeError("E120", f"no story {story_id!r}: see `narrascope stories`")
         return found, self.store.story_article_page(story_id, limit, offset)
 
-    def narrative_overview(self, id_or_prefix: str) -> NarrativeDetail:
-        """``narrative`` computed over every claim in SQL, whatever the narrative's size: first appearance,
-        timeline, speakers and outlets. Its ``evidence`` and ``denials`` are left empty: read them page by
-        page with ``narrative_evidence``."""
-        found = self.store.get_narrative(id_or_prefix)
-        if found is None:
-            raise NarrascopeError("E106", f"no narrative {id_or_prefix!r}: see `narrascope narratives`")
-        first = self.store.narrative_first(found.id)
-        speakers: dict[str, list[int]] = {}
-        for speaker, asserts, denies in self.store.narrative_speakers(found.id):
-            counts = speakers.setdefault(speaker or "(unattributed)", [0, 0])
-            counts[0] += asserts
-            counts[1] += denies
-        points = self.store.narrative_timeline(found.id)
-        outlets: dict[str, int] = {}
-        for _, outlet, asserts, denies in points:
-            key = outlet or "(unknown outlet)"
-            outlets[key] = outlets.get(key, 0) + asserts + denies
-        return NarrativeDetail(
-            narrative=found,
-            first=_evidence(found, [first])[0] if first is not None else None,
-            timeline=tuple(
-                TimelinePoint(day, outlet, asserts, denies)
-                for day, outlet, asserts, denies in sorted(
-                    points, key=lambda p: (p[0] is None, p[0] or "", p[1] or "")
-                )
-            ),
-            speakers=tuple(
-                sorted(((s, a, d) for s, (a, d) in speakers.items()), key=lambda t: (-(t[1] + t[2]), t[0]))
-            ),
-            outlets=tuple(sorted(outlets.items(), key=lambda t: (-t[1], t[0]))),
-            denials=(),
-            evidence=(),
-        )
-
     def narrative_evidence(
         self, narrative_id: str, *, stance: str | None = None, limit: int = 50, offset: int = 0
     ) -> tuple[list[Evidence], int]:
@@ -398,7 +363,7 @@ class Narrascope:
         if found is None:
             raise NarrascopeError("E106", f"no narrative {narrative_id!r}: see `narrascope narratives`")
         rows = self.store.narrative_evidence_page(found.id, stance, limit, offset)
-        return _evidence(found, rows), self.store.count_narrative_claims(found.id, stance)
+        return [to_evidence(r) for r in rows], self.store.count_narrative_claims(found.id, stance)
 
     def watch_items(self, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
         """Watchlist items in the order they were added, each with its number of matches."""
@@ -424,6 +389,8 @@ class Narrascope:
         recounted (a narrative left without claims goes; one that lost its label claim is relabelled as
         the linker labels it), and its copies take the earliest of them as their original. The vector
         index files keep the removed keys until the next ``link`` rebuilds them; searches skip them."""
+        from narrascope.link.linker import relabel
+
         with self.store.transaction():
             removed = self.store.delete_article_rows(article_id)
             if removed is None:
@@ -431,25 +398,11 @@ class Narrascope:
             self.store.refresh_stories(removed.stories)
             for story_id in removed.stories:
                 self.store.drop_empty_story(story_id)
+            self.store.recount_narratives(removed.narratives)
             for narrative_id in removed.narratives:
-                label = self.store.narrative_label(narrative_id)
-                if label is not None:
-                    self._refresh_label(narrative_id, *label)
-
-    def _refresh_label(self, narrative_id: str, label: str, label_claim_id: str | None) -> None:
-        from narrascope.link.linker import LABEL_SAMPLE
-
-        if label_claim_id is None:  # its label claim was deleted: the linker's choice among the rest
-            import numpy as np
-
-            from narrascope.link.embed import from_bytes
-
-            rows = self.store.narrative_claim_vectors(narrative_id, LABEL_SAMPLE)
-            asserting = [r for r in rows if r[2] != "denies"] or rows
-            vectors = np.vstack([from_bytes(r[3]) for r in asserting])
-            best = asserting[int(np.argmax(vectors @ vectors.mean(axis=0)))]
-            label, label_claim_id = best[1][:300], best[0]
-        self.store.refresh_narrative(narrative_id, label, label_claim_id)
+                label = self.store.narrative_label(narrative_id)  # deletes one left without claims
+                if label is not None and label[1] is None:  # its label claim went: the linker's choice
+                    relabel(self.store, narrative_id)
 
     def ingest_named(self, named: Mapping[str, str], options: IngestOptions | None = None) -> IngestReport:
         """``ingest`` of inputs recorded under other names: ``named`` maps each input (a file in a
@@ -459,10 +412,6 @@ class Narrascope:
         report = pipeline.ingest(renamed, list(named), options)  # type: ignore[arg-type]
         report.errors = [replace(e, source=renamed.name(e.source)) for e in report.errors]
         return report
-
-
-def _evidence(narrative: Narrative, rows: Sequence[Mapping[str, object]]) -> list[Evidence]:
-    return list(narrative_detail(narrative, rows).evidence)
 
 
 class _Renamed:

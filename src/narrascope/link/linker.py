@@ -327,14 +327,18 @@ class Linker:
         report.narratives_touched.update(joined)
 
     def _refresh_narrative(self, narrative_id: str) -> None:
-        rows = self.store.narrative_claim_vectors(narrative_id, LABEL_SAMPLE)
-        if not rows:
-            return
-        asserting = [r for r in rows if r[2] != "denies"] or rows
-        vectors = np.vstack([from_bytes(r[3]) for r in asserting])
-        centroid = vectors.mean(axis=0)
-        best = asserting[int(np.argmax(vectors @ centroid))]
-        self.store.set_narrative_label(narrative_id, best[1][:300], best[0])
+        relabel(self.store, narrative_id)
+
+
+def relabel(store, narrative_id: str) -> None:
+    """Label a narrative with the asserting claim nearest the centroid of its most recent claims."""
+    rows = store.narrative_claim_vectors(narrative_id, LABEL_SAMPLE)
+    if not rows:
+        return
+    asserting = [r for r in rows if r[2] != "denies"] or rows
+    vectors = np.vstack([from_bytes(r[3]) for r in asserting])
+    best = asserting[int(np.argmax(vectors @ vectors.mean(axis=0)))]
+    store.set_narrative_label(narrative_id, best[1][:300], best[0])
 
 
 def _entities_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

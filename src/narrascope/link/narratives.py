@@ -83,7 +83,7 @@ def narrative_detail(
         by_outlet[outlet or "(unknown outlet)"] += claims
     return NarrativeDetail(
         narrative=narrative,
-        first=_evidence(first) if first is not None else None,
+        first=to_evidence(first) if first is not None else None,
         timeline=tuple(
             TimelinePoint(day, outlet, asserts, denies)
             for day, outlet, asserts, denies in sorted(
@@ -94,13 +94,14 @@ def narrative_detail(
             sorted(((s, c[0], c[1]) for s, c in by_speaker.items()), key=lambda t: (-(t[1] + t[2]), t[0]))
         ),
         outlets=tuple(sorted(by_outlet.items(), key=lambda t: (-t[1], t[0]))),
-        denials=tuple(_evidence(r) for r in denials),
-        evidence=tuple(_evidence(r) for r in evidence),
+        denials=tuple(to_evidence(r) for r in denials),
+        evidence=tuple(to_evidence(r) for r in evidence),
         evidence_offset=evidence_offset,
     )
 
 
-def _evidence(row: Mapping[str, object]) -> Evidence:
+def to_evidence(row: Mapping[str, object]) -> Evidence:
+    """One evidence row of the store as a record."""
     r = dict(row)
     return Evidence(
         claim_id=r["claim_id"],

@@ -72,7 +72,7 @@ def get_narrative(request: Request, narrative_id: Id, nar: Nar) -> dict[str, Any
     """One narrative as an analyst reads it: first appearance, timeline (claims per day and outlet,
     asserting and denying), speakers, outlets, over every claim; and the first page of its evidence and
     of its denials (``next`` reads on)."""
-    detail = nar.narrative_overview(narrative_id)
+    detail = nar.narrative(narrative_id, limit=0)  # its evidence pages come below, with totals
     n = detail.narrative
     first_page = Paging(50, 0)
     return asdict(n) | {

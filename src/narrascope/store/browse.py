@@ -512,25 +512,6 @@ class BrowseTables:
         return [ArticleSummary(*r) for r in rows]
 
     # -- narratives -------------------------------------------------------------------------------------------
-    def narrative_timeline(self, narrative_id: str) -> list[tuple[str | None, str | None, int, int]]:
-        """(day, outlet, asserting claims, denying claims) over all of a narrative's claims, unsorted."""
-        rows = self._cached(
-            f"SELECT a.published, a.outlet, SUM(1 - {_DENIES}), SUM({_DENIES}) FROM narrative_claims nc"
-            " JOIN claims c ON c.id = nc.claim_id JOIN articles a ON a.id = c.article_id"
-            " WHERE nc.narrative_id = ? GROUP BY a.published, a.outlet",
-            (narrative_id,),
-        )
-        return [(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
-
-    def narrative_speakers(self, narrative_id: str) -> list[tuple[str | None, int, int]]:
-        """(speaker as the claim gives it, asserting claims, denying claims), unsorted."""
-        rows = self._cached(
-            f"SELECT c.speaker, SUM(1 - {_DENIES}), SUM({_DENIES}) FROM narrative_claims nc"
-            " JOIN claims c ON c.id = nc.claim_id WHERE nc.narrative_id = ? GROUP BY c.speaker",
-            (narrative_id,),
-        )
-        return [(r[0], int(r[1]), int(r[2])) for r in rows]
-
     def _evidence_query(self, narrative_id: str, where: str, params: list[object], order: str, limit: int,
                   offset: int) -> tuple[str, list[object]]:  # fmt: skip
         """The query for the evidence rows of one page: the page's claims are chosen on the sort keys

@@ -524,41 +524,11 @@ class LinkTables:
             row = rows[0] if len(rows) == 1 else None
         return None if row is None else Narrative(*row)
 
-    _EVIDENCE = (
-        "SELECT nc.claim_id, nc.stance, nc.score, nc.via, c.text, c.text_start, c.text_end,"
-        " c.sentence_start, c.sentence_end, c.speaker, c.speaker_entity_id, c.statement_id,"
-        " s.cue, s.role, s.kind, c.article_id, a.outlet, a.published, a.title, a.url,"
-        " SUBSTR(a.text, c.sentence_start + 1, c.sentence_end - c.sentence_start) AS sentence,"
-        " l.story_id, l.copy_of FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id"
-        " JOIN articles a ON a.id = c.article_id LEFT JOIN statements s ON s.id = c.statement_id"
-        " LEFT JOIN article_links l ON l.article_id = c.article_id WHERE nc.narrative_id = ?"
-    )
-    _IN_TIME_ORDER = " a.published IS NULL, a.published, c.article_id, c.text_start, c.id"
     _CLAIMS_OF = (
         " FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id JOIN articles a ON a.id = c.article_id"
         " WHERE nc.narrative_id = ?"
     )
     _ASSERTS_DENIES = "SUM(CASE WHEN nc.stance = 'denies' THEN 0 ELSE 1 END), SUM(CASE WHEN nc.stance = 'denies' THEN 1 ELSE 0 END)"
-
-    def narrative_evidence(
-        self, narrative_id: str, *, limit: int = 500, offset: int = 0, denials: bool = False
-    ) -> list[Row]:
-        """A page of the narrative's claims (``denials``: its denials only) with their article and
-        statement, in time order."""
-        where = " AND nc.stance = 'denies'" if denials else ""
-        return self.conn.execute(
-            f"{self._EVIDENCE}{where} ORDER BY{self._IN_TIME_ORDER} LIMIT ? OFFSET ?",
-            (narrative_id, limit, offset),
-        ).fetchall()
-
-    def narrative_first(self, narrative_id: str) -> Row | None:
-        """Its first appearance: the earliest dated assertion, else the earliest dated claim, else the
-        first assertion, else the first claim."""
-        return self.conn.execute(
-            f"{self._EVIDENCE} ORDER BY a.published IS NULL, CASE WHEN nc.stance = 'denies' THEN 1 ELSE 0 END,"
-            f"{self._IN_TIME_ORDER} LIMIT 1",
-            (narrative_id,),
-        ).fetchone()
 
     def narrative_timeline(self, narrative_id: str) -> list[tuple[str | None, str | None, int, int]]:
         """(day, outlet, asserting claims, denying claims) over all of the narrative's claims."""
