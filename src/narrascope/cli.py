@@ -26,6 +26,7 @@ from narrascope.app import DEFAULT_DB, Narrascope
 from narrascope.errors import NarrascopeError
 from narrascope.ingest import IngestOptions, parse_field_map
 from narrascope.model import IngestReport
+from narrascope.serve import exports
 from narrascope.serve.output import FORMATS, as_dict, render, terminal_safe
 from narrascope.store import ArticleQuery
 from narrascope.store.query import EntityQuery, StatementQuery
@@ -657,6 +658,63 @@ def watch(
     what = "matches" if all_matches else "new matches since the last run"
     _emit(render(found, fmt, columns=WATCH_COLUMNS, widths={"watched": 40, "claim": 60, "via": 36, "speaker": 20},
                  console=out, title=f"{len(found)} of {total} {what}"))  # fmt: skip
+
+
+@app.command("export")
+@_friendly
+def export_(
+    what: str = typer.Argument(..., help="What to export: " + ", ".join(exports.EXPORTS) + "."),
+    fmt: str = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="csv, jsonl or parquet (tables), gexf (graphs), jsonld (claimreview); "
+        "default: from the --output suffix, else the first of these the export offers.",
+    ),
+    output: str = typer.Option(
+        "-", "--output", "-o", help="File to write (whole or not at all); - for stdout."
+    ),
+    db: str = DbOption,
+    outlet: str = typer.Option(None, "--outlet", help="Only records from this outlet's articles."),
+    language: str = typer.Option(None, "--language", help="Only records from articles in this language."),
+    since: str = typer.Option(
+        None, "--since", help="Only records from articles published on or after (YYYY-MM-DD)."
+    ),
+    until: str = typer.Option(
+        None, "--until", help="Only records from articles published on or before (YYYY-MM-DD)."
+    ),
+    all_groups: bool = typer.Option(False, "--all", help="Also narratives seen in one place only."),
+    narrative: list[str] = typer.Option(
+        None, "--narrative", help="Only this narrative (id or prefix; repeatable)."
+    ),
+    publisher: str = typer.Option(
+        None, "--publisher", help="ClaimReview: your organisation, the reviews' author."
+    ),
+    publisher_url: str = typer.Option(None, "--publisher-url", help="ClaimReview: your organisation's URL."),
+    review_url: str = typer.Option(
+        None, "--review-url", help="ClaimReview: URL of each review, {id} the narrative id."
+    ),
+    rating: list[str] = typer.Option(
+        None, "--rating", help="ClaimReview: NARRATIVE=RATING, your verdict (repeatable)."
+    ),
+) -> None:
+    """Export records (CSV, JSON Lines, Parquet), the speaker or citation graph (GEXF, for Gephi), or
+    narratives as ClaimReview JSON-LD."""
+    with Narrascope(db, readonly=True) as nar:
+        fmt = fmt or exports.default_format(what, None if output == "-" else output)
+        plan = exports.prepare(nar, what, fmt, outlet=outlet, language=language, since=since, until=until,
+                               all_narratives=all_groups, narratives=narrative or (), publisher=publisher,
+                               publisher_url=publisher_url, review_url=review_url,
+                               ratings=exports.parse_ratings(rating or ()))  # fmt: skip
+        if output != "-":
+            with exports.atomic_file(output) as handle:
+                written = exports.write_export(nar, plan, handle)
+            err.print(Text(f"Wrote {written} {what} records ({fmt}) to {terminal_safe(output)}"))
+            return
+        if fmt in exports.BINARY_FORMATS and sys.stdout.isatty():
+            raise NarrascopeError("E157", f"{fmt} is binary: give --output FILE, or pipe stdout elsewhere")
+        exports.write_export(nar, plan, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
 
 
 DEMO_DB = "narrascope-demo.db"

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from narrascope.errors import NarrascopeError
 from narrascope.model import Article, Enrichment, Entity, IngestError, Mention, Statement
 from narrascope.store.browse import BrowseTables
+from narrascope.store.dumps import DumpTables
 from narrascope.store.linking import LinkTables
 from narrascope.store.migrations import MIGRATIONS
 from narrascope.store.query import (
@@ -71,7 +72,7 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class SQLStore(LinkTables, BrowseTables, ABC):
+class SQLStore(LinkTables, BrowseTables, DumpTables, ABC):
     dialect: str  # picks each migration's dialect part
     insert_order: str  # the articles column that numbers rows in insertion order
 
