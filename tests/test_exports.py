@@ -133,8 +133,8 @@ def build_fictional(db: str) -> dict[str, list]:
                 nid = "n2lone0000000000" if i == 2 else "n1recurring00000"
                 store.add_narrative_claim(nid, claim.id, claim.stance, 1.0, "frame partition")
             store.add_narrative_places("n1recurring00000", [PLACE.id])
-            store.refresh_narrative("n1recurring00000", LABEL, claims[0][0].id)
-            store.refresh_narrative("n2lone0000000000", "Lone <claim>", claims[4][0].id)
+            store.set_narrative_label("n1recurring00000", LABEL, claims[0][0].id)
+            store.set_narrative_label("n2lone0000000000", "Lone <claim>", claims[4][0].id)
             for i, cited, at in CITATIONS:
                 store.add_citations(articles[i].id, [(cited, "according to", at, at + 5, at, at + 9)])
     return made
