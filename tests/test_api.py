@@ -687,3 +687,44 @@ def test_serve_command(built, read_db, tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+
+
+# -- exports ---------------------------------------------------------------------------------------------------
+def test_exports_download_what_the_cli_writes(api, read_db):
+    """``/api/export/{what}`` streams the same bytes as the library export, with a download name and type."""
+    import io
+
+    import pyarrow.parquet as pq
+    from lxml import etree
+
+    from narrascope.serve.exports import export
+
+    response = api.get("/api/export/statements?format=csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-disposition"] == 'attachment; filename="narrascope-statements.csv"'
+    with Narrascope(read_db, readonly=True) as nar:
+        expected = io.BytesIO()
+        export(nar, "statements", "csv", expected)
+        statements = nar.count_statements()
+    assert response.content == expected.getvalue()
+    table = pq.read_table(io.BytesIO(api.get("/api/export/statements?format=parquet").content))
+    assert table.num_rows == statements > 0
+    graph = etree.fromstring(api.get("/api/export/speaker-graph").content)
+    assert graph.tag.endswith("gexf") and graph.find(".//{*}nodes") is not None
+    outlet = api.get("/api/export/articles?format=jsonl&outlet=Levy%20Ledger").text.splitlines()
+    assert len(outlet) == 2 and all(json.loads(line)["outlet"] == "Levy Ledger" for line in outlet)
+
+
+def test_export_refusals_are_json_and_reads_protection_applies(api, read_db):
+    refused = api.get("/api/export/claimreview")  # no publisher
+    assert refused.status_code == 400 and refused.json()["code"] == "E154"
+    assert api.get("/api/export/statements?format=gexf").status_code == 400  # not offered for a table
+    assert api.get("/api/export/passwords").status_code == 422
+    reviews = api.get("/api/export/claimreview?publisher=Port%20Arden%20Fact%20Desk")
+    assert reviews.status_code == 200 and reviews.headers["content-type"].startswith("application/ld+json")
+    graph = reviews.json()["@graph"]
+    assert graph and all(r["@type"] == "ClaimReview" and "reviewRating" not in r for r in graph)
+    with client(read_db, protect_reads=True) as protected:
+        assert protected.get("/api/export/articles").status_code == 401
+        assert protected.get("/api/export/articles", headers=AUTH).status_code == 200

@@ -2,7 +2,8 @@
 unless the server protects reads), every write behind ``require_write`` (a bearer token).
 
 The endpoints live by subject in ``api_read`` (articles, entities, statements, claims), ``api_link``
-(stories, narratives, search), ``api_watch`` (the watchlist) and ``api_ingest`` (ingest, delete).
+(stories, narratives, search), ``api_watch`` (the watchlist), ``api_export`` (exports as downloads) and
+``api_ingest`` (ingest, delete).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from narrascope import __version__
-from narrascope.serve import api_ingest, api_link, api_read, api_watch, schemas
+from narrascope.serve import api_export, api_ingest, api_link, api_read, api_watch, schemas
 from narrascope.serve.api_common import AUTH_ERRORS, ERRORS, ApiRoute
 from narrascope.serve.server import _bearer, may_read, require_read, require_write
 
@@ -36,7 +37,7 @@ def health(
     }
 
 
-for module in (api_read, api_link, api_watch):
+for module in (api_read, api_link, api_watch, api_export):
     router.include_router(module.router, dependencies=[Depends(require_read)], responses=AUTH_ERRORS)
 _WRITE_ERRORS = {**ERRORS, **AUTH_ERRORS, 413: {"model": schemas.Error, "description": "Body too large"}}
 for writes in (api_watch.writes, api_ingest.router):
