@@ -32,6 +32,7 @@ from narrascope.store.query import (
     like_escape,
 )
 from narrascope.store.records import BatchResult, EntityRow, SourceRecord, StatementRow, StoredError
+from narrascope.store.views import ViewTables
 
 ARTICLE_COLUMNS = (
     "id, content_hash, text, source, url, outlet, title, author, published, date_source, language, word_count"
@@ -68,7 +69,7 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class SQLStore(LinkTables, ABC):
+class SQLStore(LinkTables, ViewTables, ABC):
     dialect: str  # picks each migration's dialect part
     insert_order: str  # the articles column that numbers rows in insertion order
 
