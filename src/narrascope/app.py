@@ -22,6 +22,16 @@ if TYPE_CHECKING:
     from narrascope.link.linker import LinkReport
     from narrascope.link.watch import WatchImport
     from narrascope.scale.load import LoadReport
+    from narrascope.store.views import (
+        ArticleBrief,
+        ArticleRelations,
+        ClaimCard,
+        MentionView,
+        SpeakerCount,
+        SpreadCount,
+        WatchItemRow,
+        Window,
+    )
 
 DEFAULT_DB = "narrascope.db"
 
@@ -202,12 +212,16 @@ class Narrascope:
     def story(self, story_id: str) -> list[Article]:
         return self.store.story_articles(story_id)
 
-    def similar(self, article_id_or_prefix: str, limit: int = 10) -> list[tuple[Article, float, float]]:
-        """Stored articles most similar to one: (article, similarity 0–1, vector cosine), copies included."""
-        from narrascope.link.similar import similar_articles
+    def similar(
+        self, article_id_or_prefix: str, limit: int = 10, *, rerank: bool = True
+    ) -> list[tuple[Article, float | None, float]]:
+        """Stored articles most similar to one: (article, similarity 0–1, vector cosine), copies included;
+        without ``rerank``, by vector cosine alone (similarity ``None``: no model runs on the candidates).
+        The vector index is opened once per process and shared (for a server)."""
+        from narrascope.link.semantic import similar_articles
 
         article = self.article(article_id_or_prefix)
-        return similar_articles(self.store, article, limit)
+        return similar_articles(self.store, article, limit, rerank=rerank)
 
     # -- watchlist ----------------------------------------------------------------------------------
     def watch_import(self, path: str | Path, *, frames: str | Path | None = None) -> WatchImport:
@@ -251,13 +265,6 @@ class Narrascope:
         """Rows per kind of record: articles, statements, entities, claims, stories, narratives, watch items."""
         return self.store.table_counts()
 
-    def article_by_id(self, id_or_prefix: str) -> Article:
-        """``article``, by an index lookup: the full id, or a prefix of 4 to 15 hex digits."""
-        found = self.store.article_by_id(id_or_prefix)
-        if found is None:
-            raise NarrascopeError("E106", f"no article with id {id_or_prefix!r}")
-        return found
-
     def find_articles(self, filters: Filters) -> tuple[list[ArticleSummary], int]:
         """A page of the articles passing ``filters`` (newest first) and how many pass."""
         return self.store.find_articles(filters), self.store.count_found_articles(filters)
@@ -296,15 +303,6 @@ class Narrascope:
                 }
         wanted = filters.offset + filters.limit
         return ranked(index, query_vector(text), wanted, min_score, fetch)[filters.offset :]
-
-    def similar_page(
-        self, article: Article, limit: int, *, rerank: bool = True
-    ) -> list[tuple[Article, float | None, float]]:
-        """``similar``, with the vector index opened once per process and shared (for a server); without
-        ``rerank``, by vector cosine alone (similarity ``None``): no model runs on the candidates."""
-        from narrascope.link.semantic import similar_articles
-
-        return similar_articles(self.store, article, limit, rerank=rerank)
 
     def article_entities(self, article_id: str, limit: int, offset: int) -> tuple[list[ArticleEntity], int]:
         """The entities one article mentions, most mentioned first."""
@@ -442,3 +440,93 @@ class _Renamed:
             [replace(e, source=self.name(e.source)) for e in errors],
             seen,
         )
+
+    # -- reads for the web pages: each one page of rows, or one record's aggregates ----------------
+    def article_mention_spans(self, article_id: str) -> list[MentionView]:
+        """An article's entity mentions with the canonical name of each, in text order."""
+        return self.store.ui_article_mentions(article_id)
+
+    def article_relations(self, article_id: str) -> ArticleRelations:
+        """An article's story, the original it copies, its text's copy count and its narratives."""
+        return self.store.ui_article_relations(article_id)
+
+    def article_copies(self, original_id: str, limit: int = 20, offset: int = 0) -> list[ArticleBrief]:
+        return self.store.ui_copies(original_id, limit, offset)
+
+    def statement_windows(self, statement_ids: Sequence[str]) -> dict[str, Window]:
+        """The text around each statement's sentences, by statement id."""
+        return self.store.ui_statement_windows(statement_ids)
+
+    def narrative_info(self, id_or_prefix: str) -> Narrative:
+        """One narrative's record (label, frame, dates, counts) without reading its evidence."""
+        found = self.store.get_narrative(id_or_prefix)
+        if found is None:
+            raise NarrascopeError("E106", f"no narrative {id_or_prefix!r}")
+        return found
+
+    def narrative_spread(self, narrative_id: str, prefix: int = 10) -> list[SpreadCount]:
+        """A narrative's claims counted by outlet, date (cut to ``prefix`` characters: 10 a day, 7 a
+        month, 4 a year) and stance: what its timeline and outlet spread are drawn from."""
+        return self.store.ui_narrative_spread(narrative_id, prefix)
+
+    def narrative_speakers(self, narrative_id: str, limit: int = 20, offset: int = 0) -> list[SpeakerCount]:
+        return self.store.ui_narrative_speakers(narrative_id, limit, offset)
+
+    def narrative_claims(
+        self,
+        narrative_id: str,
+        *,
+        stance: str | None = None,
+        outlet: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[ClaimCard]:
+        return self.store.ui_narrative_claims(
+            narrative_id, stance=stance, outlet=outlet, limit=limit, offset=offset
+        )
+
+    def overview_counts(self) -> dict[str, int]:
+        """Articles, statements, entities, recurring narratives, stories and watch items stored."""
+        return self.store.ui_overview_counts()
+
+    def recent_narratives(
+        self, *, all_groups: bool = False, limit: int = 20, offset: int = 0
+    ) -> list[Narrative]:
+        """Like ``narratives``, last seen most recently first."""
+        return self.store.ui_recent_narratives(recurring_only=not all_groups, limit=limit, offset=offset)
+
+    def entity_by_id(self, entity_id: str) -> Entity:
+        found = self.store.get_entity(entity_id)
+        if found is None:
+            raise NarrascopeError("E140", f"no entity with id {entity_id!r}")
+        return found
+
+    def entity_statements(
+        self, entity_id: str, *, about: bool = False, limit: int = 20, offset: int = 0
+    ) -> list[StatementRow]:
+        """Statements an entity made, or (``about``) others' statements naming it in their content."""
+        return self.store.ui_entity_statements(entity_id, about=about, limit=limit, offset=offset)
+
+    def entity_article_page(self, entity_id: str, limit: int = 20, offset: int = 0) -> list[Article]:
+        return self.store.ui_entity_articles(entity_id, limit, offset)
+
+    def story_info(self, story_id: str) -> Story:
+        found = self.store.ui_story(story_id)
+        if found is None:
+            raise NarrascopeError("E141", f"no story with id {story_id!r}")
+        return found
+
+    def story_article_page(self, story_id: str, limit: int = 20, offset: int = 0) -> list[Article]:
+        return self.store.ui_story_articles(story_id, limit, offset)
+
+    def watchlist_items(self, limit: int = 20, offset: int = 0) -> list[WatchItemRow]:
+        """Watchlist items in the order they were added, each with its match count."""
+        return self.store.ui_watch_items(limit, offset)
+
+    def watchlist_matches(self, item_id: str | None = None, limit: int = 20, offset: int = 0) -> list[dict]:
+        """Watchlist matches, best first, of one item or all (unlike ``watch``, records no run)."""
+        return self.store.ui_watch_matches(item_id, limit, offset)
+
+    def watch_counts(self) -> tuple[int, int]:
+        """(watch items, matches)."""
+        return self.store.count_watch_items(), self.store.count_watch_matches()

@@ -8,8 +8,9 @@ Filters (outlet, date, speaker, ...) run in SQL on the hits, best first, in chun
 hits the search widens (4x the neighbours each round), and once it asks for as many as the index holds it
 is exact. So every item at or above ``min_score`` can be reached by paging, and nothing below it is shown.
 
-``similar_articles`` is ``link.similar``'s over the same shared view (a server must not load the whole
-index per request).
+``similar_articles`` (``narrascope similar``) reads the same shared view (a server must not load the whole
+index per request) and re-ranks the nearest by the article similarity ``narrascope eval similarity``
+measures (SemEval-2022 Task 8).
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ import numpy as np
 from usearch.index import Index
 
 from narrascope.link.embed import from_bytes, shared_encoder
-from narrascope.link.similar import CANDIDATES_PER_RESULT
 from narrascope.link.similarity import ArticleSimilarity, ArticleText
 from narrascope.model import Article
 from narrascope.store.vectors import VectorIndex
+
+CANDIDATES_PER_RESULT = 3  # nearest neighbours read per similar article asked, then re-ranked
 
 
 class Identified(Protocol):
@@ -56,26 +58,21 @@ def query_vector(text: str) -> np.ndarray:
 
 
 def open_index(
-    path: Path | None, rows: Callable[[], Iterable[tuple[int, bytes]]], count: Callable[[], int]
+    path: Path | None, rows: Callable[[int], Iterable[tuple[int, bytes]]], count: Callable[[], int]
 ) -> Index:
     """The index saved at ``path`` as a shared view, reopened when the file changes; built from ``rows``
     where there is no file (then kept in memory by this process when it cannot be saved)."""
     with _load_lock:
         if path is not None and path.exists():
             stat = path.stat()
-            signature = (stat.st_mtime_ns, stat.st_size)
             cached = _views.get(str(path))
-            if cached is not None and cached[0] == signature:
+            if cached is not None and cached[0] == (stat.st_mtime_ns, stat.st_size):
                 return cached[1]
-            try:
-                view = Index.restore(str(path), view=True)
-            except Exception:  # torn or foreign: rebuilt below
-                view = None
-            if view is not None:
-                _views[str(path)] = (signature, view)
-                return view
-        built = VectorIndex(path, rows, count())
-        return built.index
+        index = VectorIndex(path, rows, count(), view=True).index  # caught up (and saved) when it lags
+        if path is not None and path.exists():
+            stat = path.stat()
+            _views[str(path)] = ((stat.st_mtime_ns, stat.st_size), index)
+        return index
 
 
 def ranked(
@@ -122,8 +119,7 @@ def ranked(
 def similar_articles(
     store, article: Article, limit: int, *, rerank: bool = True
 ) -> list[tuple[Article, float | None, float]]:
-    """``link.similar.similar_articles`` over the shared index view: (article, similarity, cosine), most
-    similar first, itself left out. Without ``rerank``: the nearest by cosine, similarity ``None``."""
+    """(article, similarity in [0, 1], cosine of title+lead vectors), most similar first, itself left out. Without ``rerank``: the nearest by cosine, similarity ``None``."""
     from narrascope.errors import NarrascopeError
 
     blob = store.article_vector(article.id)
@@ -140,7 +136,7 @@ def similar_articles(
     candidates: list[tuple[Article, float]] = []
     for key, distance in zip(found.keys, found.distances, strict=True):
         row = rows.get(int(key))
-        other = store.article_by_id(row[0]) if row is not None and row[0] != article.id else None
+        other = store.get_article(row[0]) if row is not None and row[0] != article.id else None
         if other is not None:
             candidates.append((other, round(1.0 - float(distance), 4)))
     if not rerank:

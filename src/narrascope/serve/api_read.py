@@ -71,7 +71,7 @@ def list_articles(
 @router.get("/articles/{article_id}", response_model=schemas.ArticleDetail, tags=["articles"])
 def get_article(article_id: Id, nar: Nar) -> dict[str, Any]:
     """One article (by id or a unique prefix of at least 4 characters): metadata, clean text, sources."""
-    article = nar.article_by_id(article_id)
+    article = nar.article(article_id)
     return asdict(article) | {"sources": [asdict(s) for s in nar.sources(article.id)]}
 
 
@@ -80,7 +80,7 @@ def get_article(article_id: Id, nar: Nar) -> dict[str, Any]:
 )
 def article_statements(request: Request, article_id: Id, nar: Nar, paged: Paged) -> dict[str, Any]:
     """The article's attributed statements in text order."""
-    article = nar.article_by_id(article_id)
+    article = nar.article(article_id)
     items, total = nar.find_statements(Filters(article_id=article.id, limit=paged.limit, offset=paged.offset))
     return page(request, paged, [asdict(s) for s in items], total)
 
@@ -92,7 +92,7 @@ def article_statements(request: Request, article_id: Id, nar: Nar, paged: Paged)
 )
 def article_entities(request: Request, article_id: Id, nar: Nar, paged: Paged) -> dict[str, Any]:
     """The entities the article mentions, most mentioned first."""
-    article = nar.article_by_id(article_id)
+    article = nar.article(article_id)
     items, total = nar.article_entities(article.id, paged.limit, paged.offset)
     return page(request, paged, [asdict(e) for e in items], total)
 
@@ -102,7 +102,7 @@ def article_entities(request: Request, article_id: Id, nar: Nar, paged: Paged) -
 )
 def article_mentions(request: Request, article_id: Id, nar: Nar, paged: Paged) -> dict[str, Any]:
     """The article's entity mentions in text order (offsets into its text)."""
-    article = nar.article_by_id(article_id)
+    article = nar.article(article_id)
     items, total = nar.article_mentions(article.id, paged.limit, paged.offset)
     return page(request, paged, [asdict(m) for m in items], total)
 
@@ -122,9 +122,9 @@ def similar_articles(
 ) -> dict[str, Any]:
     """Stored articles most similar to this one (translations and rewrites count), best first: its nearest
     neighbours by title-and-lead vector, re-ranked by the article similarity model."""
-    article = nar.article_by_id(article_id)
+    article = nar.article(article_id)
     upto = min(offset + limit, MAX_SIMILAR)
-    found = nar.similar_page(article, upto + 1, rerank=rerank)
+    found = nar.similar(article.id, upto + 1, rerank=rerank)
     items = [summary(a) | {"similarity": s, "cosine": c} for a, s, c in found[offset:upto]]
     paged = Paging(limit, offset)
     return {"items": items, "limit": limit, "offset": offset,

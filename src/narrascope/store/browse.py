@@ -15,8 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
-from narrascope.errors import NarrascopeError
-from narrascope.model import Article, Mention, Statement, Story
+from narrascope.model import Mention, Statement, Story
 from narrascope.store.query import fts_terms, ilike, like_escape, sqlite_match
 
 if TYPE_CHECKING:
@@ -304,21 +303,6 @@ class BrowseTables:
         )
 
     # -- articles, statements, claims --------------------------------------------------------------------
-    def article_by_id(self, id_or_prefix: str) -> Article | None:
-        """An article by its id (indexed), else by a unique prefix of 4 to 15 hex digits (an index range);
-        ``None`` when there is none."""
-        key = id_or_prefix.lower()
-        rows = self.conn.execute(f"SELECT {_A} FROM articles a WHERE a.id = ?", (key,)).fetchall()
-        if not rows and 4 <= len(key) < 16 and all(ch in "0123456789abcdef" for ch in key):
-            upper = key[:-1] + chr(ord(key[-1]) + 1)
-            rows = self.conn.execute(
-                f"SELECT {_A} FROM articles a WHERE a.id >= ? AND a.id < ? AND a.id LIKE ? ORDER BY a.id LIMIT 2",
-                (key, upper, key + "%"),
-            ).fetchall()
-        if len(rows) > 1:
-            raise NarrascopeError("E104", f"article id prefix {id_or_prefix!r} is ambiguous: give more of it")
-        return Article(**dict(rows[0])) if rows else None
-
     def find_articles(self, f: Filters) -> list[ArticleSummary]:
         """Newest first (``a.published IS NULL, a.published DESC, a.ingested_at DESC, a.id``)."""
         where, params = self._conditions("articles", f, self._many_matches(f))

@@ -34,6 +34,7 @@ from narrascope.store.query import (
     like_escape,
 )
 from narrascope.store.records import BatchResult, EntityRow, SourceRecord, StatementRow, StoredError
+from narrascope.store.views import ViewTables
 
 ARTICLE_COLUMNS = (
     "id, content_hash, text, source, url, outlet, title, author, published, date_source, language, word_count"
@@ -72,7 +73,7 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class SQLStore(LinkTables, BrowseTables, DumpTables, ABC):
+class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
     dialect: str  # picks each migration's dialect part
     insert_order: str  # the articles column that numbers rows in insertion order
 
@@ -242,13 +243,16 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ABC):
         return None
 
     def get_article(self, id_or_prefix: str) -> Article | None:
-        """Look an article up by id or by an unambiguous id prefix (at least 4 characters)."""
-        if len(id_or_prefix) < 4:
-            return None
-        rows = self.conn.execute(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE {ilike('id')} LIMIT 2",
-            (like_escape(id_or_prefix) + "%",),
-        ).fetchall()
+        """An article by its id (indexed), else by a unique prefix of 4 to 15 hex digits (an index range);
+        ``None`` when there is none."""
+        key = id_or_prefix.lower()
+        rows = self.conn.execute(f"SELECT {_A_COLUMNS} FROM articles a WHERE a.id = ?", (key,)).fetchall()
+        if not rows and 4 <= len(key) < 16 and all(ch in "0123456789abcdef" for ch in key):
+            upper = key[:-1] + chr(ord(key[-1]) + 1)
+            rows = self.conn.execute(
+                f"SELECT {_A_COLUMNS} FROM articles a WHERE a.id >= ? AND a.id < ? ORDER BY a.id LIMIT 2",
+                (key, upper),
+            ).fetchall()
         if len(rows) > 1:
             raise NarrascopeError("E104", f"article id prefix {id_or_prefix!r} is ambiguous: give more of it")
         return _article(rows[0]) if rows else None

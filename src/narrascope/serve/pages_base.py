@@ -1,0 +1,191 @@
+"""What every page shares: the templates, the security headers, paging, parameter checks, error pages.
+
+Article text, titles, names and URLs are hostile input. Templates autoescape everything; the only
+markup made in Python is built from escaped pieces (``highlight``, ``plots``). Every page is sent
+with a Content-Security-Policy that allows no inline script and nothing from elsewhere, so even a
+slip in escaping could not run a script. Links taken from article data are kept only when they are
+http(s) and open with ``rel="noopener noreferrer nofollow"``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import quote, urlencode, urlsplit
+
+from fastapi import HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from narrascope import __version__
+from narrascope.errors import NarrascopeError
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none';"
+        " base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # an analyst's searches and ids never reach the sites linked to
+    "X-Frame-Options": "DENY",
+}
+MAX_OFFSET = 10**9
+MAX_QUERY_CHARS = 500
+_SINGULAR = {"entities": "entity", "stories": "story", "matches": "match", "copies": "copy"}
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+T = TypeVar("T")
+
+
+class PageError(Exception):
+    """A request the pages cannot answer: shown as an error page with this status."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def safe_url(url: object) -> str | None:
+    """``url`` when it is an absolute http(s) URL with a host and no spaces or controls, else None."""
+    if (
+        not isinstance(url, str)
+        or len(url) > 4000
+        or any(c.isspace() or ord(c) < 32 or 127 <= ord(c) < 160 for c in url)
+    ):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def query_string(request: Request, **changes: object) -> str:
+    """The current query string with ``changes`` applied (None or "" removes a parameter)."""
+    params = dict(request.query_params)
+    for name, value in changes.items():
+        if value is None or value == "" or value == 0:
+            params.pop(name, None)
+        else:
+            params[name] = str(value)
+    return "?" + urlencode(params) if params else "?"
+
+
+templates = Environment(
+    loader=PackageLoader("narrascope", "serve/templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates.filters["safe_url"] = safe_url
+templates.filters["path"] = lambda value: quote(str(value), safe="")  # one path segment, "/" included
+templates.filters["singular"] = lambda noun: _SINGULAR.get(noun, noun.removesuffix("s"))
+templates.globals["version"] = __version__
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    page = templates.get_template(template)
+    html = page.render(request=request, qs=_qs(request), status_code=status, **context)
+    # errors="replace": a lone surrogate in stored text must not turn a page into a server error
+    return Response(html.encode("utf-8", "replace"), status, headers=SECURITY_HEADERS, media_type="text/html")
+
+
+def _qs(request: Request) -> Callable[..., str]:
+    return lambda **changes: query_string(request, **changes)
+
+
+class PageRoute(APIRoute):
+    """A page route: a ``PageError`` or ``NarrascopeError`` becomes an error page (404 for a record
+    not found), anything else a 500 page, each with the security headers."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (HTTPException, RequestValidationError):
+                raise  # FastAPI's own answers: 401/403 for a missing or wrong token
+            except PageError as exc:
+                return render(request, "error.html", exc.status, code=exc.code, message=exc.message)
+            except NarrascopeError as exc:
+                return render(request, "error.html", 404, code=exc.code, message=exc.message)
+            except Exception:
+                log.exception("page %s failed", request.url.path)
+                message = "Something went wrong on our side; the error has been logged."
+                return render(request, "error.html", 500, code="E149", message=message)
+
+        return page_handler
+
+
+def offset_of(request: Request, name: str = "offset") -> int:
+    value = request.query_params.get(name, "0") or "0"
+    if not value.isdigit() or int(value) > MAX_OFFSET:
+        raise PageError(400, "E142", f"{name} must be a whole number from 0 to {MAX_OFFSET}")
+    return int(value)
+
+
+def date_param(request: Request, name: str) -> str | None:
+    value = (request.query_params.get(name) or "").strip()
+    if value and not _DATE.fullmatch(value):
+        raise PageError(400, "E142", f"{name} must be a date: YYYY-MM-DD, YYYY-MM or YYYY")
+    return value or None
+
+
+def text_param(request: Request, name: str) -> str | None:
+    value = (request.query_params.get(name) or "").strip()
+    if len(value) > MAX_QUERY_CHARS:
+        raise PageError(400, "E143", f"{name} is longer than {MAX_QUERY_CHARS} characters")
+    return value or None
+
+
+def choice_param(request: Request, name: str, choices: Sequence[str]) -> str | None:
+    value = request.query_params.get(name) or None
+    if value is not None and value not in choices:
+        raise PageError(400, "E142", f"{name} must be one of: {', '.join(choices)}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where one page of a listing sits: rows ``offset + 1`` to ``offset + shown`` (of ``total`` when
+    counted), with links to the previous and next pages through the query parameter ``param``."""
+
+    param: str
+    offset: int
+    limit: int
+    shown: int
+    has_next: bool
+    total: int | None
+    prev_href: str | None
+    next_href: str | None
+
+
+def page_of(
+    request: Request,
+    fetch: Callable[[int, int], list[T]],
+    *,
+    limit: int,
+    param: str = "offset",
+    total: int | None = None,
+    anchor: str = "",
+) -> tuple[list[T], Pager]:
+    """One page of rows through ``fetch(limit, offset)``, asking for one row more to learn whether a
+    next page exists without counting; the page links go to ``#anchor`` when given."""
+    offset = offset_of(request, param)
+    rows = fetch(limit + 1, offset)
+    has_next = len(rows) > limit
+    rows = rows[:limit]
+    fragment = f"#{anchor}" if anchor else ""
+    prev_href = query_string(request, **{param: max(offset - limit, 0)}) + fragment if offset else None
+    next_href = query_string(request, **{param: offset + limit}) + fragment if has_next else None
+    return rows, Pager(param, offset, limit, len(rows), has_next, total, prev_href, next_href)
