@@ -791,7 +791,7 @@ def serve(
         DEFAULT_UPLOAD, "--max-upload", help="Largest request body a write takes."
     ),
 ) -> None:
-    """Serve the REST API (/api, OpenAPI spec at /api/openapi.json, docs at /api/docs) and the web UI."""
+    """Serve the REST API (/api, OpenAPI spec at /api/openapi.json) and the web UI."""
     _serve(db, host, port, token=token, protect_reads=protect_reads, max_upload=max_upload)
 
 
@@ -806,7 +806,9 @@ def _serve(db: str, host: str, port: int, *, token: str | None, protect_reads: b
     web = create_app(settings)
     writes = "need the token" if token else "are refused (no token given)"
     err.print(
-        Text(f"Serving {terminal_safe(db)} at http://{host}:{port}/ (API docs: /api/docs); writes {writes}.")
+        Text(
+            f"Serving {terminal_safe(db)} at http://{host}:{port}/ (API spec: /api/openapi.json); writes {writes}."
+        )
     )
     uvicorn.run(web, host=host, port=port, log_level="info")
 

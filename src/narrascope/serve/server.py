@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
@@ -180,7 +180,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         title="Narrascope",
         version=__version__,
         description="Claims, statements, stories and narratives traced through the news.",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI loads its script from a CDN: the server works offline
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
@@ -190,4 +190,11 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.include_router(api.router, prefix="/api")
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(files("narrascope") / "serve" / "static")), name="static")
+
+    @app.middleware("http")
+    async def no_sniffing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)  # static files and API answers too, not only pages
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
     return app
