@@ -2,7 +2,7 @@
 article costs to ingest, enrich and link at each size.
 
     python bench/scale.py [--sizes 10000,1000000] [--new 200] [--claims 1] [--queries 200] [--keep DIR]
-                          [--spark]
+                          [--reuse] [--spark]
 
 The stores are synthetic, written straight to the tables by ``bench/link.py``'s generator (no NLP on a
 million pages): articles built from real PolNeAR sentences with statements, mentions, links, stories,
@@ -138,7 +138,7 @@ def report(sizes: list[int], runs: dict[int, dict], new: int) -> None:
     line("vector index files (MB)", [get[n]["disk"]["index_mb"] for n in sizes], "{:,.0f}")
     line("generate (s)", [get[n]["generate"]["seconds"] for n in sizes], "{:,.0f}")
     line("index build from the tables (s)", [get[n]["rebuild"]["seconds"] for n in sizes], "{:,.0f}")
-    line("  peak RSS of the index build (MB)", [get[n]["rebuild"]["rss_mb"] for n in sizes], "{:,.0f}")
+    line("  peak RSS of the index build (MB)", [get[n]["rebuild"]["rss_mb"] or 0 for n in sizes], "{:,.0f}")
     q = {n: get[n]["queries"] for n in sizes}
     line("open read-only app (ms)", [1000 * q[n]["open_s"] for n in sizes])
     for key, label in (
@@ -184,6 +184,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200, help="searches and narrative pages timed")
     parser.add_argument("--keep", type=Path, help="keep the stores in this folder (else a temporary one)")
     parser.add_argument("--spark", action="store_true", help="also run bench/spark.py (local[1], local[2])")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: take the stores an earlier run generated and indexed (build.json)")  # fmt: skip
     parser.add_argument("--phase", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
@@ -201,13 +203,20 @@ def main() -> None:
         runs: dict[int, dict] = {}
         for n in sizes:
             db = work / f"n{n}" / "link.db"
-            shutil.rmtree(db.parent, ignore_errors=True)
-            db.parent.mkdir(parents=True)
+            built = db.parent / "build.json"
             say = lambda what, n=n: print(f"N={n:,}: {what} ...", file=sys.stderr, flush=True)  # noqa: E731
-            say("generating the synthetic store")
-            run = {"generate": phase_proc("generate", work=str(work), db=str(db), n=n, claims=args.claims)}
-            say("building the vector indexes")
-            run["rebuild"] = phase_proc("rebuild", db=str(db))
+            if args.reuse and built.exists():  # a store generated and indexed, nothing linked into it yet
+                run = json.loads(built.read_text())
+            else:
+                shutil.rmtree(db.parent, ignore_errors=True)
+                db.parent.mkdir(parents=True)
+                say("generating the synthetic store")
+                run = {
+                    "generate": phase_proc("generate", work=str(work), db=str(db), n=n, claims=args.claims)
+                }
+                say("building the vector indexes")
+                run["rebuild"] = phase_proc("rebuild", db=str(db))
+                built.write_text(json.dumps(run, indent=1))
             run["disk"] = sizes_on_disk(db)
             say("timing queries")
             run["queries"] = phase_proc("queries", work=str(work), db=str(db), queries=args.queries)
@@ -215,6 +224,7 @@ def main() -> None:
             run["prepare"] = phase_proc("prepare", db=str(db), folder=str(folder))
             say("linking them")
             run["link"] = phase_proc("link", db=str(db), profile=None, cache_mb=0)
+            built.unlink()  # the store now holds the new articles: generate afresh next time
             runs[n] = run
             (work / f"result-{n}.json").write_text(json.dumps(run, indent=1))
         report(sizes, runs, args.new)
