@@ -411,36 +411,6 @@ class Narrascope:
         report.errors = [replace(e, source=renamed.name(e.source)) for e in report.errors]
         return report
 
-
-class _Renamed:
-    """The store as ``pipeline.ingest`` writes to it, with every source under its given name."""
-
-    def __init__(self, store: SQLStore, names: Mapping[str, str]) -> None:
-        self.store = store
-        self.names = names
-
-    def name(self, source: str) -> str:
-        for path, name in self.names.items():
-            if source == path or source.startswith(path + "#"):
-                return name + source[len(path) :]
-        return source
-
-    def start_run(self, inputs: Sequence[str]) -> str:
-        return self.store.start_run([self.name(i) for i in inputs])
-
-    def finish_run(self, run_id: str, status: str = "done") -> None:
-        self.store.finish_run(run_id, status)
-
-    def write_batch(
-        self, run_id: str, articles: Sequence[Article], errors: Sequence[IngestError], seen: int
-    ) -> object:
-        return self.store.write_batch(
-            run_id,
-            [replace(a, source=self.name(a.source)) for a in articles],
-            [replace(e, source=self.name(e.source)) for e in errors],
-            seen,
-        )
-
     # -- reads for the web pages: each one page of rows, or one record's aggregates ----------------
     def article_mention_spans(self, article_id: str) -> list[MentionView]:
         """An article's entity mentions with the canonical name of each, in text order."""
@@ -530,3 +500,33 @@ class _Renamed:
     def watch_counts(self) -> tuple[int, int]:
         """(watch items, matches)."""
         return self.store.count_watch_items(), self.store.count_watch_matches()
+
+
+class _Renamed:
+    """The store as ``pipeline.ingest`` writes to it, with every source under its given name."""
+
+    def __init__(self, store: SQLStore, names: Mapping[str, str]) -> None:
+        self.store = store
+        self.names = names
+
+    def name(self, source: str) -> str:
+        for path, name in self.names.items():
+            if source == path or source.startswith(path + "#"):
+                return name + source[len(path) :]
+        return source
+
+    def start_run(self, inputs: Sequence[str]) -> str:
+        return self.store.start_run([self.name(i) for i in inputs])
+
+    def finish_run(self, run_id: str, status: str = "done") -> None:
+        self.store.finish_run(run_id, status)
+
+    def write_batch(
+        self, run_id: str, articles: Sequence[Article], errors: Sequence[IngestError], seen: int
+    ) -> object:
+        return self.store.write_batch(
+            run_id,
+            [replace(a, source=self.name(a.source)) for a in articles],
+            [replace(e, source=self.name(e.source)) for e in errors],
+            seen,
+        )
