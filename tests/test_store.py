@@ -333,7 +333,7 @@ def test_the_queue_migration_queues_what_an_older_store_left_to_do(tmp_path):
 def test_a_search_pages_alike_whether_it_walks_the_date_index_or_sorts_its_matches(tmp_path, monkeypatch):
     """SQLite pages a search matching many articles down the date index and one matching few by sorting
     them: the two plans give the same pages."""
-    from narrascope.store import sqlite as sqlite_store
+    from narrascope.store import query
 
     store = open_store(tmp_path / "plans.db")
     arts = [
@@ -345,7 +345,7 @@ def test_a_search_pages_alike_whether_it_walks_the_date_index_or_sorts_its_match
     store.write_batch(store.start_run(["x"]), arts, [], seen=len(arts))
     pages = {}
     for many in (0, 10**9):
-        monkeypatch.setattr(sqlite_store, "MANY_MATCHES", many)
+        monkeypatch.setattr(query, "MANY_MATCHES", many)
         pages[many] = [
             [a.id for a in store.list_articles(ArticleQuery(text="harbour dam", limit=7, offset=k))]
             for k in range(0, 35, 7)

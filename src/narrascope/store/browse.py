@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from narrascope.model import Mention, Statement, Story
+from narrascope.store import query
 from narrascope.store.query import fts_terms, ilike, like_escape, sqlite_match
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ _C = (
     " a.outlet, a.published, a.title, a.url"
 )
 CACHED_QUERIES = 256  # results remembered per connection
-MANY_MATCHES = 1000  # full-text matches above which a page walks the listing index instead of sorting
 _EVIDENCE = (
     "SELECT nc.claim_id, nc.stance, nc.score, nc.via, c.text, c.text_start, c.text_end,"
     " c.sentence_start, c.sentence_end, c.speaker, c.speaker_entity_id, c.statement_id,"
@@ -163,7 +163,7 @@ class BrowseTables:
         if self.dialect != "sqlite" or not terms:
             return False
         clause, params = self._search_clause(terms)
-        return self._count(f"SELECT COUNT(*) FROM articles a WHERE {clause}", params) > MANY_MATCHES
+        return self._count(f"SELECT COUNT(*) FROM articles a WHERE {clause}", params) > query.MANY_MATCHES
 
     def _article_conditions(self, f: Filters, many_matches: bool = False) -> tuple[list[str], list[object]]:
         from narrascope.store.sql import _article_filters

@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+# SQLite: a full-text search with more matches than this pages by walking the date index and keeping the
+# matches, rather than sorting them all (each read whole); few matches are cheaper sorted (bench/scale.py).
+MANY_MATCHES = 2000
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from narrascope.errors import NarrascopeError
+from narrascope.store import query
 from narrascope.store.query import sqlite_match
 from narrascope.store.sql import SQLStore
 
-MANY_MATCHES = 5000  # bench/scale.py at 1M articles: above this, walking the date index beats sorting
 CACHE_KIB = 64 * 1024  # bench/link.py at 200k stored articles: 2 MB → 512 MB took 2.03x to 1.47x
 
 
@@ -74,7 +74,7 @@ class SQLiteStore(SQLStore):
         """A search matching many articles walks the date index and keeps the matches, stopping at the
         page's end; SQLite would otherwise sort every match, reading each whole (seconds at 1M). Few
         matches are cheaper sorted."""
-        if terms and (self._count_matches(terms) or 0) > MANY_MATCHES:
+        if terms and (self._count_matches(terms) or 0) > query.MANY_MATCHES:
             return " INDEXED BY articles_listing"
         return ""
 
