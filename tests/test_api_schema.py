@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from api_store import build
@@ -35,21 +35,33 @@ def api_app(tmp_path_factory) -> Iterator[object]:
         yield create_app(ServeSettings(db, token=TOKEN))
 
 
-@pytest.fixture
-def api_schema(api_app) -> object:
-    return schemathesis.openapi.from_asgi("/api/openapi.json", api_app)
+def _failures(app: object, headers: dict[str, str] | None) -> list[str]:
+    """Run every operation of the spec on generated cases; the operations that answered with a server
+    error (or broke the run), with the case. Driven by hand rather than by schemathesis's pytest plugin,
+    whose parametrisation breaks on pytest 9.2."""
+    schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
+    failures: list[str] = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == sum(len(ops) for ops in app.openapi()["paths"].values())  # type: ignore[attr-defined]
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @EXAMPLES
+        def run(case: object) -> None:
+            case.call_and_validate(headers=headers, checks=[not_a_server_error])  # type: ignore[attr-defined]
+
+        try:
+            run()
+        except Exception as exc:  # the falsifying example is in the message
+            failures.append(
+                f"{operation.method.upper()} {operation.path}: {type(exc).__name__}: {exc}"[:2000]
+            )
+    return failures
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+def test_no_server_error_without_a_token(api_app) -> None:
+    assert _failures(api_app, None) == []
 
 
-@schema.parametrize()
-@EXAMPLES
-def test_no_server_error_without_a_token(case) -> None:
-    case.call_and_validate(checks=[not_a_server_error])
-
-
-@schema.parametrize()
-@EXAMPLES
-def test_no_server_error_with_the_token(case) -> None:
-    case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"}, checks=[not_a_server_error])
+def test_no_server_error_with_the_token(api_app) -> None:
+    assert _failures(api_app, {"Authorization": f"Bearer {TOKEN}"}) == []
