@@ -290,6 +290,7 @@ def phase_generate(work: str, db: str, n: int, claims: float, seed: int = 11) ->
     from narrascope.link.linker import pipeline_version
     from narrascope.model import content_hash
     from narrascope.store import open_store
+    from narrascope.store.migrations import NARRATIVE_SUMMARIES, split_sql
 
     start = time.perf_counter()
     store = open_store(db)  # creates the schema
@@ -451,6 +452,10 @@ def phase_generate(work: str, db: str, n: int, claims: float, seed: int = 11) ->
         "INSERT INTO narrative_facets (narrative_id, facet, value) VALUES (?, ?, ?)",
         narratives.facets(),
     )
+    conn.execute("COMMIT")
+    conn.execute("BEGIN")  # the narratives' day and speaker summaries, as the linker keeps them
+    for statement in split_sql(NARRATIVE_SUMMARIES.format(where="TRUE")):
+        conn.execute(statement)
     conn.execute("COMMIT")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()

@@ -127,11 +127,13 @@ def test_narrative_counts_kept_as_claims_join_equal_a_recount(db):
     with Narrascope(db) as nar:
         nar.link()
         before = nar.narratives(all_groups=True, limit=1000)
+        details = [nar.narrative(n.id) for n in before]  # timeline, speakers, outlets from the summaries
         recurring = nar.count_narratives()
         with nar.store.transaction():
             nar.store.recount_narratives(n.id for n in before)
         after = nar.narratives(all_groups=True, limit=1000)
         assert nar.count_narratives() == recurring
+        assert [nar.narrative(n.id) for n in after] == details
     assert before == after
     assert 0 < recurring < len(before)
 

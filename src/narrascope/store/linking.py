@@ -11,6 +11,7 @@ from dataclasses import astuple
 from typing import TYPE_CHECKING
 
 from narrascope.model import Article, Claim, Mention, Narrative, Statement, Story
+from narrascope.store.migrations import NARRATIVE_SUMMARIES, split_sql
 from narrascope.store.query import ilike, like_escape
 from narrascope.store.records import ClaimRef, CopyCandidate, LinkedArticle
 
@@ -369,8 +370,9 @@ class LinkTables:
     ) -> None:
         """Add a claim to a narrative and bring its counts up to date: an index lookup per value the claim
         brings (its original article, outlet, story, date), whatever the narrative's size."""
-        seq, original, outlet, story, published = self.conn.execute(
-            "SELECT c.seq, COALESCE(l.copy_of, c.article_id), a.outlet, l.story_id, a.published FROM claims c"
+        seq, original, outlet, story, published, speaker, speaker_id = self.conn.execute(
+            "SELECT c.seq, COALESCE(l.copy_of, c.article_id), a.outlet, l.story_id, a.published, c.speaker,"
+            " c.speaker_entity_id FROM claims c"
             " JOIN articles a ON a.id = c.article_id LEFT JOIN article_links l ON l.article_id = c.article_id"
             " WHERE c.id = ?",
             (claim_id,),
@@ -407,6 +409,35 @@ class LinkTables:
             ),
         )  # fmt: skip
         self._set_recurring(narrative_id)
+        self.conn.execute(
+            "INSERT INTO narrative_days (narrative_id, day, outlet, stance, claims, first_published,"
+            " last_published) VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (narrative_id, day, outlet, stance)"
+            " DO UPDATE SET claims = narrative_days.claims + 1, first_published = CASE WHEN"
+            " excluded.first_published < narrative_days.first_published THEN excluded.first_published"
+            " ELSE narrative_days.first_published END, last_published = CASE WHEN"
+            " excluded.last_published > narrative_days.last_published THEN excluded.last_published"
+            " ELSE narrative_days.last_published END",
+            (narrative_id, (published or "")[:10], outlet or "", stance, published, published),
+        )
+        denies = int(stance == "denies")
+        self.conn.execute(
+            "INSERT INTO narrative_speakers (narrative_id, speaker, speaker_entity_id, asserts, denies)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (narrative_id, speaker, speaker_entity_id) DO UPDATE SET"
+            " asserts = narrative_speakers.asserts + excluded.asserts,"
+            " denies = narrative_speakers.denies + excluded.denies",
+            (narrative_id, speaker or "", speaker_id or "", 1 - denies, denies),
+        )
+
+    def rebuild_narrative_summaries(self, narrative_id: str | None = None) -> None:
+        """Timeline and speaker summaries afresh from the claims: of one narrative, or of all."""
+        where, params = ("nc.narrative_id = ?", [narrative_id]) if narrative_id else ("TRUE", [])
+        for table in ("narrative_days", "narrative_speakers"):
+            if narrative_id:
+                self.conn.execute(f"DELETE FROM {table} WHERE narrative_id = ?", params)
+            else:
+                self.conn.execute(f"DELETE FROM {table}")
+        for statement in split_sql(NARRATIVE_SUMMARIES.format(where=where)):
+            self.conn.execute(statement, params)
 
     def _set_recurring(self, narrative_id: str) -> None:
         """Recurring: two distinct articles (copies counted once) from two outlets, stories or dates."""
@@ -462,6 +493,7 @@ class LinkTables:
                 ),
             )  # fmt: skip
             self._set_recurring(narrative_id)
+            self.rebuild_narrative_summaries(narrative_id)
 
     def merge_narratives(self, keep: str, others: Sequence[str]) -> None:
         """Fold ``others`` into ``keep``: their claims and places move over, they are deleted."""
@@ -524,17 +556,12 @@ class LinkTables:
             row = rows[0] if len(rows) == 1 else None
         return None if row is None else Narrative(*row)
 
-    _CLAIMS_OF = (
-        " FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id JOIN articles a ON a.id = c.article_id"
-        " WHERE nc.narrative_id = ?"
-    )
-    _ASSERTS_DENIES = "SUM(CASE WHEN nc.stance = 'denies' THEN 0 ELSE 1 END), SUM(CASE WHEN nc.stance = 'denies' THEN 1 ELSE 0 END)"
-
     def narrative_timeline(self, narrative_id: str) -> list[tuple[str | None, str | None, int, int]]:
         """(day, outlet, asserting claims, denying claims) over all of the narrative's claims."""
         rows = self.conn.execute(
-            f"SELECT SUBSTR(a.published, 1, 10), a.outlet, {self._ASSERTS_DENIES}{self._CLAIMS_OF}"
-            " GROUP BY SUBSTR(a.published, 1, 10), a.outlet",
+            "SELECT NULLIF(day, ''), NULLIF(outlet, ''), SUM(CASE WHEN stance = 'denies' THEN 0 ELSE claims END),"
+            " SUM(CASE WHEN stance = 'denies' THEN claims ELSE 0 END) FROM narrative_days WHERE narrative_id = ?"
+            " GROUP BY day, outlet",
             (narrative_id,),
         )
         return [(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
@@ -542,13 +569,16 @@ class LinkTables:
     def narrative_speakers(self, narrative_id: str) -> list[tuple[str | None, int, int]]:
         """(speaker as written, asserting claims, denying claims) over all of the narrative's claims."""
         rows = self.conn.execute(
-            f"SELECT c.speaker, {self._ASSERTS_DENIES}{self._CLAIMS_OF} GROUP BY c.speaker", (narrative_id,)
+            "SELECT NULLIF(speaker, ''), SUM(asserts), SUM(denies) FROM narrative_speakers"
+            " WHERE narrative_id = ? GROUP BY speaker",
+            (narrative_id,),
         )
         return [(r[0], int(r[1]), int(r[2])) for r in rows]
 
     def narrative_outlets(self, narrative_id: str) -> list[tuple[str | None, int]]:
         rows = self.conn.execute(
-            f"SELECT a.outlet, COUNT(*){self._CLAIMS_OF} GROUP BY a.outlet", (narrative_id,)
+            "SELECT NULLIF(outlet, ''), SUM(claims) FROM narrative_days WHERE narrative_id = ? GROUP BY outlet",
+            (narrative_id,),
         )
         return [(r[0], int(r[1])) for r in rows]
 

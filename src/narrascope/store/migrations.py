@@ -436,6 +436,43 @@ CREATE INDEX statements_listing ON statements ((published IS NULL), published, a
 """
 
 
+# A narrative's timeline (claims per day, outlet and stance) and its speakers kept as claims join, so its
+# page reads a few summary rows rather than grouping every claim (seconds for 100k claims).
+NARRATIVE_SUMMARIES = """
+INSERT INTO narrative_days (narrative_id, day, outlet, stance, claims, first_published, last_published)
+    SELECT nc.narrative_id, COALESCE(SUBSTR(a.published, 1, 10), ''), COALESCE(a.outlet, ''), nc.stance,
+    COUNT(*), MIN(a.published), MAX(a.published)
+    FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id JOIN articles a ON a.id = c.article_id
+    WHERE {where} GROUP BY nc.narrative_id, COALESCE(SUBSTR(a.published, 1, 10), ''), COALESCE(a.outlet, ''),
+    nc.stance;
+INSERT INTO narrative_speakers (narrative_id, speaker, speaker_entity_id, asserts, denies)
+    SELECT nc.narrative_id, COALESCE(c.speaker, ''), COALESCE(c.speaker_entity_id, ''),
+    SUM(CASE WHEN nc.stance = 'denies' THEN 0 ELSE 1 END), SUM(CASE WHEN nc.stance = 'denies' THEN 1 ELSE 0 END)
+    FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id
+    WHERE {where} GROUP BY nc.narrative_id, COALESCE(c.speaker, ''), COALESCE(c.speaker_entity_id, '')
+"""
+_SUMMARIES = """
+CREATE TABLE narrative_days (
+    narrative_id TEXT NOT NULL REFERENCES narratives (id) ON DELETE CASCADE,
+    day TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    stance TEXT NOT NULL,
+    claims INTEGER NOT NULL,
+    first_published TEXT,
+    last_published TEXT,
+    PRIMARY KEY (narrative_id, day, outlet, stance)
+);
+CREATE TABLE narrative_speakers (
+    narrative_id TEXT NOT NULL REFERENCES narratives (id) ON DELETE CASCADE,
+    speaker TEXT NOT NULL,
+    speaker_entity_id TEXT NOT NULL,
+    asserts INTEGER NOT NULL,
+    denies INTEGER NOT NULL,
+    PRIMARY KEY (narrative_id, speaker, speaker_entity_id)
+);
+""" + NARRATIVE_SUMMARIES.format(where="TRUE")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
     Migration("0002_link", _LINK),
@@ -448,4 +485,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration("0005_narrative_facets", _FACETS),
     Migration("0006_listing_indexes", _LISTING),
+    Migration("0007_narrative_summaries", _SUMMARIES),
 )

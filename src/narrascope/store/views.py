@@ -237,21 +237,20 @@ class ViewTables:
     def ui_narrative_spread(self, narrative_id: str, prefix: int) -> list[SpreadCount]:
         """A narrative's claims counted by outlet, date cut to ``prefix`` characters (10 a day, 7 a month,
         4 a year) and stance, with each group's first and last date: the timeline and the outlet spread
-        from one pass over its claims."""
+        from its day summary (``narrative_days``), whatever the number of claims."""
         assert prefix in (4, 7, 10)
         rows = self.conn.execute(
-            f"SELECT COALESCE(a.outlet, ''), SUBSTR(a.published, 1, {prefix}), nc.stance, COUNT(*),"
-            f" MIN(a.published), MAX(a.published){_CLAIMS_OF} WHERE nc.narrative_id = ? GROUP BY 1, 2, 3",
+            f"SELECT outlet, NULLIF(SUBSTR(day, 1, {prefix}), ''), stance, SUM(claims), MIN(first_published),"
+            " MAX(last_published) FROM narrative_days WHERE narrative_id = ? GROUP BY 1, 2, 3",
             (narrative_id,),
         )
-        return [SpreadCount(*r) for r in rows]
+        return [SpreadCount(r[0], r[1], r[2], int(r[3]), r[4], r[5]) for r in rows]
 
     def ui_narrative_speakers(self, narrative_id: str, limit: int, offset: int) -> list[SpeakerCount]:
         """Who carried a narrative, most claims first: the canonical speaker, else the source as written."""
         rows = self.conn.execute(
-            f"SELECT COALESCE(c.speaker, ''), c.speaker_entity_id, COUNT(*) - {_DENIES}, {_DENIES}"
-            f"{_CLAIMS_OF} WHERE nc.narrative_id = ? GROUP BY 1, 2"
-            " ORDER BY COUNT(*) DESC, 1, 2 LIMIT ? OFFSET ?",
+            "SELECT speaker, NULLIF(speaker_entity_id, ''), asserts, denies FROM narrative_speakers"
+            " WHERE narrative_id = ? ORDER BY asserts + denies DESC, speaker, speaker_entity_id LIMIT ? OFFSET ?",
             (narrative_id, limit, offset),
         )
         return [SpeakerCount(*r) for r in rows]
