@@ -16,8 +16,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from narrascope.model import Mention, Statement, Story
-from narrascope.store import query
-from narrascope.store.query import fts_terms, ilike, like_escape, sqlite_match
+from narrascope.store.query import fts_terms, ilike, like_escape
 
 if TYPE_CHECKING:
     from narrascope.store.sql import Connection, Row
@@ -153,40 +152,13 @@ class BrowseTables:
     conn: Connection
     dialect: str
 
-    _search_clause: Callable[[list[str]], tuple[str, list[object]]]  # the back end's full-text condition
+    _article_clauses: Callable[..., tuple[list[str], list[object]]]  # SQLStore's article conditions
 
     # -- conditions -------------------------------------------------------------------------------------
-    def _many_matches(self, f: Filters) -> bool:
-        """Whether ``f``'s full-text search finds so many articles (on SQLite) that a page should walk the
-        listing's own index and check each row against the matches, rather than fetch and sort them all."""
-        terms = fts_terms(f.text or "")
-        if self.dialect != "sqlite" or not terms:
-            return False
-        clause, params = self._search_clause(terms)
-        return self._count(f"SELECT COUNT(*) FROM articles a WHERE {clause}", params) > query.MANY_MATCHES
-
-    def _article_conditions(self, f: Filters, many_matches: bool = False) -> tuple[list[str], list[object]]:
-        from narrascope.store.sql import _article_filters
-
-        clauses: list[str] = []
-        params: list[object] = []
-        _article_filters(clauses, params, f.outlet, f.since, f.until)
-        if f.language:
-            clauses.append("a.language = ?")
-            params.append(f.language)
-        terms = fts_terms(f.text or "")
-        if terms and many_matches:  # unary + keeps SQLite from driving the query by the match list
-            clauses.append("+a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-            params.append(sqlite_match(terms))
-        elif terms:
-            clause, values = self._search_clause(terms)
-            clauses.append(clause)
-            params += values
-        return clauses, params
-
-    def _conditions(self, kind: str, f: Filters, many_matches: bool = False) -> tuple[str, list[object]]:
-        """`` AND ...`` conditions for ``kind`` (articles, statements or claims) and their parameters."""
-        clauses, params = self._article_conditions(f, many_matches)
+    def _conditions(self, kind: str, f: Filters, *, paging: bool = False) -> tuple[str, list[object]]:
+        """`` AND ...`` conditions for ``kind`` (articles, statements or claims) and their parameters;
+        ``paging``: for a page in date order (see ``SQLStore._article_clauses``)."""
+        clauses, params = self._article_clauses(f.outlet, f.language, f.since, f.until, f.text, paging=paging)
         ids = list(f.entity_ids) if f.entity_ids is not None else None
         speaker = f"%{like_escape(f.speaker)}%" if f.speaker else None
         if kind == "articles":
@@ -305,7 +277,7 @@ class BrowseTables:
     # -- articles, statements, claims --------------------------------------------------------------------
     def find_articles(self, f: Filters) -> list[ArticleSummary]:
         """Newest first (``a.published IS NULL, a.published DESC, a.ingested_at DESC, a.id``)."""
-        where, params = self._conditions("articles", f, self._many_matches(f))
+        where, params = self._conditions("articles", f, paging=True)
         rows = self._dated_then_undated(
             f"SELECT {_AS} FROM articles a WHERE 1 = 1{where}", params,
             "a.published DESC, a.ingested_at DESC, a.id", "a.ingested_at DESC, a.id", f.limit, f.offset,
@@ -322,7 +294,7 @@ class BrowseTables:
         time order (``a.published IS NULL, a.published, s.article_id, s.cue_start, s.id``). Unless a filter
         picks statements through an index, articles are read in date order first (``CROSS JOIN`` fixes
         SQLite's join order), so a page stops early instead of sorting every statement."""
-        where, params = self._conditions("statements", f, self._many_matches(f))
+        where, params = self._conditions("statements", f, paging=True)
         join = "statements s JOIN articles a ON a.id = s.article_id"
         if f.entity_ids is None and not f.article_id:
             join = "articles a CROSS JOIN statements s"
@@ -343,7 +315,7 @@ class BrowseTables:
 
     def find_claims(self, f: Filters) -> list[ClaimRow]:
         """Claims in the order they were linked (oldest publication first within each link run)."""
-        where, params = self._conditions("claims", f, self._many_matches(f))
+        where, params = self._conditions("claims", f, paging=True)
         rows = self.conn.execute(
             f"SELECT {_C} FROM claims c JOIN articles a ON a.id = c.article_id WHERE 1 = 1{where}"
             " ORDER BY c.seq LIMIT ? OFFSET ?",

@@ -86,7 +86,7 @@ class PostgresStore(SQLStore):
             return None
         return self._index_dir / f"{name}.usearch"
 
-    def _search_clause(self, terms: list[str]) -> tuple[str, list[object]]:
+    def _search_clause(self, terms: list[str], *, walk: bool = False) -> tuple[str, list[object]]:
         query, params = postgres_match(terms)
         return f"a.search_text @@ ({query})", params
 

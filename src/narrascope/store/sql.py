@@ -94,9 +94,10 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
     def close(self) -> None: ...
 
     @abstractmethod
-    def _search_clause(self, terms: list[str]) -> tuple[str, list[object]]:
+    def _search_clause(self, terms: list[str], *, walk: bool = False) -> tuple[str, list[object]]:
         """A condition on articles (alias ``a``) holding every term (each a word or a phrase), and its
-        parameters; the terms are text, never the engine's query syntax."""
+        parameters; the terms are text, never the engine's query syntax. ``walk``: a page should walk the
+        date index and test each article, rather than be driven by the matches (``_many_matches``)."""
 
     # -- schema -----------------------------------------------------------------------------------
     def applied_migrations(self) -> list[str]:
@@ -199,27 +200,41 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         return result
 
     # -- reads ------------------------------------------------------------------------------------
-    def _where(self, q: ArticleQuery) -> tuple[str, list[object]]:
+    def _article_clauses(
+        self,
+        outlet: str | None,
+        language: str | None,
+        since: str | None,
+        until: str | None,
+        text: str | None,
+        *,
+        paging: bool = False,
+    ) -> tuple[list[str], list[object]]:
+        """Conditions on articles (alias ``a``) and their parameters, for every listing that filters them.
+        ``paging``: for a page in date order, where a search with many matches walks the date index."""
         clauses: list[str] = []
         params: list[object] = []
-        _article_filters(clauses, params, q.outlet, q.since, q.until)
-        if q.language:
+        _article_filters(clauses, params, outlet, since, until)
+        if language:
             clauses.append("a.language = ?")
-            params.append(q.language)
-        terms = fts_terms(q.text or "")
+            params.append(language)
+        terms = fts_terms(text or "")
         if terms:
-            clause, values = self._search_clause(terms)
+            clause, values = self._search_clause(terms, walk=paging and self._many_matches(terms))
             clauses.append(clause)
             params += values
+        return clauses, params
+
+    def _where(self, q: ArticleQuery, *, paging: bool = False) -> tuple[str, list[object]]:
+        clauses, params = self._article_clauses(q.outlet, q.language, q.since, q.until, q.text, paging=paging)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def list_articles(self, q: ArticleQuery) -> list[Article]:
         """A page of articles, newest publication first (undated last). The page's ids come from the
         ``articles_listing`` index alone; only its rows are read whole."""
-        where, params = self._where(q)
-        hint = self._listing_hint(fts_terms(q.text or ""))
+        where, params = self._where(q, paging=True)
         rows = self.conn.execute(
-            f"SELECT {_A_COLUMNS} FROM articles a JOIN (SELECT a.id FROM articles a{hint}{where}"
+            f"SELECT {_A_COLUMNS} FROM articles a JOIN (SELECT a.id FROM articles a{where}"
             f" ORDER BY {_ARTICLE_ORDER} LIMIT ? OFFSET ?) page ON page.id = a.id ORDER BY {_ARTICLE_ORDER}",
             [*params, q.limit, q.offset],
         ).fetchall()
@@ -233,9 +248,10 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         where, params = self._where(q)
         return self.conn.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0]
 
-    def _listing_hint(self, terms: list[str]) -> str:
-        """Where the back end's planner needs telling how to page a search (SQLite: see there)."""
-        return ""
+    def _many_matches(self, terms: list[str]) -> bool:
+        """Whether a search matches so many articles that a page should walk the date index (SQLite: see
+        there; PostgreSQL's planner weighs it itself)."""
+        return False
 
     def _count_matches(self, terms: list[str]) -> int | None:
         """Articles matching a full-text query counted in the search index alone, where the back end can
