@@ -29,7 +29,6 @@ if TYPE_CHECKING:
         MentionView,
         SpeakerCount,
         SpreadCount,
-        WatchItemRow,
         Window,
     )
 
@@ -345,12 +344,15 @@ class Narrascope:
     def count_stories(self) -> int:
         return self.store.count_stories()
 
-    def story_page(self, story_id: str, limit: int, offset: int) -> tuple[Story, list[ArticleSummary]]:
-        """One story and a page of its articles (oldest first)."""
+    def story_info(self, story_id: str) -> Story:
         found = self.store.get_story(story_id)
         if found is None:
             raise NarrascopeError("E120", f"no story {story_id!r}: see `narrascope stories`")
-        return found, self.store.story_article_page(story_id, limit, offset)
+        return found
+
+    def story_page(self, story_id: str, limit: int = 20, offset: int = 0) -> list[ArticleSummary]:
+        """A page of one story's articles, oldest first."""
+        return self.store.story_article_page(story_id, limit, offset)
 
     def narrative_evidence(
         self, narrative_id: str, *, stance: str | None = None, limit: int = 50, offset: int = 0
@@ -479,23 +481,6 @@ class Narrascope:
 
     def entity_article_page(self, entity_id: str, limit: int = 20, offset: int = 0) -> list[Article]:
         return self.store.ui_entity_articles(entity_id, limit, offset)
-
-    def story_info(self, story_id: str) -> Story:
-        found = self.store.ui_story(story_id)
-        if found is None:
-            raise NarrascopeError("E141", f"no story with id {story_id!r}")
-        return found
-
-    def story_article_page(self, story_id: str, limit: int = 20, offset: int = 0) -> list[Article]:
-        return self.store.ui_story_articles(story_id, limit, offset)
-
-    def watchlist_items(self, limit: int = 20, offset: int = 0) -> list[WatchItemRow]:
-        """Watchlist items in the order they were added, each with its match count."""
-        return self.store.ui_watch_items(limit, offset)
-
-    def watchlist_matches(self, item_id: str | None = None, limit: int = 20, offset: int = 0) -> list[dict]:
-        """Watchlist matches, best first, of one item or all (unlike ``watch``, records no run)."""
-        return self.store.ui_watch_matches(item_id, limit, offset)
 
     def watch_counts(self) -> tuple[int, int]:
         """(watch items, matches)."""

@@ -38,7 +38,8 @@ def list_stories(request: Request, nar: Nar, paged: Paged) -> dict[str, Any]:
 @router.get("/stories/{story_id}", response_model=schemas.StoryDetail, tags=["stories"])
 def get_story(request: Request, story_id: Id, nar: Nar, paged: Paged) -> dict[str, Any]:
     """One story and a page of its articles, oldest first (``limit``/``offset`` page the articles)."""
-    story, articles = nar.story_page(story_id, paged.limit, paged.offset)
+    story = nar.story_info(story_id)
+    articles = nar.story_page(story.id, paged.limit, paged.offset)
     return asdict(story) | {
         "articles": page(request, paged, [summary(a) for a in articles], story.article_count)
     }

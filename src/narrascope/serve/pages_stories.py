@@ -28,7 +28,7 @@ def story(request: Request, story_id: str) -> Response:
     found = nar.story_info(story_id)
     rows, pager = page_of(
         request,
-        lambda limit, offset: nar.story_article_page(found.id, limit, offset),
+        lambda limit, offset: nar.story_page(found.id, limit, offset),
         limit=ARTICLES_PER_PAGE,
         total=found.article_count,
     )
@@ -42,11 +42,16 @@ def watchlist(request: Request) -> Response:
     item = text_param(request, "item")
     items_total, matches_total = nar.watch_counts()
     items, item_pager = page_of(
-        request, nar.watchlist_items, limit=WATCH_ITEMS_PER_PAGE, param="i", total=items_total, anchor="items"
+        request,
+        lambda limit, offset: nar.watch_items(limit, offset)[0],
+        limit=WATCH_ITEMS_PER_PAGE,
+        param="i",
+        total=items_total,
+        anchor="items",
     )
     matches, match_pager = page_of(
         request,
-        lambda limit, offset: nar.watchlist_matches(item, limit, offset),
+        lambda limit, offset: nar.watch_matches(item_id=item, limit=limit, offset=offset)[0],
         limit=MATCHES_PER_PAGE,
         param="m",
         total=None if item else matches_total,

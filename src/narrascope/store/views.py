@@ -132,20 +132,6 @@ class ClaimCard:
     window: Window
 
 
-@dataclass(frozen=True, slots=True)
-class WatchItemRow:
-    id: str
-    kind: str
-    title: str
-    published: str | None
-    url: str | None
-    rating: str | None
-    claimant: str | None
-    reviewer: str | None
-    added_at: str
-    matches: int
-
-
 class ViewTables:
     conn: Connection
 
@@ -321,39 +307,3 @@ class ViewTables:
         return [Article(**dict(r)) for r in rows]
 
     # -- stories ------------------------------------------------------------------------------------
-    def ui_story(self, story_id: str) -> Story | None:
-        row = self.conn.execute(
-            "SELECT id, label, first_seen, last_seen, article_count FROM stories WHERE id = ?", (story_id,)
-        ).fetchone()
-        return None if row is None else Story(*row)
-
-    def ui_story_articles(self, story_id: str, limit: int, offset: int) -> list[Article]:
-        rows = self.conn.execute(
-            f"SELECT {_ARTICLE} FROM article_links l JOIN articles a ON a.id = l.article_id"
-            " WHERE l.story_id = ? ORDER BY a.published IS NULL, a.published, a.id LIMIT ? OFFSET ?",
-            (story_id, limit, offset),
-        )
-        return [Article(**dict(r)) for r in rows]
-
-    # -- watchlist ----------------------------------------------------------------------------------
-    def ui_watch_items(self, limit: int, offset: int) -> list[WatchItemRow]:
-        rows = self.conn.execute(
-            "SELECT w.id, w.kind, w.title, w.published, w.url, w.rating, w.claimant, w.reviewer, w.added_at,"
-            " (SELECT COUNT(*) FROM watch_matches m WHERE m.item_id = w.id) FROM watch_items w"
-            " ORDER BY w.seq LIMIT ? OFFSET ?",
-            (limit, offset),
-        )
-        return [WatchItemRow(*r) for r in rows]
-
-    def ui_watch_matches(self, item_id: str | None, limit: int, offset: int) -> list[dict]:
-        """Watchlist matches, best first, of one item or of all."""
-        where, params = (" WHERE m.item_id = ?", [item_id]) if item_id else ("", [])
-        rows = self.conn.execute(
-            "SELECT m.item_id, w.title AS watched, w.url AS watch_url, m.score, m.stance, m.via, m.article_id,"
-            " a.outlet, a.published, a.title, c.text AS claim, c.speaker, c.text_start, m.matched_at"
-            " FROM watch_matches m JOIN watch_items w ON w.id = m.item_id JOIN claims c ON c.id = m.claim_id"
-            f" JOIN articles a ON a.id = m.article_id{where}"
-            " ORDER BY m.score DESC, m.item_id, m.article_id, m.claim_id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        return [dict(r) for r in rows]
