@@ -403,9 +403,9 @@ def test_watchlist_page_shows_items_and_their_matches(client: TestClient, nar: N
     page = assert_safe_page(client.get("/watchlist"))
     assert "The Northern Compact plans to divide Veloria" in page.text
     assert "https://factcheck.example/compact-partition" in page.links()
-    item = nar.watchlist_items()[0]
-    one = Page(client.get(f"/watchlist?item={item.id}").text)
-    assert len([t for t, a in one.tags if t == "article"]) == item.matches == matches
+    item = nar.watch_items()[0][0]
+    one = Page(client.get(f"/watchlist?item={item['id']}").text)
+    assert len([t for t, a in one.tags if t == "article"]) == item["matches"] == matches
 
 
 def test_stories_page_and_one_story(client: TestClient, nar: Narrascope) -> None:
