@@ -459,7 +459,15 @@ class Narrascope:
 
     def overview_counts(self) -> dict[str, int]:
         """Articles, statements, entities, recurring narratives, stories and watch items stored."""
-        return self.store.ui_overview_counts()
+        stored = self.counts()
+        return {
+            "articles": stored["articles"],
+            "statements": stored["statements"],
+            "entities": stored["entities"],
+            "narratives": self.count_narratives(),
+            "stories": stored["stories"],
+            "watch items": stored["watch_items"],
+        }
 
     def recent_narratives(
         self, *, all_groups: bool = False, limit: int = 20, offset: int = 0

@@ -135,20 +135,6 @@ class ClaimCard:
 class ViewTables:
     conn: Connection
 
-    def ui_overview_counts(self) -> dict[str, int]:
-        """Rows in the main tables (narratives: the recurring ones), for the home page."""
-        tables = {
-            "articles": "articles",
-            "statements": "statements",
-            "entities": "entities",
-            "narratives": "narratives WHERE recurring = 1",
-            "stories": "stories",
-            "watch items": "watch_items",
-        }
-        return {
-            name: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for name, t in tables.items()
-        }
-
     def ui_recent_narratives(
         self, *, recurring_only: bool = True, limit: int = 20, offset: int = 0
     ) -> list[Narrative]:
