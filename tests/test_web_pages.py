@@ -573,7 +573,7 @@ def test_view_queries_agree_with_the_stored_text_on_every_backend(db_url: str, t
         compact = nar.entity_ids("Northern Compact")[0]
         about = nar.entity_statements(compact, about=True)
         assert about and all(s.speaker_entity_id != compact for s in about)
-        assert len(nar.entity_article_page(compact, limit=1, offset=1)) == 1
+        assert len(nar.entity_articles(compact, limit=1, offset=1)) == 1
         mentions = nar.article_mention_spans(statements[0].article_id)
         assert mentions and all(texts[statements[0].article_id][m.start : m.end] for m in mentions)
         assert nar.overview_counts()["articles"] == 2

@@ -332,7 +332,7 @@ class Narrascope:
         return self.store.entity_article_page(entity_id, limit, offset)
 
     def entity_mentions(self, entity_id: str, limit: int, offset: int) -> list[Mention]:
-        return self.store.entity_mention_page(entity_id, limit, offset)
+        return self.store.entity_mentions(entity_id, limit, offset)
 
     def entity_page(self, query: EntityQuery) -> tuple[list[dict], int]:
         """``entities`` (most mentioned first) and how many match, for a server: mentions are counted in
@@ -486,9 +486,6 @@ class Narrascope:
     ) -> list[StatementRow]:
         """Statements an entity made, or (``about``) others' statements naming it in their content."""
         return self.store.ui_entity_statements(entity_id, about=about, limit=limit, offset=offset)
-
-    def entity_article_page(self, entity_id: str, limit: int = 20, offset: int = 0) -> list[Article]:
-        return self.store.ui_entity_articles(entity_id, limit, offset)
 
     def watch_counts(self) -> tuple[int, int]:
         """(watch items, matches)."""

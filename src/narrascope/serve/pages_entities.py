@@ -47,7 +47,7 @@ def entity(request: Request, entity_id: str) -> Response:
         sections[key] = (statement_cards(rows, nar.statement_windows([r.id for r in rows])), pager)
     articles, article_pager = page_of(
         request,
-        lambda limit, offset: nar.entity_article_page(found.id, limit, offset),
+        lambda limit, offset: nar.entity_articles(found.id, limit, offset),
         limit=ARTICLES_PER_PAGE,
         param="ar",
         anchor="articles",

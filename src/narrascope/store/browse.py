@@ -441,14 +441,6 @@ class BrowseTables:
         ).fetchall()
         return [ArticleSummary(*r) for r in rows]
 
-    def entity_mention_page(self, entity_id: str, limit: int, offset: int) -> list[Mention]:
-        rows = self.conn.execute(
-            "SELECT article_id, entity_id, start_char, end_char, text, label FROM mentions"
-            " WHERE entity_id = ? ORDER BY article_id, start_char, end_char LIMIT ? OFFSET ?",
-            (entity_id, limit, offset),
-        ).fetchall()
-        return [Mention(*r) for r in rows]
-
     # -- stories ----------------------------------------------------------------------------------------------
     def get_story(self, story_id: str) -> Story | None:
         row = self.conn.execute(

@@ -487,11 +487,11 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         ).fetchall()
         return [_article(r) for r in rows]
 
-    def entity_mentions(self, entity_id: str, limit: int = 100) -> list[Mention]:
+    def entity_mentions(self, entity_id: str, limit: int = 100, offset: int = 0) -> list[Mention]:
         rows = self.conn.execute(
             'SELECT article_id, entity_id, start_char AS start, end_char AS "end", text, label FROM mentions'
-            " WHERE entity_id = ? ORDER BY article_id, start_char, end_char LIMIT ?",
-            (entity_id, limit),
+            " WHERE entity_id = ? ORDER BY article_id, start_char, end_char LIMIT ? OFFSET ?",
+            (entity_id, limit, offset),
         ).fetchall()
         return [Mention(**dict(r)) for r in rows]
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
-from narrascope.model import Article, Narrative, Statement, Story
+from narrascope.model import Narrative, Statement, Story
 from narrascope.store.records import StatementRow
 
 if TYPE_CHECKING:
@@ -283,13 +283,3 @@ class ViewTables:
             [*params, limit, offset],
         )
         return [StatementRow(**dict(r)) for r in rows]
-
-    def ui_entity_articles(self, entity_id: str, limit: int, offset: int) -> list[Article]:
-        rows = self.conn.execute(
-            f"SELECT {_ARTICLE} FROM articles a WHERE a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)"
-            " ORDER BY a.published IS NULL, a.published, a.id LIMIT ? OFFSET ?",
-            (entity_id, limit, offset),
-        )
-        return [Article(**dict(r)) for r in rows]
-
-    # -- stories ------------------------------------------------------------------------------------
