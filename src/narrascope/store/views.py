@@ -20,10 +20,6 @@ if TYPE_CHECKING:
     from narrascope.store.sql import Connection
 
 CONTEXT_CHARS = 160  # text shown on each side of a statement's sentences
-_ARTICLE = (
-    "a.id, a.content_hash, a.text, a.source, a.url, a.outlet, a.title, a.author, a.published,"
-    " a.date_source, a.language, a.word_count"
-)
 _STATEMENT = ", ".join("s." + f.name for f in fields(Statement)) + ", a.outlet, a.published, a.title, a.url"
 _STATEMENT_ORDER = " ORDER BY a.published IS NULL, a.published, s.article_id, s.cue_start, s.id"
 _NARRATIVE = (
