@@ -145,6 +145,39 @@ def test_media_and_organisation_sources(extract):
     assert described.kind == "mixed"
 
 
+def test_quotations_signed_with_a_dash(extract):
+    text = (
+        "Readers wrote in about the vote.\n\n"
+        "“The plan ignores our town. I will vote against it.”\u00a0― Marta\u00a0Q. Lindqvist.\n\n"
+        '"Nobody asked us." — Olu Ade, a farmer\n\n'
+        "He waved — and left without a word."
+    )
+    found = extract(text)
+    marta = one(found, "―")
+    assert marta.source.text == "Marta\u00a0Q. Lindqvist"  # the final period is not part of the name
+    assert marta.content.text == "“The plan ignores our town. I will vote against it.”"
+    assert marta.kind == "direct"
+    olu = one(found, "—")
+    assert olu.source.text == "Olu Ade"
+    assert olu.content.text == '"Nobody asked us."'
+
+
+def test_speaker_labels_of_a_quoted_transcript(extract):
+    text = (
+        "Partial transcript as follows:\n\n"
+        '"HOST: Governor, will you say whether the bridge opens in May?\n\n'
+        '"GOVERNOR: I have said many times that the bridge opens in May.\n\n'
+        "Moscow: Lavrov told reporters the talks would go on."
+    )
+    found = extract(text)
+    labels = {a.source.text: a.content.text for a in found if a.cue.text == ":"}
+    assert labels == {
+        "HOST": "Governor, will you say whether the bridge opens in May?",
+        "GOVERNOR": "I have said many times that the bridge opens in May",
+    }  # a cue in the rest of an unquoted line makes its label a dateline, not a speaker
+    assert one(found, "told").source.text == "Lavrov"
+
+
 def test_parse_all_and_selective_agree(nlp):
     text = "“The bridge will open in May,” the mayor said.\n\nIt rained all day.\n\nShe added that tolls would rise."
     selective = AttributionExtractor(nlp).extract([text])

@@ -189,6 +189,7 @@ class AttributionExtractor:
             raws[i].extend(_Rules(doc, offset, texts[i], layouts[i][1], self.lexicon).run())
         for i, text in enumerate(texts):
             raws[i].extend(_colon_lines(text, self.lexicon, self._cue_pattern))
+            raws[i].extend(dash_signed(text))
         return [
             _finish(text, raw, sentences, quotes)
             for text, raw, (sentences, quotes) in zip(texts, raws, layouts, strict=True)
@@ -444,28 +445,51 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
-_COLON_LINE = re.compile(r"^[ \t]*([A-Z][\w.’'&-]*(?:[ \t]+[\w.’'&-]+){0,4}):[ \t]+(\S[^\n]*?)[ \t]*$", re.M)
+_COLON_LINE = re.compile(
+    r"^[ \t]*([\"“]?)([A-Z][\w.’'&-]*(?:[ \t]+[\w.’'&-]+){0,4}):[ \t]+(\S[^\n]*?)[ \t]*$", re.M
+)
 
 
 def _colon_lines(text: str, lexicon: Lexicon, cue_pattern: re.Pattern[str]) -> list[_Raw]:
     """Headline and transcript style: 'Lavrov: US wants to divide Syria', 'TAPPER: Good evening.'
 
-    A line whose rest holds a cue of its own ('Moscow: Lavrov has told media ...') has a dateline instead.
+    A line whose rest holds a cue of its own ('Moscow: Lavrov has told media ...') has a dateline instead,
+    unless the line opens with a quotation mark (a quoted transcript: '"PENCE: I want to say ...').
     """
     out = []
     for m in _COLON_LINE.finditer(text):
-        label, rest = m.group(1), m.group(2)
+        label, rest = m.group(2), m.group(3)
         words = label.split()
         if label.lower() in lexicon.colon_skip or any(c.isdigit() for c in label):
             continue
         if sum(1 for w in words if not w[0].isupper()) > 1 or len(rest.split()) < 3:
             continue
-        if cue_pattern.search(rest):
+        if not m.group(1) and cue_pattern.search(rest):
             continue
-        end = m.end(2)
-        if text[end - 1] == "." and not any(q in text[m.start(2) : end] for q in "”’\"'"):
+        end = m.end(3)
+        if text[end - 1] == "." and not any(q in text[m.start(3) : end] for q in "”’\"'"):
             end -= 1
-        out.append(_Raw((m.end(1), m.end(1) + 1), [(m.start(2), end)], (m.start(1), m.end(1))))
+        out.append(_Raw((m.end(2), m.end(2) + 1), [(m.start(3), end)], (m.start(2), m.end(2))))
+    return out
+
+
+DASHES = frozenset({"―", "—", "–", "--"})
+_GAP = r"[^\S\n]*"  # spaces on one line, NBSP included
+_NAME = r"[A-Z][\w.’'-]*(?:[^\S\n]+(?:[A-Z][\w.’'-]*|de|van|von|al|bin|la|le)){0,4}"
+_DASH_SIGNED = re.compile(
+    rf"^{_GAP}([\"“”«„‘][^\n]*[\"”“»’']){_GAP}(―|—|–|--){_GAP}({_NAME})(?={_GAP}(?:[.,;(]|$))", re.M
+)
+
+
+def dash_signed(text: str) -> list[_Raw]:
+    """A quotation signed on its line with a dash and a name: '“He represents our greatest shame.” ― Sonya
+    Herridge' (the dash is the cue, the quotation with its marks the content)."""
+    out = []
+    for m in _DASH_SIGNED.finditer(text):
+        name_end = m.end(3)
+        if text[name_end - 1] == "." and not re.search(r"\b[A-Z]\.$", m.group(3)):
+            name_end -= 1
+        out.append(_Raw((m.start(2), m.end(2)), [(m.start(1), m.end(1))], (m.start(3), name_end)))
     return out
 
 

@@ -422,6 +422,13 @@ class CrfAttributionModel:
         ]
 
 
+def _agent_passive(r: Attribution) -> bool:
+    words = r.cue.text.lower().split()
+    return (
+        len(words) > 1 and words[-2] in _PASSIVE_AUX and r.source is not None and r.source.start > r.cue.end
+    )
+
+
 def _group(
     text: str,
     tagged: list[tuple[int, Doc, list[tuple[str, int, int]]]],
@@ -429,7 +436,7 @@ def _group(
     ruled: Sequence[Attribution],
     borrow: bool,
 ) -> list[Attribution]:
-    from narrascope.enrich.attribution import _Raw, build_attributions
+    from narrascope.enrich.attribution import DASHES, _Raw, build_attributions
 
     sentences, quotes = layout
     raws: list[_Raw] = []
@@ -482,15 +489,13 @@ def _group(
                 raw.source = (rule.source.start, rule.source.end)
         if raw.parts:
             out.append(raw)
-    # passives with their agent ("has been branded X by Y") are rare in training: keep the rules' reading
-    # where the tagger saw no cue
+    # passives with their agent ("has been branded X by Y"), quotations signed with a dash ('"..." ― Name')
+    # and speaker labels ('PENCE: ...') are rare in training: keep the rules' reading where the tagger saw
+    # no cue
     for r in ruled:
-        words = r.cue.text.lower().split()
         if (
             r.source is not None
-            and len(words) > 1
-            and words[-2] in _PASSIVE_AUX
-            and r.source.start > r.cue.end
+            and (_agent_passive(r) or r.cue.text in DASHES or r.cue.text == ":")
             and not any(x.cue[0] < r.cue.end and r.cue.start < x.cue[1] for x in out)
         ):
             parts = [(p.start, p.end) for p in (r.content_parts or (r.content,))]
