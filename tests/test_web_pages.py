@@ -369,6 +369,31 @@ def test_article_page_marks_statements_and_entities(client: TestClient, nar: Nar
     assert "A copy of: " in copy_page.text and f"/articles/{original.id}" in copy_page.links()
 
 
+def test_article_page_lists_the_nearest_articles(client: TestClient, nar: Narrascope, tmp_path: Path) -> None:
+    original = next(
+        a for a in nar.articles(ArticleQuery(outlet="The Harbor Gazette")) if "split" in (a.title or "")
+    )
+    html = client.get(f"/articles/{original.id}").text
+    section = Page(re.search(r'<section id="similar">(.*?)</section>', html, re.S).group(1))
+    shown = [h.removeprefix("/articles/") for h in section.links()]
+    nearest = nar.similar(original.id, 8, rerank=False)
+    assert shown == [a.id for a, _, _ in nearest] and len(shown) == 8
+    copy = next(a for a in nar.articles(ArticleQuery(outlet="Northwind Wire")) if a.title == original.title)
+    assert shown[0] == copy.id and nearest[0][2] > 0.9  # the syndicated copy first
+    assert original.id not in shown
+    # an article stored but not linked has no vector: the page says so instead of failing
+    db = tmp_path / "unlinked.db"
+    with Narrascope(db) as writer:
+        writer.ingest([str(DEMO)])
+    with TestClient(create_app(ServeSettings(str(db)))) as unlinked:
+        with Narrascope(db, readonly=True) as reader:
+            first = reader.articles(ArticleQuery(limit=1))[0]
+        response = unlinked.get(f"/articles/{first.id}")
+    assert response.status_code == 200
+    section = Page(re.search(r'<section id="similar">(.*?)</section>', response.text, re.S).group(1))
+    assert "Not linked yet (" in section.text
+
+
 def test_statement_cards_show_speaker_cue_stance_and_link_to_the_anchor(
     client: TestClient, nar: Narrascope
 ) -> None:

@@ -1,5 +1,5 @@
-"""One article: its metadata and sources, where it sits among the links (story, copies, narratives),
-and its text with every statement and entity mention marked."""
+"""One article: its metadata and sources, where it sits among the links (story, copies, narratives,
+the most similar stored articles), and its text with every statement and entity mention marked."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 
+from narrascope.errors import NarrascopeError
 from narrascope.serve.highlight import Mark, highlight
 from narrascope.serve.pages_base import PageRoute, page_of, render
 from narrascope.serve.pages_cards import statement_marks
@@ -16,6 +17,7 @@ from narrascope.store.query import StatementQuery
 router = APIRouter(route_class=PageRoute)
 
 COPIES_PER_PAGE = 20
+SIMILAR_ON_PAGE = 8
 
 
 @router.get("/articles/{article_id}")
@@ -42,9 +44,16 @@ def article(request: Request, article_id: str) -> Response:
         param="cp",
         anchor="copies",
     )
+    try:  # by title-and-lead vector alone: the page runs no model (the API's similar endpoint re-ranks)
+        similar = nar.similar(found.id, SIMILAR_ON_PAGE, rerank=False)
+    except NarrascopeError as exc:
+        if exc.code != "E112":  # E112: not linked yet, so there is no vector to compare
+            raise
+        similar = None
     return render(
         request,
         "article.html",
+        similar=similar,
         article=found,
         sources=nar.sources(found.id),
         text=highlight(found.text, marks),
