@@ -121,6 +121,68 @@ def test_a_narrative_page_counts_every_claim_and_pages_its_evidence(db):
     assert whole.first.published == min(e.published for e in whole.evidence if e.published)
 
 
+_STORED_KEYS = (
+    "SELECT nc.narrative_id, nc.claim_id, nc.published, nc.article_id, nc.text_start, a.published, c.article_id,"
+    " c.text_start FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id"
+    " JOIN articles a ON a.id = c.article_id"
+)
+
+
+def test_a_narratives_claims_carry_their_evidence_order_keys(db):
+    """Each narrative claim row carries its article's date and id and its place in the text (the keys an
+    evidence page walks in index order), through merges too; pages follow the evidence order."""
+    with Narrascope(db) as nar:
+        nar.link()
+        rows = nar.store.conn.execute(_STORED_KEYS).fetchall()
+        whole = _partition(nar)
+        claims = nar.narrative_claims(whole.narrative.id, limit=500)
+        denials = nar.narrative_claims(whole.narrative.id, stance="denies", limit=500)
+    assert len(rows) > 10
+    assert all(tuple(r[2:5]) == tuple(r[5:8]) for r in rows)
+    order = [
+        (e.published is None, e.published or "", e.article_id, e.claim_start, e.claim_id)
+        for e in whole.evidence
+    ]
+    assert order == sorted(order) and len(whole.evidence) == whole.narrative.claim_count
+    assert [c.claim_id for c in claims] == [e.claim_id for e in whole.evidence]
+    assert [c.claim_id for c in denials] == [e.claim_id for e in whole.denials] != []
+
+
+def test_an_evidence_page_walks_the_index_and_an_older_store_gets_the_keys(tmp_path, enriched):
+    """SQLite: a page of a narrative's claims, of one stance or all, reads the time index in order instead
+    of sorting every claim; a store linked before migration 0008 is given the keys when opened."""
+    backend, source = enriched
+    if backend != "sqlite":
+        pytest.skip("the query plan and the column surgery are SQLite's")
+    db = str(shutil.copy(source, tmp_path / "old.db"))
+    with Narrascope(db) as nar:
+        nar.link()
+        n = _partition(nar).narrative
+        conn = nar.store.conn
+        expected = nar.narrative(n.id)
+        for stance in ("", " AND nc.stance = 'denies'"):
+            plan = " ".join(
+                str(tuple(r))
+                for r in conn.execute(
+                    "EXPLAIN QUERY PLAN SELECT nc.claim_id FROM narrative_claims nc WHERE nc.narrative_id = ?"
+                    f"{stance} ORDER BY nc.published IS NULL, nc.published, nc.article_id, nc.text_start,"
+                    " nc.claim_id LIMIT 5",
+                    (n.id,),
+                )
+            )
+            assert "narrative_claims_" in plan and "TEMP B-TREE" not in plan, plan
+        with nar.store.transaction() as tx:  # back to the schema before 0008_narrative_claim_order
+            tx.execute("DROP INDEX narrative_claims_time")
+            tx.execute("DROP INDEX narrative_claims_stance_time")
+            for column in ("published", "article_id", "text_start"):
+                tx.execute(f"ALTER TABLE narrative_claims DROP COLUMN {column}")
+            tx.execute("DELETE FROM schema_migrations WHERE name = '0008_narrative_claim_order'")
+    with Narrascope(db) as nar:
+        rows = nar.store.conn.execute(_STORED_KEYS).fetchall()
+        assert nar.narrative(n.id) == expected
+    assert rows and all(tuple(r[2:5]) == tuple(r[5:8]) for r in rows)
+
+
 def test_narrative_counts_kept_as_claims_join_equal_a_recount(db):
     """Counts are kept incrementally (a lookup per joining claim); recounting every narrative from its
     claims changes nothing, whichever order the articles came in."""

@@ -286,8 +286,8 @@ class DumpTables:
             "SELECT a.id, a.url, a.title, a.published, a.outlet, a.author, c.speaker, c.statement_id,"
             " en.type AS entity_type FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id"
             " JOIN articles a ON a.id = c.article_id LEFT JOIN entities en ON en.id = c.speaker_entity_id"
-            " WHERE nc.narrative_id = ? AND nc.stance <> 'denies'"
-            " ORDER BY a.published IS NULL, a.published, c.article_id, c.text_start, c.id LIMIT 1",
+            " WHERE nc.narrative_id = ? AND nc.stance = 'asserts'"
+            " ORDER BY nc.published IS NULL, nc.published, nc.article_id, nc.text_start, nc.claim_id LIMIT 1",
             (narrative_id,),
         ).fetchone()
 

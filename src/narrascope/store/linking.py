@@ -18,6 +18,8 @@ from narrascope.store.records import ClaimRef, CopyCandidate, LinkedArticle
 if TYPE_CHECKING:
     from narrascope.store.sql import Connection, Row
 
+# a narrative's claim row as it moves to another narrative (a merge)
+_CLAIM_ROW = "claim_id, stance, score, via, claim_seq, published, article_id, text_start"
 _NARRATIVE_COLUMNS = (
     "id, label, frame, first_seen, last_seen, claim_count, article_count, outlet_count, denial_count"
 )
@@ -370,17 +372,19 @@ class LinkTables:
     ) -> None:
         """Add a claim to a narrative and bring its counts up to date: an index lookup per value the claim
         brings (its original article, outlet, story, date), whatever the narrative's size."""
-        seq, original, outlet, story, published, speaker, speaker_id = self.conn.execute(
-            "SELECT c.seq, COALESCE(l.copy_of, c.article_id), a.outlet, l.story_id, a.published, c.speaker,"
-            " c.speaker_entity_id FROM claims c"
-            " JOIN articles a ON a.id = c.article_id LEFT JOIN article_links l ON l.article_id = c.article_id"
-            " WHERE c.id = ?",
-            (claim_id,),
-        ).fetchone()
+        seq, original, outlet, story, published, speaker, speaker_id, article_id, text_start = (
+            self.conn.execute(
+                "SELECT c.seq, COALESCE(l.copy_of, c.article_id), a.outlet, l.story_id, a.published, c.speaker,"
+                " c.speaker_entity_id, c.article_id, c.text_start FROM claims c"
+                " JOIN articles a ON a.id = c.article_id LEFT JOIN article_links l ON l.article_id = c.article_id"
+                " WHERE c.id = ?",
+                (claim_id,),
+            ).fetchone()
+        )
         added = self.conn.execute(
-            "INSERT INTO narrative_claims (narrative_id, claim_id, stance, score, via, claim_seq)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (narrative_id, claim_id, stance, score, via, seq),
+            "INSERT INTO narrative_claims (narrative_id, claim_id, stance, score, via, claim_seq, published,"
+            " article_id, text_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (narrative_id, claim_id, stance, score, via, seq, published, article_id, text_start),
         ).rowcount
         if not added:
             return
@@ -499,9 +503,8 @@ class LinkTables:
         """Fold ``others`` into ``keep``: their claims and places move over, they are deleted."""
         for other in others:
             self.conn.execute(
-                "INSERT INTO narrative_claims (narrative_id, claim_id, stance, score, via, claim_seq)"
-                " SELECT ?, claim_id, stance, score, via, claim_seq FROM narrative_claims WHERE narrative_id = ?"
-                " ON CONFLICT DO NOTHING",
+                f"INSERT INTO narrative_claims (narrative_id, {_CLAIM_ROW}) SELECT ?, {_CLAIM_ROW}"
+                " FROM narrative_claims WHERE narrative_id = ? ON CONFLICT DO NOTHING",
                 (keep, other),
             )
             self.conn.execute(

@@ -473,6 +473,25 @@ CREATE TABLE narrative_speakers (
 """ + NARRATIVE_SUMMARIES.format(where="TRUE")
 
 
+# A narrative's claims in time order straight from an index: an evidence page and the first appearance
+# read their rows instead of sorting every claim of the narrative (seconds a page at 100k claims). Each row
+# carries the evidence order's keys: its article's date and id and the claim's place in the text.
+_CLAIM_ORDER = """
+ALTER TABLE narrative_claims ADD COLUMN published TEXT;
+ALTER TABLE narrative_claims ADD COLUMN article_id TEXT;
+ALTER TABLE narrative_claims ADD COLUMN text_start INTEGER;
+UPDATE narrative_claims SET
+    article_id = (SELECT c.article_id FROM claims c WHERE c.id = narrative_claims.claim_id),
+    text_start = (SELECT c.text_start FROM claims c WHERE c.id = narrative_claims.claim_id),
+    published = (SELECT a.published FROM claims c JOIN articles a ON a.id = c.article_id
+                 WHERE c.id = narrative_claims.claim_id);
+CREATE INDEX narrative_claims_time ON narrative_claims
+    (narrative_id, (published IS NULL), published, article_id, text_start, claim_id);
+CREATE INDEX narrative_claims_stance_time ON narrative_claims
+    (narrative_id, stance, (published IS NULL), published, article_id, text_start, claim_id)
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
     Migration("0002_link", _LINK),
@@ -486,4 +505,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0005_narrative_facets", _FACETS),
     Migration("0006_listing_indexes", _LISTING),
     Migration("0007_narrative_summaries", _SUMMARIES),
+    Migration("0008_narrative_claim_order", _CLAIM_ORDER),
 )

@@ -26,9 +26,6 @@ _NARRATIVE = (
     "id, label, frame, first_seen, last_seen, claim_count, article_count, outlet_count, denial_count"
     " FROM narratives"
 )
-_CLAIMS_OF = (
-    " FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id JOIN articles a ON a.id = c.article_id"
-)
 _DENIES = "SUM(CASE WHEN nc.stance = 'denies' THEN 1 ELSE 0 END)"
 
 
@@ -239,18 +236,21 @@ class ViewTables:
         if stance:
             clauses.append("nc.stance = ?")
             params.append(stance)
+        joins = ""  # the page's keys come from index narrative_claims_time; an outlet needs the article
         if outlet is not None:
+            joins = " JOIN articles a ON a.id = nc.article_id"
             clauses.append("COALESCE(a.outlet, '') = ?")
             params.append(outlet)
-        # sort the page's keys first, then read the text for those rows only, not for every claim
+        # choose the page on its keys first, then read the text for those rows only, not for every claim
         rows = self.conn.execute(
             f"SELECT nc.claim_id, nc.stance, nc.score, nc.via, c.text_start, c.text_end, {lo}, {hi}, c.speaker,"
             " c.speaker_entity_id, c.statement_id, s.speaker, s.speaker_start, s.speaker_end, s.cue,"
             " s.cue_start, s.cue_end, s.content_start, s.content_end, s.role, s.kind, c.article_id, a.outlet,"
             f" a.published, a.title, a.url, {start}, {text}"
-            " FROM (SELECT nc.claim_id AS id, a.published AS day, c.article_id AS aid, c.text_start AS pos"
-            f"{_CLAIMS_OF} WHERE {' AND '.join(clauses)}"
-            " ORDER BY a.published IS NULL, a.published, c.article_id, c.text_start, c.id LIMIT ? OFFSET ?) p"
+            " FROM (SELECT nc.claim_id AS id, nc.published AS day, nc.article_id AS aid, nc.text_start AS pos"
+            f" FROM narrative_claims nc{joins} WHERE {' AND '.join(clauses)}"
+            " ORDER BY nc.published IS NULL, nc.published, nc.article_id, nc.text_start, nc.claim_id"
+            " LIMIT ? OFFSET ?) p"
             " JOIN narrative_claims nc ON nc.narrative_id = ? AND nc.claim_id = p.id"
             " JOIN claims c ON c.id = p.id JOIN articles a ON a.id = c.article_id"
             " LEFT JOIN statements s ON s.id = c.statement_id"
