@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -127,6 +128,37 @@ def test_paging_reaches_every_row_once(api, path, key, kind):
     whole = one(api, f"{path}?limit=500")
     assert ids(whole["items"], key) == ids(items, key)  # pages are slices of one order
     assert whole["next"] is None
+
+
+def test_statements_and_claims_are_searched_by_word(read_db):
+    """Statement and claim text is searched as articles are: every word, anywhere, case-folded, or a
+    quoted phrase, from a full-text index on both back ends (never a substring: "art" is no word of
+    "partition")."""
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"\w+", text.lower())
+
+    with Narrascope(read_db, readonly=True) as nar:
+        statements, _ = nar.find_statements(Filters(limit=500))
+        claims, _ = nar.find_claims(Filters(limit=500))
+        for query in ("partition", "VELORIA dam", "art", '"the dam"'):
+            wanted = words(query)
+            phrase = query.startswith('"')
+
+            def hit(text: str, wanted: list[str] = wanted, phrase: bool = phrase) -> bool:
+                have = words(text)
+                if phrase:
+                    return any(have[i : i + len(wanted)] == wanted for i in range(len(have)))
+                return set(wanted) <= set(have)
+
+            found, total = nar.find_statements(Filters(text=query, limit=500))
+            expected = [s.id for s in statements if hit(s.content)]
+            assert [s.id for s in found] == expected and total == len(expected), query
+            found_claims, total = nar.find_claims(Filters(text=query, limit=500))
+            expected = [c.id for c in claims if hit(c.text)]
+            assert [c.id for c in found_claims] == expected and total == len(expected), query
+        assert nar.find_statements(Filters(text="partition", limit=1))[1] > 0
+        assert nar.find_statements(Filters(text="art", limit=1))[1] == 0
 
 
 def test_paging_every_sub_listing(api, read_db):
@@ -579,6 +611,9 @@ def test_delete_article_removes_what_came_from_it(db):
         in_narrative = sum(e["article_id"] == victim for e in evidence)
         before = one(api, "/api/health")["counts"]
         statements = one(api, f"/api/articles/{victim}/statements")["total"]
+        word = max(re.findall(r"\w+", claims[0]["text"]), key=len)
+        found = one(api, f"/api/search?q={quote(word)}&kind=claims&limit=500")["items"]
+        assert victim in {item["article_id"] for item in found}
         assert api.delete(f"/api/articles/{victim[:8]}", headers=AUTH).status_code == 404  # the full id only
         response = api.delete(f"/api/articles/{victim}", headers=AUTH)
         assert response.status_code == 200 and response.json()["deleted"]
@@ -589,6 +624,8 @@ def test_delete_article_removes_what_came_from_it(db):
         assert after["claims"] == before["claims"] - len(claims)
         assert one(api, f"/api/claims?article={victim}")["total"] == 0
         assert one(api, f"/api/statements?article={victim}")["total"] == 0
+        found = one(api, f"/api/search?q={quote(word)}&kind=claims&limit=500")["items"]
+        assert victim not in {item["article_id"] for item in found}  # gone from the text index too
         assert all(m["article_id"] != victim for m in one(api, "/api/watchlist/matches?limit=500")["items"])
         left = api.get(f"/api/narratives/{narrative['id']}")
         if left.status_code == 200:

@@ -155,7 +155,18 @@ class BrowseTables:
 
     _article_clauses: Callable[..., tuple[list[str], list[object]]]  # SQLStore's article conditions
 
+    _text_clause: Callable[[str, str, list[str]], tuple[str, list[object]]]  # the back end's text index
+
     # -- conditions -------------------------------------------------------------------------------------
+    def _add_text(
+        self, clauses: list[str], params: list[object], table: str, alias: str, text: str | None
+    ) -> None:
+        terms = fts_terms(text or "")
+        if terms:
+            clause, values = self._text_clause(table, alias, terms)
+            clauses.append(clause)
+            params += values
+
     def _conditions(self, kind: str, f: Filters, *, paging: bool = False) -> tuple[str, list[object]]:
         """`` AND ...`` conditions for ``kind`` (articles, statements or claims) and their parameters;
         ``paging``: for a page in date order (see ``SQLStore._article_clauses``)."""
@@ -183,9 +194,7 @@ class BrowseTables:
                 clauses.append("a.id = ?")
                 params.append(f.article_id)
         elif kind == "statements":
-            for term in fts_terms(f.text or ""):
-                clauses.append(ilike("s.content"))
-                params.append(f"%{like_escape(term)}%")
+            self._add_text(clauses, params, "statements", "s", f.text)
             if speaker:
                 clauses.append(f"({ilike('s.speaker_name')} OR {ilike('s.speaker')})")
                 params += [speaker, speaker]
@@ -202,9 +211,7 @@ class BrowseTables:
                     clauses.append(f"{column} = ?")
                     params.append(value)
         else:
-            for term in fts_terms(f.text or ""):
-                clauses.append(ilike("c.text"))
-                params.append(f"%{like_escape(term)}%")
+            self._add_text(clauses, params, "claims", "c", f.text)
             if speaker:
                 clauses.append(ilike("c.speaker"))
                 params.append(speaker)

@@ -492,6 +492,37 @@ CREATE INDEX narrative_claims_stance_time ON narrative_claims
 """
 
 
+# Statement and claim text searched by word, like articles, from a full-text index: a substring scan of a
+# million statements took 0.4-3.6 s a count. FTS5 tables over the content on SQLite (kept by triggers), a
+# generated tsvector with a GIN index on PostgreSQL.
+def _sqlite_text_index(table: str, column: str) -> str:
+    fts = f"{table}_fts"
+    return f"""
+CREATE VIRTUAL TABLE {fts} USING fts5 (
+    {column}, content='{table}', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO {fts} ({fts}) VALUES ('rebuild');
+CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN
+    INSERT INTO {fts} (rowid, {column}) VALUES (new.rowid, new.{column});
+END;
+CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN
+    INSERT INTO {fts} ({fts}, rowid, {column}) VALUES ('delete', old.rowid, old.{column});
+END;
+CREATE TRIGGER {fts}_update AFTER UPDATE OF {column} ON {table} BEGIN
+    INSERT INTO {fts} ({fts}, rowid, {column}) VALUES ('delete', old.rowid, old.{column});
+    INSERT INTO {fts} (rowid, {column}) VALUES (new.rowid, new.{column});
+END;
+"""
+
+
+def _postgres_text_index(table: str, column: str) -> str:
+    return f"""
+ALTER TABLE {table} ADD COLUMN search_text TSVECTOR GENERATED ALWAYS AS
+    (to_tsvector('simple'::regconfig, LEFT({column}, 150000))) STORED;
+CREATE INDEX {table}_search_text ON {table} USING GIN (search_text);
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
     Migration("0002_link", _LINK),
@@ -506,4 +537,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0006_listing_indexes", _LISTING),
     Migration("0007_narrative_summaries", _SUMMARIES),
     Migration("0008_narrative_claim_order", _CLAIM_ORDER),
+    Migration(
+        "0009_statement_search",
+        "",
+        sqlite=_sqlite_text_index("statements", "content") + _sqlite_text_index("claims", "text"),
+        postgres=_postgres_text_index("statements", "content") + _postgres_text_index("claims", "text"),
+    ),
 )

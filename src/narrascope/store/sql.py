@@ -94,6 +94,11 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
     def close(self) -> None: ...
 
     @abstractmethod
+    def _text_clause(self, table: str, alias: str, terms: list[str]) -> tuple[str, list[object]]:
+        """A condition on ``table`` (statements or claims, under ``alias``) whose text holds every term,
+        read from its full-text index (migration ``0009``), and its parameters."""
+
+    @abstractmethod
     def _search_clause(self, terms: list[str], *, walk: bool = False) -> tuple[str, list[object]]:
         """A condition on articles (alias ``a``) holding every term (each a word or a phrase), and its
         parameters; the terms are text, never the engine's query syntax. ``walk``: a page should walk the
@@ -424,9 +429,11 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         if q.article_id:
             clauses.append("s.article_id = ?")
             params.append(q.article_id)
-        for term in fts_terms(q.text or ""):
-            clauses.append(ilike("s.content"))
-            params.append(f"%{like_escape(term)}%")
+        terms = fts_terms(q.text or "")
+        if terms:
+            clause, values = self._text_clause("statements", "s", terms)
+            clauses.append(clause)
+            params += values
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def list_statements(self, q: StatementQuery) -> list[StatementRow]:

@@ -84,6 +84,11 @@ class SQLiteStore(SQLStore):
             "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", [sqlite_match(terms)]
         )
 
+    def _text_clause(self, table: str, alias: str, terms: list[str]) -> tuple[str, list[object]]:
+        return f"{alias}.rowid IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)", [
+            sqlite_match(terms)
+        ]
+
     def _search_clause(self, terms: list[str], *, walk: bool = False) -> tuple[str, list[object]]:
         """FTS5, each term one quoted string (so its operators are inert). Walking, the unary ``+`` keeps
         SQLite from driving the query by the match list."""
