@@ -66,6 +66,8 @@ def phase_queries(work: str, db: str, queries: int, seed: int = 7) -> dict:
     """Read latency on a read-only app (the narrative page after a warm-up of each kind of query)."""
     from narrascope.app import Narrascope
     from narrascope.store import ArticleQuery
+    from narrascope.store.browse import Filters
+    from narrascope.store.query import StatementQuery
 
     rng = random.Random(seed)
     sentences = json.loads((Path(work) / "pool.json").read_text())["claims"]
@@ -97,6 +99,11 @@ def phase_queries(work: str, db: str, queries: int, seed: int = 7) -> dict:
             "open_s": opened,
             "search": _timed(terms, lambda t: nar.articles(ArticleQuery(text=t, limit=50))),
             "search_count": _timed(terms[:50], lambda t: nar.count_articles(ArticleQuery(text=t))),
+            "statement_search": _timed(
+                terms[:50], lambda t: nar.statements(StatementQuery(text=t, limit=50))
+            ),
+            "statement_count": _timed(terms[:50], lambda t: nar.count_statements(StatementQuery(text=t))),
+            "claim_search": _timed(terms[:50], lambda t: nar.find_claims(Filters(text=t, limit=50))),
             "narratives_list": _timed(list(range(20)), lambda k: nar.narratives(limit=50, offset=50 * k)),
             "narrative_page": _timed(narrative_ids, nar.narrative),
             "frame_narrative_page": _timed(frame_ids, nar.narrative),
@@ -144,6 +151,9 @@ def report(sizes: list[int], runs: dict[int, dict], new: int) -> None:
     for key, label in (
         ("search", "full-text search, page of 50"),
         ("search_count", "full-text search, total count"),
+        ("statement_search", "statement text search, page of 50"),
+        ("statement_count", "statement text search, total count"),
+        ("claim_search", "claim text search, page of 50 and count"),
         ("narratives_list", "narratives list, page of 50"),
         ("narrative_page", "narrative page"),
         ("frame_narrative_page", "narrative page, frame narratives (largest)"),

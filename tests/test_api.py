@@ -19,6 +19,7 @@ from api_store import HOSTILE_TEXT, HOSTILE_TITLE, WATCHLIST, build, copy_sqlite
 from narrascope.app import Narrascope
 from narrascope.serve.server import ServeSettings, create_app
 from narrascope.store.browse import Filters
+from narrascope.store.query import StatementQuery
 
 TOKEN = "correct-horse-battery-staple"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -159,6 +160,29 @@ def test_statements_and_claims_are_searched_by_word(read_db):
             assert [c.id for c in found_claims] == expected and total == len(expected), query
         assert nar.find_statements(Filters(text="partition", limit=1))[1] > 0
         assert nar.find_statements(Filters(text="art", limit=1))[1] == 0
+
+
+def test_text_searches_page_alike_walking_or_sorting(read_db, monkeypatch):
+    """SQLite pages a text search with many matches down the listing's order and one with few by sorting
+    its matches: both plans give the same pages of statements and claims, each match once."""
+    from narrascope.store import query
+
+    pages = {}
+    with Narrascope(read_db, readonly=True) as nar:
+        for many in (0, 10**9):
+            monkeypatch.setattr(query, "MANY_MATCHES", many)
+            pages[many] = [
+                [
+                    [s.id for s in nar.find_statements(Filters(text="partition", limit=2, offset=k))[0]],
+                    [c.id for c in nar.find_claims(Filters(text="partition", limit=2, offset=k))[0]],
+                    [s.id for s in nar.statements(StatementQuery(text="partition", limit=2, offset=k))],
+                ]
+                for k in range(0, 12, 2)
+            ]
+        total = nar.find_statements(Filters(text="partition", limit=1))[1]
+    assert pages[0] == pages[10**9]
+    statements = [i for page in pages[0] for i in page[0]]
+    assert len(statements) == len(set(statements)) == total > 2
 
 
 def test_paging_every_sub_listing(api, read_db):

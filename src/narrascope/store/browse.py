@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from narrascope.model import Mention, Statement, Story
-from narrascope.store.query import fts_terms, ilike, like_escape
+from narrascope.store.query import fts_terms, ilike, like_escape, text_only
 
 if TYPE_CHECKING:
     from narrascope.store.sql import Connection, Row
@@ -141,8 +141,9 @@ class Removed:
 
 
 def _on_articles(f: Filters) -> bool:
-    """Whether ``f`` filters on the article (outlet, language, dates, text), so a count must join it."""
-    return bool(f.outlet or f.language or f.since or f.until or fts_terms(f.text or ""))
+    """Whether ``f`` filters statements or claims on their article (outlet, language, dates), so a count
+    must join it."""
+    return bool(f.outlet or f.language or f.since or f.until)
 
 
 def _marks(values: Sequence[object]) -> str:
@@ -155,22 +156,27 @@ class BrowseTables:
 
     _article_clauses: Callable[..., tuple[list[str], list[object]]]  # SQLStore's article conditions
 
-    _text_clause: Callable[[str, str, list[str]], tuple[str, list[object]]]  # the back end's text index
+    _text_clause: Callable[..., tuple[str, list[object]]]  # the back end's full-text condition
+    _many_matches: Callable[..., bool]
+    _count_matches: Callable[..., int | None]
 
     # -- conditions -------------------------------------------------------------------------------------
     def _add_text(
-        self, clauses: list[str], params: list[object], table: str, alias: str, text: str | None
+        self, clauses: list[str], params: list[object], table: str, alias: str, text: str | None, paging: bool
     ) -> None:
         terms = fts_terms(text or "")
         if terms:
-            clause, values = self._text_clause(table, alias, terms)
+            walk = paging and self._many_matches(terms, table)
+            clause, values = self._text_clause(table, alias, terms, walk=walk)
             clauses.append(clause)
             params += values
 
     def _conditions(self, kind: str, f: Filters, *, paging: bool = False) -> tuple[str, list[object]]:
         """`` AND ...`` conditions for ``kind`` (articles, statements or claims) and their parameters;
         ``paging``: for a page in date order (see ``SQLStore._article_clauses``)."""
-        clauses, params = self._article_clauses(f.outlet, f.language, f.since, f.until, f.text, paging=paging)
+        # text is the article's own for articles; statements and claims are searched in their own text
+        text = f.text if kind == "articles" else None
+        clauses, params = self._article_clauses(f.outlet, f.language, f.since, f.until, text, paging=paging)
         ids = list(f.entity_ids) if f.entity_ids is not None else None
         speaker = f"%{like_escape(f.speaker)}%" if f.speaker else None
         if kind == "articles":
@@ -194,7 +200,7 @@ class BrowseTables:
                 clauses.append("a.id = ?")
                 params.append(f.article_id)
         elif kind == "statements":
-            self._add_text(clauses, params, "statements", "s", f.text)
+            self._add_text(clauses, params, "statements", "s", f.text, paging)
             if speaker:
                 clauses.append(f"({ilike('s.speaker_name')} OR {ilike('s.speaker')})")
                 params += [speaker, speaker]
@@ -211,7 +217,7 @@ class BrowseTables:
                     clauses.append(f"{column} = ?")
                     params.append(value)
         else:
-            self._add_text(clauses, params, "claims", "c", f.text)
+            self._add_text(clauses, params, "claims", "c", f.text, paging)
             if speaker:
                 clauses.append(ilike("c.speaker"))
                 params.append(speaker)
@@ -300,11 +306,17 @@ class BrowseTables:
     def find_statements(self, f: Filters) -> list[Row]:
         """Statements with their article's outlet, published, title and url (``StatementRow`` fields), in
         time order (``a.published IS NULL, a.published, s.article_id, s.cue_start, s.id``). Unless a filter
-        picks statements through an index, articles are read in date order first (``CROSS JOIN`` fixes
-        SQLite's join order), so a page stops early instead of sorting every statement."""
+        picks statements through an index (a few text matches count as one), articles are read in date
+        order first (``CROSS JOIN`` fixes SQLite's join order), so a page stops early instead of sorting
+        every statement."""
         where, params = self._conditions("statements", f, paging=True)
         join = "statements s JOIN articles a ON a.id = s.article_id"
-        if f.entity_ids is None and not f.article_id:
+        terms = fts_terms(f.text or "")
+        if (
+            f.entity_ids is None
+            and not f.article_id
+            and (not terms or self._many_matches(terms, "statements"))
+        ):
             join = "articles a CROSS JOIN statements s"
         return self._dated_then_undated(
             f"SELECT {_S}, a.outlet, a.published, a.title, a.url FROM {join} WHERE s.article_id = a.id{where}",
@@ -313,6 +325,10 @@ class BrowseTables:
         )  # fmt: skip
 
     def count_found_statements(self, f: Filters) -> int:
+        terms = text_only(f)
+        counted = self._count_matches(terms, "statements") if terms else None
+        if counted is not None:
+            return counted
         where, params = self._conditions("statements", f)
         if not _on_articles(f):  # every statement has its article
             return self._count(f"SELECT COUNT(*) FROM statements s WHERE 1 = 1{where}", params)
@@ -332,6 +348,10 @@ class BrowseTables:
         return [ClaimRow(*r) for r in rows]
 
     def count_found_claims(self, f: Filters) -> int:
+        terms = text_only(f)
+        counted = self._count_matches(terms, "claims") if terms else None
+        if counted is not None:
+            return counted
         where, params = self._conditions("claims", f)
         if not _on_articles(f):
             return self._count(f"SELECT COUNT(*) FROM claims c WHERE 1 = 1{where}", params)

@@ -86,13 +86,11 @@ class PostgresStore(SQLStore):
             return None
         return self._index_dir / f"{name}.usearch"
 
-    def _text_clause(self, table: str, alias: str, terms: list[str]) -> tuple[str, list[object]]:
+    def _text_clause(
+        self, table: str, alias: str, terms: list[str], *, walk: bool = False
+    ) -> tuple[str, list[object]]:
         query, params = postgres_match(terms)
         return f"{alias}.search_text @@ ({query})", params
-
-    def _search_clause(self, terms: list[str], *, walk: bool = False) -> tuple[str, list[object]]:
-        query, params = postgres_match(terms)
-        return f"a.search_text @@ ({query})", params
 
 
 def _cache_root() -> Path:

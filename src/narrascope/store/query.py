@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 # SQLite: a full-text search with more matches than this pages by walking the date index and keeping the
@@ -75,6 +76,13 @@ def fts_terms(query: str) -> list[str]:
         if term:
             terms.append(term)
     return terms
+
+
+def text_only(q: Any) -> list[str]:
+    """The search terms of a query (a dataclass with ``text``, ``limit`` and ``offset``) that filters on
+    its text and nothing else, so that its count can come from the full-text index alone; else none."""
+    others = replace(q, text=None, limit=0, offset=0)
+    return fts_terms(q.text or "") if others == type(q)(limit=0, offset=0) else []
 
 
 def sqlite_match(terms: list[str]) -> str:

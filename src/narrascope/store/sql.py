@@ -32,6 +32,7 @@ from narrascope.store.query import (
     fts_terms,
     ilike,
     like_escape,
+    text_only,
 )
 from narrascope.store.records import BatchResult, EntityRow, SourceRecord, StatementRow, StoredError
 from narrascope.store.views import ViewTables
@@ -94,15 +95,13 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
     def close(self) -> None: ...
 
     @abstractmethod
-    def _text_clause(self, table: str, alias: str, terms: list[str]) -> tuple[str, list[object]]:
-        """A condition on ``table`` (statements or claims, under ``alias``) whose text holds every term,
-        read from its full-text index (migration ``0009``), and its parameters."""
-
-    @abstractmethod
-    def _search_clause(self, terms: list[str], *, walk: bool = False) -> tuple[str, list[object]]:
-        """A condition on articles (alias ``a``) holding every term (each a word or a phrase), and its
-        parameters; the terms are text, never the engine's query syntax. ``walk``: a page should walk the
-        date index and test each article, rather than be driven by the matches (``_many_matches``)."""
+    def _text_clause(
+        self, table: str, alias: str, terms: list[str], *, walk: bool = False
+    ) -> tuple[str, list[object]]:
+        """A condition on ``table`` (articles, statements or claims, under ``alias``) whose text holds every
+        term (each a word or a phrase), read from its full-text index, and its parameters; the terms are
+        text, never the engine's query syntax. ``walk``: a page should walk the listing's order and test
+        each row, rather than be driven by the matches (``_many_matches``)."""
 
     # -- schema -----------------------------------------------------------------------------------
     def applied_migrations(self) -> list[str]:
@@ -225,7 +224,9 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
             params.append(language)
         terms = fts_terms(text or "")
         if terms:
-            clause, values = self._search_clause(terms, walk=paging and self._many_matches(terms))
+            clause, values = self._text_clause(
+                "articles", "a", terms, walk=paging and self._many_matches(terms)
+            )
             clauses.append(clause)
             params += values
         return clauses, params
@@ -253,14 +254,14 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         where, params = self._where(q)
         return self.conn.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0]
 
-    def _many_matches(self, terms: list[str]) -> bool:
-        """Whether a search matches so many articles that a page should walk the date index (SQLite: see
-        there; PostgreSQL's planner weighs it itself)."""
+    def _many_matches(self, terms: list[str], table: str = "articles") -> bool:
+        """Whether a search matches so many rows of ``table`` that a page should walk the listing's order
+        (SQLite: see there; PostgreSQL's planner weighs it itself)."""
         return False
 
-    def _count_matches(self, terms: list[str]) -> int | None:
-        """Articles matching a full-text query counted in the search index alone, where the back end can
-        (``None``: count through ``articles``)."""
+    def _count_matches(self, terms: list[str], table: str = "articles") -> int | None:
+        """Rows of ``table`` matching a full-text query counted in the search index alone, where the back
+        end can (``None``: count through the table)."""
         return None
 
     def get_article(self, id_or_prefix: str) -> Article | None:
@@ -407,7 +408,7 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         ]
 
     # -- statements and entities ------------------------------------------------------------------
-    def _statement_where(self, q: StatementQuery) -> tuple[str, list[object]]:
+    def _statement_where(self, q: StatementQuery, *, paging: bool = False) -> tuple[str, list[object]]:
         clauses: list[str] = []
         params: list[object] = []
         if q.speaker:
@@ -431,13 +432,14 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
             params.append(q.article_id)
         terms = fts_terms(q.text or "")
         if terms:
-            clause, values = self._text_clause("statements", "s", terms)
+            walk = paging and self._many_matches(terms, "statements")
+            clause, values = self._text_clause("statements", "s", terms, walk=walk)
             clauses.append(clause)
             params += values
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def list_statements(self, q: StatementQuery) -> list[StatementRow]:
-        where, params = self._statement_where(q)
+        where, params = self._statement_where(q, paging=True)
         cols = ", ".join("s." + c.strip() for c in _STATEMENT_COLUMNS.split(","))
         rows = self.conn.execute(
             f"SELECT {cols}, a.outlet, a.published, a.title, a.url FROM statements s"
@@ -447,6 +449,10 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         return [StatementRow(**dict(r)) for r in rows]
 
     def count_statements(self, q: StatementQuery) -> int:
+        terms = text_only(q)
+        counted = self._count_matches(terms, "statements") if terms else None
+        if counted is not None:
+            return counted
         where, params = self._statement_where(q)
         return self.conn.execute(
             f"SELECT COUNT(*) FROM statements s JOIN articles a ON a.id = s.article_id{where}", params

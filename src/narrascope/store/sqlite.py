@@ -70,29 +70,26 @@ class SQLiteStore(SQLStore):
         """Beside the database file (none for an in-memory database)."""
         return None if self.path == ":memory:" else Path(f"{self.path}.{name}.usearch")
 
-    def _many_matches(self, terms: list[str]) -> bool:
-        """A search matching many articles walks the date index and keeps the matches, stopping at the
+    def _many_matches(self, terms: list[str], table: str = "articles") -> bool:
+        """A search matching many rows walks the listing's order and keeps the matches, stopping at the
         page's end; SQLite would otherwise sort every match, reading each whole (seconds at 1M). Few
         matches are cheaper sorted."""
-        return (self._count_matches(terms) or 0) > query.MANY_MATCHES
+        return (self._count_matches(terms, table) or 0) > query.MANY_MATCHES
 
-    def _count_matches(self, terms: list[str]) -> int | None:
+    def _count_matches(self, terms: list[str], table: str = "articles") -> int | None:
         """Counted in the FTS index alone, remembered until the database changes (paging counts once)."""
         if not terms:
             return None
         return self._count(
-            "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", [sqlite_match(terms)]
+            f"SELECT COUNT(*) FROM {table}_fts WHERE {table}_fts MATCH ?", [sqlite_match(terms)]
         )
 
-    def _text_clause(self, table: str, alias: str, terms: list[str]) -> tuple[str, list[object]]:
-        return f"{alias}.rowid IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)", [
-            sqlite_match(terms)
-        ]
-
-    def _search_clause(self, terms: list[str], *, walk: bool = False) -> tuple[str, list[object]]:
+    def _text_clause(
+        self, table: str, alias: str, terms: list[str], *, walk: bool = False
+    ) -> tuple[str, list[object]]:
         """FTS5, each term one quoted string (so its operators are inert). Walking, the unary ``+`` keeps
         SQLite from driving the query by the match list."""
         plus = "+" if walk else ""
-        return f"{plus}a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", [
+        return f"{plus}{alias}.rowid IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)", [
             sqlite_match(terms)
         ]
