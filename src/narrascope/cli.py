@@ -394,7 +394,9 @@ def statements(
     kind: str = typer.Option(None, "--kind", help="direct, indirect, mixed or according_to."),
     since: str = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD)."),
     until: str = typer.Option(None, "--until", help="Published on or before (YYYY-MM-DD)."),
-    text: str = typer.Option(None, "--text", "-t", help="Words the content must hold."),
+    text: str = typer.Option(
+        None, "--text", "-t", help='Words the content must hold (whole words, any order; "quoted phrases").'
+    ),
     article: str = typer.Option(None, "--article", help="Only statements of this article id."),
     limit: int = LimitOption,
     offset: int = OffsetOption,
