@@ -183,6 +183,28 @@ def test_an_evidence_page_walks_the_index_and_an_older_store_gets_the_keys(tmp_p
     assert rows and all(tuple(r[2:5]) == tuple(r[5:8]) for r in rows)
 
 
+def test_text_indexes_stay_in_step_through_redo_and_delete(tmp_path, enriched):
+    """SQLite: statements and claims rewritten by ``--redo`` runs and removed with their article leave
+    their full-text indexes matching the tables (FTS5's integrity check against the content table)."""
+    backend, source = enriched
+    if backend != "sqlite":
+        pytest.skip("FTS5 is SQLite's (PostgreSQL's tsvector is a generated column)")
+    db = str(shutil.copy(source, tmp_path / "fts.db"))
+    with Narrascope(db) as nar:
+        nar.link()
+        nar.enrich(redo=True)
+        nar.link(redo=True)
+        victim = nar.articles(ArticleQuery(limit=1))[0].id
+        nar.delete_article(victim)
+        conn = nar.store.conn
+        for table in ("statements_fts", "claims_fts", "articles_fts"):
+            conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+        counts = [
+            conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("statements", "statements_fts")
+        ]
+    assert counts[0] == counts[1] > 0
+
+
 def test_narrative_counts_kept_as_claims_join_equal_a_recount(db):
     """Counts are kept incrementally (a lookup per joining claim); recounting every narrative from its
     claims changes nothing, whichever order the articles came in."""
