@@ -19,7 +19,7 @@ from api_store import HOSTILE_TEXT, HOSTILE_TITLE, WATCHLIST, build, copy_sqlite
 from narrascope.app import Narrascope
 from narrascope.serve.server import ServeSettings, create_app
 from narrascope.store.browse import Filters
-from narrascope.store.query import StatementQuery
+from narrascope.store.query import EntityQuery, StatementQuery
 
 TOKEN = "correct-horse-battery-staple"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -183,6 +183,20 @@ def test_text_searches_page_alike_walking_or_sorting(read_db, monkeypatch):
     assert pages[0] == pages[10**9]
     statements = [i for page in pages[0] for i in page[0]]
     assert len(statements) == len(set(statements)) == total > 2
+
+
+def test_entity_listing_counts_every_mention_and_article(read_db):
+    """The CLI listing and the API page count the same way: each entity's mentions and distinct
+    articles, most mentioned first."""
+    with Narrascope(read_db, readonly=True) as nar:
+        rows = nar.entities(EntityQuery(limit=500))
+        page, total = nar.entity_page(EntityQuery(limit=500))
+        for r in rows:
+            mentions = nar.store.entity_mentions(r.id, limit=100_000)
+            assert (r.mentions, r.articles) == (len(mentions), len({m.article_id for m in mentions})), r.id
+    assert len(rows) == total > 10 and any(r.mentions > r.articles for r in rows)
+    assert [r.mentions for r in rows] == sorted((r.mentions for r in rows), reverse=True)
+    assert [r.id for r in rows] == [p["id"] for p in page]
 
 
 def test_paging_every_sub_listing(api, read_db):

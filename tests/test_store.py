@@ -191,8 +191,13 @@ def test_statements_and_entities(db_url):
         "korvin", "Anya Korvin", "PERSON", ("Korvin", "Minister Korvin")
     )
     rows = store.list_entities(EntityQuery(name="korv"))
-    assert [(r.id, r.mentions, r.statements, r.aliases) for r in rows] == [
-        ("korvin", 1, 1, "Korvin | Minister Korvin")
+    assert [(r.id, r.mentions, r.articles, r.statements, r.aliases) for r in rows] == [
+        ("korvin", 1, 1, 1, "Korvin | Minister Korvin")
+    ]
+    everyone = store.list_entities(EntityQuery())  # most mentioned first, then by name
+    assert [(r.id, r.mentions, r.articles, r.statements) for r in everyone] == [
+        ("korvin", 1, 1, 1),
+        ("veloria", 1, 1, 0),
     ]
     assert [r.id for r in store.list_entities(EntityQuery(type="gpe"))] == ["veloria"]
     assert [s.id for s in store.list_statements(StatementQuery(speaker="KORVIN"))] == ["st1"]

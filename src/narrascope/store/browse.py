@@ -431,12 +431,21 @@ class BrowseTables:
             params.append(type_.upper())
         return "".join(" AND " + c for c in clauses), params
 
-    def entity_page(self, name: str | None, type_: str | None, limit: int, offset: int) -> list[Row]:
-        """``list_entities``'s order (most mentioned first), counting every entity's mentions in one grouped
-        pass over the index: (id, name, type, mentions, statements, aliases)."""
+    def entity_page(
+        self, name: str | None, type_: str | None, limit: int, offset: int, *, articles: bool = False
+    ) -> list[Row]:
+        """Entities most mentioned first, counting every entity's mentions in one grouped pass over the
+        index; the page's rows alone then count their statements (and, with ``articles``, the articles
+        mentioning them) and gather their aliases: (id, name, type, mentions, [articles,] statements,
+        aliases)."""
         where, params = self._entity_where(name, type_)
+        per_article = (
+            " (SELECT COUNT(DISTINCT m.article_id) FROM mentions m WHERE m.entity_id = p.id) AS articles,"
+            if articles
+            else ""
+        )
         return self._cached(
-            "SELECT p.id, p.name, p.type, p.mentions,"
+            f"SELECT p.id, p.name, p.type, p.mentions,{per_article}"
             " (SELECT COUNT(*) FROM statements s WHERE s.speaker_entity_id = p.id) AS statements,"
             " (SELECT GROUP_CONCAT(x.alias, ' | ') FROM (SELECT alias FROM entity_aliases"
             " WHERE entity_id = p.id ORDER BY alias) x) AS aliases"

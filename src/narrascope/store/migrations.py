@@ -523,6 +523,15 @@ CREATE INDEX {table}_search_text ON {table} USING GIN (search_text);
 """
 
 
+# An entity's articles read from the index alone: its article count (``COUNT(DISTINCT article_id)``) and
+# its article list no longer fetch each mention row (7.7 s for the entity listing at 1M articles, whose
+# most frequent entity has a million mentions). Replaces the entity-only index it extends.
+_MENTION_ARTICLES = """
+CREATE INDEX mentions_entity_article ON mentions (entity_id, article_id);
+DROP INDEX mentions_entity
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
     Migration("0002_link", _LINK),
@@ -543,4 +552,5 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite=_sqlite_text_index("statements", "content") + _sqlite_text_index("claims", "text"),
         postgres=_postgres_text_index("statements", "content") + _postgres_text_index("claims", "text"),
     ),
+    Migration("0010_mention_articles", _MENTION_ARTICLES),
 )

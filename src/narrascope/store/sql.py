@@ -468,27 +468,8 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         return sorted({r[0] for r in rows})
 
     def list_entities(self, q: EntityQuery) -> list[EntityRow]:
-        clauses, params = [], []
-        if q.name:
-            clauses.append(
-                f"({ilike('e.name')} OR e.id IN (SELECT entity_id FROM entity_aliases WHERE {ilike('alias')}))"
-            )
-            params += [f"%{like_escape(q.name)}%"] * 2
-        if q.type:
-            clauses.append("e.type = ?")
-            params.append(q.type.upper())
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        # aliases joined in alias order: both back ends aggregate a sorted subquery in its order
-        rows = self.conn.execute(
-            "SELECT e.id, e.name, e.type,"
-            " (SELECT COUNT(*) FROM mentions m WHERE m.entity_id = e.id) AS mentions,"
-            " (SELECT COUNT(DISTINCT m.article_id) FROM mentions m WHERE m.entity_id = e.id) AS articles,"
-            " (SELECT COUNT(*) FROM statements s WHERE s.speaker_entity_id = e.id) AS statements,"
-            " (SELECT GROUP_CONCAT(x.alias, ' | ') FROM (SELECT alias FROM entity_aliases"
-            " WHERE entity_id = e.id ORDER BY alias) x) AS aliases"
-            f" FROM entities e{where} ORDER BY mentions DESC, e.name, e.id LIMIT ? OFFSET ?",
-            [*params, q.limit, q.offset],
-        ).fetchall()
+        """Most mentioned first (``entity_page``'s order and counts, with the articles mentioning each)."""
+        rows = self.entity_page(q.name, q.type, q.limit, q.offset, articles=True)
         return [EntityRow(**dict(r)) for r in rows]
 
     def entity_articles(self, entity_id: str, limit: int = 100) -> list[Article]:
