@@ -199,6 +199,29 @@ def test_entity_listing_counts_every_mention_and_article(read_db):
     assert [r.id for r in rows] == [p["id"] for p in page]
 
 
+def test_entity_article_pages_alike_walking_or_sorting(read_db, monkeypatch):
+    """SQLite pages the articles of an entity with many mentions down the date index and those of one
+    with few by sorting them: the same pages either way, oldest first, undated last, each article once."""
+    from narrascope.store import query
+
+    with Narrascope(read_db, readonly=True) as nar:
+        top = nar.entities(EntityQuery(limit=1))[0]
+        pages = {}
+        for many in (0, 10**9):
+            monkeypatch.setattr(query, "MANY_MATCHES", many)
+            pages[many] = [
+                [a.id for a in nar.store.entity_article_page(top.id, 2, k)]
+                for k in range(0, top.articles + 2, 2)
+            ]
+        listed = [nar.article(i) for page in pages[0] for i in page]
+    assert pages[0] == pages[10**9]
+    assert len(listed) == len({a.id for a in listed}) == top.articles > 2
+    dated = [a.published for a in listed if a.published]
+    assert dated == sorted(dated) and [a.published for a in listed[len(dated) :]] == [None] * (
+        len(listed) - len(dated)
+    )
+
+
 def test_paging_every_sub_listing(api, read_db):
     with Narrascope(read_db, readonly=True) as nar:
         narratives = nar.narratives(all_groups=True, limit=500)
