@@ -473,11 +473,14 @@ def _colon_lines(text: str, lexicon: Lexicon, cue_pattern: re.Pattern[str]) -> l
     return out
 
 
-DASHES = frozenset({"―", "—", "–", "--"})
+_DASHES = ("―", "—", "–", "--")
+# cues read from the layout alone (a speaker label's colon, a signing dash): the tagger rarely saw them
+LAYOUT_CUES = frozenset({":", *_DASHES})
 _GAP = r"[^\S\n]*"  # spaces on one line, NBSP included
 _NAME = r"[A-Z][\w.’'-]*(?:[^\S\n]+(?:[A-Z][\w.’'-]*|de|van|von|al|bin|la|le)){0,4}"
 _DASH_SIGNED = re.compile(
-    rf"^{_GAP}([\"“”«„‘][^\n]*[\"”“»’']){_GAP}(―|—|–|--){_GAP}({_NAME})(?={_GAP}(?:[.,;(]|$))", re.M
+    rf"^{_GAP}([\"“”«„‘][^\n]*[\"”“»’']){_GAP}({'|'.join(_DASHES)}){_GAP}({_NAME})(?={_GAP}(?:[.,;(]|$))",
+    re.M,
 )
 
 

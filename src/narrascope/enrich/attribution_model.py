@@ -436,7 +436,7 @@ def _group(
     ruled: Sequence[Attribution],
     borrow: bool,
 ) -> list[Attribution]:
-    from narrascope.enrich.attribution import DASHES, _Raw, build_attributions
+    from narrascope.enrich.attribution import LAYOUT_CUES, _Raw, build_attributions
 
     sentences, quotes = layout
     raws: list[_Raw] = []
@@ -495,7 +495,7 @@ def _group(
     for r in ruled:
         if (
             r.source is not None
-            and (_agent_passive(r) or r.cue.text in DASHES or r.cue.text == ":")
+            and (_agent_passive(r) or r.cue.text in LAYOUT_CUES)
             and not any(x.cue[0] < r.cue.end and r.cue.start < x.cue[1] for x in out)
         ):
             parts = [(p.start, p.end) for p in (r.content_parts or (r.content,))]

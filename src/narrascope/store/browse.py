@@ -326,8 +326,7 @@ class BrowseTables:
         )  # fmt: skip
 
     def count_found_statements(self, f: Filters) -> int:
-        terms = text_only(f)
-        counted = self._count_matches(terms, "statements") if terms else None
+        counted = self._count_matches(text_only(f), "statements")  # a text-only count: the index alone
         if counted is not None:
             return counted
         where, params = self._conditions("statements", f)
@@ -349,8 +348,7 @@ class BrowseTables:
         return [ClaimRow(*r) for r in rows]
 
     def count_found_claims(self, f: Filters) -> int:
-        terms = text_only(f)
-        counted = self._count_matches(terms, "claims") if terms else None
+        counted = self._count_matches(text_only(f), "claims")  # a text-only count: the index alone
         if counted is not None:
             return counted
         where, params = self._conditions("claims", f)

@@ -247,10 +247,9 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         return [_article(r) for r in rows]
 
     def count_articles(self, q: ArticleQuery) -> int:
-        if q.text and not (q.outlet or q.language or q.since or q.until):
-            counted = self._count_matches(fts_terms(q.text))
-            if counted is not None:
-                return counted
+        counted = self._count_matches(text_only(q))  # a text-only count: the index alone
+        if counted is not None:
+            return counted
         where, params = self._where(q)
         return self.conn.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0]
 
@@ -430,12 +429,7 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         if q.article_id:
             clauses.append("s.article_id = ?")
             params.append(q.article_id)
-        terms = fts_terms(q.text or "")
-        if terms:
-            walk = paging and self._many_matches(terms, "statements")
-            clause, values = self._text_clause("statements", "s", terms, walk=walk)
-            clauses.append(clause)
-            params += values
+        self._add_text(clauses, params, "statements", "s", q.text, paging)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def list_statements(self, q: StatementQuery) -> list[StatementRow]:
@@ -449,8 +443,7 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         return [StatementRow(**dict(r)) for r in rows]
 
     def count_statements(self, q: StatementQuery) -> int:
-        terms = text_only(q)
-        counted = self._count_matches(terms, "statements") if terms else None
+        counted = self._count_matches(text_only(q), "statements")  # a text-only count: the index alone
         if counted is not None:
             return counted
         where, params = self._statement_where(q)
