@@ -26,6 +26,7 @@ WATCHLIST = {
     "claimReviewed": "The Northern Compact plans to divide Veloria",
     "itemReviewed": {"@type": "Claim", "datePublished": "2024-03-11"},
     "reviewRating": {"@type": "Rating", "alternateName": "False"},
+    "author": {"@type": "Organization", "name": "Fact Check Example"},
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from api_store import WATCHLIST
 from narrascope.app import Narrascope
 from narrascope.store import ArticleQuery
 from narrascope.store.query import EntityQuery, StatementQuery
@@ -51,16 +52,8 @@ def _outputs(db: str, inputs: list[str], watchlist: Path) -> dict[str, object]:
 
 @pytest.fixture
 def watchlist(tmp_path: Path) -> Path:
-    review = {
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": "https://factcheck.example/compact-partition",
-        "claimReviewed": "The Northern Compact plans to divide Veloria",
-        "itemReviewed": {"@type": "Claim", "datePublished": "2024-03-11"},
-        "reviewRating": {"@type": "Rating", "alternateName": "False"},
-    }
     path = tmp_path / "factcheck.json"
-    path.write_text(json.dumps(review), encoding="utf-8")
+    path.write_text(json.dumps(WATCHLIST), encoding="utf-8")
     return path
 
 

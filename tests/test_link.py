@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from api_store import WATCHLIST
 from narrascope.app import Narrascope
 from narrascope.link import linker as linker_module
 from narrascope.store import ArticleQuery
@@ -327,20 +328,7 @@ def test_hostile_claim_text_is_stored_verbatim(tmp_path, db_url):
 
 def test_a_claimreview_watch_item_matches_the_demo_and_reports_only_new_matches(db, tmp_path):
     review = tmp_path / "factcheck.json"
-    review.write_text(
-        json.dumps(
-            {
-                "@context": "https://schema.org",
-                "@type": "ClaimReview",
-                "url": "https://factcheck.example/compact-partition",
-                "claimReviewed": "The Northern Compact plans to divide Veloria",
-                "itemReviewed": {"@type": "Claim", "datePublished": "2024-03-11"},
-                "reviewRating": {"@type": "Rating", "alternateName": "False"},
-                "author": {"@type": "Organization", "name": "Fact Check Example"},
-            }
-        ),
-        encoding="utf-8",
-    )
+    review.write_text(json.dumps(WATCHLIST), encoding="utf-8")
     with Narrascope(db) as nar:
         nar.link()
         result = nar.watch_import(review)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from api_store import WATCHLIST
 from narrascope.app import Narrascope
 from narrascope.serve import pages_narratives
 from narrascope.serve.highlight import Mark, highlight
@@ -120,20 +121,7 @@ def assert_safe_page(response) -> Page:
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("web-demo")
     review = folder / "factcheck.json"
-    review.write_text(
-        json.dumps(
-            {
-                "@context": "https://schema.org",
-                "@type": "ClaimReview",
-                "url": "https://factcheck.example/compact-partition",
-                "claimReviewed": "The Northern Compact plans to divide Veloria",
-                "itemReviewed": {"@type": "Claim", "datePublished": "2024-03-11"},
-                "reviewRating": {"@type": "Rating", "alternateName": "False"},
-                "author": {"@type": "Organization", "name": "Fact Check Example"},
-            }
-        ),
-        encoding="utf-8",
-    )
+    review.write_text(json.dumps(WATCHLIST), encoding="utf-8")
     db = folder / "demo.db"
     with Narrascope(db) as nar:
         nar.ingest([str(DEMO)])
