@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from narrascope.errors import NarrascopeError
 from narrascope.model import Article, Enrichment, Entity, IngestError, Mention, Statement
-from narrascope.store.browse import BrowseTables
+from narrascope.store.browse import BrowseTables, Filters
 from narrascope.store.dumps import DumpTables
 from narrascope.store.linking import LinkTables
 from narrascope.store.migrations import MIGRATIONS
@@ -30,8 +30,6 @@ from narrascope.store.query import (
     EntityQuery,
     StatementQuery,
     fts_terms,
-    ilike,
-    like_escape,
     text_only,
 )
 from narrascope.store.records import BatchResult, EntityRow, SourceRecord, StatementRow, StoredError
@@ -218,7 +216,15 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         ``paging``: for a page in date order, where a search with many matches walks the date index."""
         clauses: list[str] = []
         params: list[object] = []
-        _article_filters(clauses, params, outlet, since, until)
+        if outlet:
+            clauses.append("LOWER(a.outlet) = LOWER(?)")
+            params.append(outlet)
+        if since:
+            clauses.append("a.published >= ?")
+            params.append(since)
+        if until:
+            clauses.append("a.published <= ?")
+            params.append(until)
         if language:
             clauses.append("a.language = ?")
             params.append(language)
@@ -408,29 +414,19 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
 
     # -- statements and entities ------------------------------------------------------------------
     def _statement_where(self, q: StatementQuery, *, paging: bool = False) -> tuple[str, list[object]]:
-        clauses: list[str] = []
-        params: list[object] = []
-        if q.speaker:
-            clauses.append(f"({ilike('s.speaker_name')} OR {ilike('s.speaker')})")
-            params += [f"%{like_escape(q.speaker)}%"] * 2
-        if q.entity_ids is not None:
-            ids = list(q.entity_ids)
-            marks = ", ".join("?" * len(ids)) or "NULL"
-            clauses.append(
-                f"(s.speaker_entity_id IN ({marks}) OR EXISTS (SELECT 1 FROM mentions m"
-                f" WHERE m.article_id = s.article_id AND m.entity_id IN ({marks})"
-                " AND m.start_char >= s.content_start AND m.end_char <= s.content_end))"
-            )
-            params += ids + ids
-        _article_filters(clauses, params, q.outlet, q.since, q.until)
-        if q.kind:
-            clauses.append("s.kind = ?")
-            params.append(q.kind)
-        if q.article_id:
-            clauses.append("s.article_id = ?")
-            params.append(q.article_id)
-        self._add_text(clauses, params, "statements", "s", q.text, paging)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        """The CLI's and the library's statement filters are the web's (``BrowseTables._conditions``)."""
+        filters = Filters(
+            speaker=q.speaker,
+            entity_ids=q.entity_ids,
+            outlet=q.outlet,
+            since=q.since,
+            until=q.until,
+            kind=q.kind,
+            article_id=q.article_id,
+            text=q.text,
+        )
+        conditions, params = self._conditions("statements", filters, paging=paging)
+        return (" WHERE " + conditions.removeprefix(" AND ")) if conditions else "", params
 
     def list_statements(self, q: StatementQuery) -> list[StatementRow]:
         where, params = self._statement_where(q, paging=True)
@@ -481,21 +477,6 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
             (entity_id, limit, offset),
         ).fetchall()
         return [Mention(**dict(r)) for r in rows]
-
-
-def _article_filters(
-    clauses: list[str], params: list[object], outlet: str | None, since: str | None, until: str | None
-) -> None:
-    """Filters on the article (alias ``a``) shared by article and statement listings."""
-    if outlet:
-        clauses.append("LOWER(a.outlet) = LOWER(?)")
-        params.append(outlet)
-    if since:
-        clauses.append("a.published >= ?")
-        params.append(since)
-    if until:
-        clauses.append("a.published <= ?")
-        params.append(until)
 
 
 def _article(row: Any) -> Article:
