@@ -17,6 +17,7 @@ import pytest
 from api_store import WATCHLIST
 from narrascope.app import Narrascope
 from narrascope.link import linker as linker_module
+from narrascope.link.narratives import first_appearance
 from narrascope.store import ArticleQuery
 
 DEMO = Path(str(files("narrascope") / "data" / "demo"))
@@ -361,3 +362,29 @@ def test_cli_link_commands(db):
     assert similar and article not in {s["id"] for s in similar}
     missing = runner.invoke(app, ["narrative", "ffffffffffff", "--db", str(db)])
     assert missing.exit_code == 1 and "no narrative" in missing.output
+
+
+@pytest.mark.parametrize(
+    ("asserting", "denying", "first"),
+    [
+        ("2024-03-02", "2024-03-01", "asserting"),  # the earliest assertion, though denied before
+        (None, "2024-03-01", "denying"),  # a dated denial shows the narrative was about by then
+        (None, None, "asserting"),
+        ("2024-03-02", None, "asserting"),
+        ("missing", "2024-03-01", "denying"),
+        ("missing", None, "denying"),
+        ("missing", "missing", None),
+    ],
+)
+def test_first_appearance_prefers_a_dated_assertion_then_a_dated_denial(
+    asserting: str | None, denying: str | None, first: str | None
+) -> None:
+    claims = {
+        name: {"name": name, "published": date}
+        for name, date in (("asserting", asserting), ("denying", denying))
+        if date != "missing"
+    }
+    found = first_appearance(
+        claims.get("asserting"), claims.get("denying"), lambda c: c["published"] is not None
+    )
+    assert (found["name"] if found else None) == first

@@ -311,6 +311,15 @@ def test_narrative_claims_page_through_every_claim(
 # -- one record per page ------------------------------------------------------------------------------
 
 
+def test_narrative_page_shows_the_first_appearance_the_cli_and_api_show(
+    client: TestClient, nar: Narrascope
+) -> None:
+    for n in nar.narratives(all_groups=True):
+        first = nar.narrative(n.id, limit=1).first
+        assert first is not None
+        assert card_keys(Page(client.get(f"/narratives/{n.id}").text))[0] == first.claim_id
+
+
 def test_narrative_page_has_both_plots_speakers_outlets_and_evidence(
     client: TestClient, nar: Narrascope
 ) -> None:

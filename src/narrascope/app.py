@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 from narrascope import pipeline
 from narrascope.errors import NarrascopeError
 from narrascope.ingest import IngestOptions
-from narrascope.link.narratives import Evidence, NarrativeDetail, narrative_detail, to_evidence
+from narrascope.link.narratives import (
+    Evidence,
+    NarrativeDetail,
+    first_appearance,
+    narrative_detail,
+    to_evidence,
+)
 from narrascope.model import Article, Entity, IngestError, IngestReport, Mention, Narrative, Story
 from narrascope.store import ArticleQuery, SQLStore, open_store
 from narrascope.store.browse import ArticleEntity, ArticleSummary, ClaimRow, Filters
@@ -196,7 +202,7 @@ class Narrascope:
         s = self.store
         return narrative_detail(
             found,
-            first=s.narrative_first(found.id),
+            first=first_appearance(*s.narrative_firsts(found.id), dated=lambda r: r["published"] is not None),
             timeline=s.narrative_timeline(found.id),
             speakers=s.narrative_speakers(found.id),
             outlets=s.narrative_outlets(found.id),
@@ -456,6 +462,15 @@ class Narrascope:
         return self.store.ui_narrative_claims(
             narrative_id, stance=stance, outlet=outlet, limit=limit, offset=offset
         )
+
+    def narrative_first_claim(self, narrative_id: str) -> ClaimCard | None:
+        """The narrative's first appearance as a claim card, by the rule of ``narrative``'s ``first``
+        (``link.narratives.first_appearance``)."""
+        asserting, denying = (
+            next(iter(self.narrative_claims(narrative_id, stance=stance, limit=1)), None)
+            for stance in ("asserts", "denies")
+        )
+        return first_appearance(asserting, denying, dated=lambda c: c.published is not None)
 
     def overview_counts(self) -> dict[str, int]:
         """Articles, statements, entities, recurring narratives, stories and watch items stored."""

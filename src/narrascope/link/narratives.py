@@ -7,10 +7,13 @@ exports show the same thing.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from narrascope.model import Narrative
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,16 @@ class NarrativeDetail:
     denials: tuple[Evidence, ...]
     evidence: tuple[Evidence, ...]
     evidence_offset: int = 0
+
+
+def first_appearance(asserting: T | None, denying: T | None, dated: Callable[[T], bool]) -> T | None:
+    """A narrative's first appearance, from its earliest assertion and earliest denial (dated ones
+    first): the assertion if dated, else the denial if dated (the narrative was about by then), else the
+    assertion, else the denial. One rule for the CLI, the API and the web page."""
+    for found in (asserting, denying):
+        if found is not None and dated(found):
+            return found
+    return asserting if asserting is not None else denying
 
 
 def narrative_detail(

@@ -113,10 +113,8 @@ def narrative(request: Request, narrative_id: str) -> Response:
 
 
 def _first_appearance(nar: Narrascope, narrative_id: str, opening: list[ClaimCard]) -> ClaimCard | None:
-    """The earliest asserting claim (dated ones first), else the earliest claim. ``opening`` is the
-    narrative's first page of claims when shown: an asserting dated claim there is the earliest one,
-    so no query is needed."""
+    """The narrative's first appearance (``Narrascope.narrative_first_claim``). ``opening`` is its first
+    page of claims when shown (time order, dated first): a dated assertion there is the earliest one, so
+    no query is needed."""
     found = next((c for c in opening if c.stance == "asserts" and c.published), None)
-    if found is None:
-        found = next(iter(nar.narrative_claims(narrative_id, stance="asserts", limit=1)), None)
-    return found or next(iter(nar.narrative_claims(narrative_id, limit=1)), None)
+    return found if found is not None else nar.narrative_first_claim(narrative_id)

@@ -513,17 +513,16 @@ class BrowseTables:
             [narrative_id, narrative_id, *params, limit, offset],
         )
 
-    def narrative_first(self, narrative_id: str) -> Row | None:
-        """The first appearance: the earliest dated assertion, else the earliest dated claim, else the
-        first assertion, else the first claim (evidence order breaks ties). The first claim of each stance
-        is one index seek; the rule then picks between the two."""
+    def narrative_firsts(self, narrative_id: str) -> tuple[Row | None, Row | None]:
+        """The narrative's first assertion and first denial (evidence order: dated first), one index seek
+        each: ``link.narratives.first_appearance`` picks between them."""
         firsts = []
         for stance in ("asserts", "denies"):
             query, params = self._evidence_query(
                 narrative_id, " AND nc.stance = ?", [stance], _EVIDENCE_ORDER, 1, 0
             )
-            firsts.extend(self._cached(query, params))
-        return next((r for r in firsts if r["published"] is not None), firsts[0] if firsts else None)
+            firsts.append(next(iter(self._cached(query, params)), None))
+        return firsts[0], firsts[1]
 
     def narrative_evidence_page(
         self, narrative_id: str, stance: str | None, limit: int, offset: int
