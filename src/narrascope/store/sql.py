@@ -216,18 +216,15 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         ``paging``: for a page in date order, where a search with many matches walks the date index."""
         clauses: list[str] = []
         params: list[object] = []
-        if outlet:
-            clauses.append("LOWER(a.outlet) = LOWER(?)")
-            params.append(outlet)
-        if since:
-            clauses.append("a.published >= ?")
-            params.append(since)
-        if until:
-            clauses.append("a.published <= ?")
-            params.append(until)
-        if language:
-            clauses.append("a.language = ?")
-            params.append(language)
+        for value, clause in (
+            (outlet, "LOWER(a.outlet) = LOWER(?)"),
+            (since, "a.published >= ?"),
+            (until, "a.published <= ?"),
+            (language, "a.language = ?"),
+        ):
+            if value:
+                clauses.append(clause)
+                params.append(value)
         terms = fts_terms(text or "")
         if terms:
             clause, values = self._text_clause(
