@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from narrascope.errors import REASONS
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 ARCHITECTURE = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+EVALUATION = (ROOT / "docs" / "EVALUATION.md").read_text(encoding="utf-8")
+FLOORS = json.loads((ROOT / "tests" / "quality_floors.json").read_text(encoding="utf-8"))
 
 
 def command_paths() -> list[str]:
@@ -44,3 +47,31 @@ def test_every_rejection_reason_in_the_code_is_declared():
         used |= set(re.findall(r'(?:IngestError\([^,]+,|Rejected\()\s*"([a-z-]+)"', text))
     assert used, "the scan found no reasons: the pattern is out of date"
     assert used <= set(REASONS), f"undeclared reasons: {used - set(REASONS)}"
+
+
+def _bold_in_row(label: str) -> float:
+    """The bold number of the EVALUATION.md table row that starts with ``label``."""
+    row = re.search(rf"^\| {re.escape(label)}\b.*$", EVALUATION, re.M)
+    assert row, f"docs/EVALUATION.md has no row {label!r}"
+    return float(re.search(r"\*\*([\d.]+)\*\*", row.group(0)).group(1))
+
+
+@pytest.mark.parametrize(
+    ("label", "floor", "scale"),
+    [
+        ("text cleaner", "cleaning_text_f1", 1),
+        ("HTML path", "cleaning_html_f1", 1),
+        ("source", "attribution_polnear_dev_source_f1", 100),
+        ("cue", "attribution_polnear_dev_cue_f1", 100),
+        ("content", "attribution_polnear_dev_content_f1", 100),
+    ],
+)
+def test_evaluation_page_states_numbers_the_floors_hold(label: str, floor: str, scale: int) -> None:
+    stated = _bold_in_row(label) / scale
+    assert FLOORS[floor] <= stated <= FLOORS[floor] + 0.02, (
+        f"docs/EVALUATION.md says {label} {stated}, the floor is {FLOORS[floor]}: re-measure and update one"
+    )
+
+
+def test_readme_points_to_the_evaluation_page() -> None:
+    assert "docs/EVALUATION.md" in README
