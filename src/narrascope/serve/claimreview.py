@@ -70,7 +70,7 @@ def _write_review(
     if nid in reviewer.ratings:
         review["reviewRating"] = {"@type": "Rating", "alternateName": reviewer.ratings[nid]}
     claim: dict[str, Any] = {"@type": "Claim"}
-    first = store.first_appearance(nid)
+    first = store.first_assertion(nid)
     if first is not None:
         organisation = first["statement_id"] is None or first["entity_type"] in ORGANISATION_TYPES
         claim["author"] = (

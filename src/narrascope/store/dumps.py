@@ -279,9 +279,10 @@ class DumpTables:
         return self._stream(select, [*_CITING, *where], params, 2)
 
     # -- ClaimReview ----------------------------------------------------------------------------------
-    def first_appearance(self, narrative_id: str) -> Row | None:
-        """Where a narrative's claim first appeared: its earliest dated assertion, else its first
-        undated one (the rule of ``narrative_detail``, assertions only)."""
+    def first_assertion(self, narrative_id: str) -> Row | None:
+        """Where a narrative's claim first appeared, for ClaimReview's ``appearance``: its earliest dated
+        assertion, else its first undated one. Assertions only: a denial is no appearance of the claim,
+        so unlike ``link.narratives.first_appearance`` this never falls back to one."""
         return self.conn.execute(
             "SELECT a.id, a.url, a.title, a.published, a.outlet, a.author, c.speaker, c.statement_id,"
             " en.type AS entity_type FROM narrative_claims nc JOIN claims c ON c.id = nc.claim_id"
