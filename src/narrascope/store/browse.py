@@ -165,6 +165,8 @@ class BrowseTables:
     def _add_text(
         self, clauses: list[str], params: list[object], table: str, alias: str, text: str | None, paging: bool
     ) -> None:
+        """The full-text condition on ``table``'s own text, if ``text`` holds terms; ``paging``: a search
+        with many matches walks the listing's order (``_many_matches``)."""
         terms = fts_terms(text or "")
         if terms:
             walk = paging and self._many_matches(terms, table)

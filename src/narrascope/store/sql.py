@@ -29,7 +29,6 @@ from narrascope.store.query import (
     ArticleQuery,
     EntityQuery,
     StatementQuery,
-    fts_terms,
     text_only,
 )
 from narrascope.store.records import BatchResult, EntityRow, SourceRecord, StatementRow, StoredError
@@ -225,13 +224,7 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
             if value:
                 clauses.append(clause)
                 params.append(value)
-        terms = fts_terms(text or "")
-        if terms:
-            clause, values = self._text_clause(
-                "articles", "a", terms, walk=paging and self._many_matches(terms)
-            )
-            clauses.append(clause)
-            params += values
+        self._add_text(clauses, params, "articles", "a", text, paging)
         return clauses, params
 
     def _where(self, q: ArticleQuery, *, paging: bool = False) -> tuple[str, list[object]]:
