@@ -172,6 +172,14 @@ def _jaccard(a: Key, b: Key) -> float:
     return inter / (max(a[3], b[3]) - min(a[2], b[2]))
 
 
+def _by_paragraph(spans: Iterable[Key]) -> dict[tuple[int, int], list[Key]]:
+    """Spans grouped by (article, paragraph): a span only ever overlaps spans of its own paragraph."""
+    out: dict[tuple[int, int], list[Key]] = defaultdict(list)
+    for span in spans:
+        out[span[:2]].append(span)
+    return out
+
+
 def _best(span: Key, others: dict[tuple[int, int], list[Key]]) -> float:
     return max((_jaccard(span, o) for o in others.get(span[:2], ())), default=0.0)
 
@@ -185,12 +193,7 @@ def score_spans(kind: str, gold: set[Key], predicted: set[Key]) -> SpanScores:
     tp = len(gold & predicted)
     p = tp / len(predicted) if predicted else 0.0
     r = tp / len(gold) if gold else 0.0
-    by_para_gold: dict[tuple[int, int], list[Key]] = defaultdict(list)
-    by_para_pred: dict[tuple[int, int], list[Key]] = defaultdict(list)
-    for g in gold:
-        by_para_gold[g[:2]].append(g)
-    for s in predicted:
-        by_para_pred[s[:2]].append(s)
+    by_para_gold, by_para_pred = _by_paragraph(gold), _by_paragraph(predicted)
     gold_best = [_best(g, by_para_pred) for g in gold]
     pred_best = [_best(s, by_para_gold) for s in predicted]
     op = sum(pred_best) / len(predicted) if predicted else 0.0
@@ -239,9 +242,7 @@ def span_errors(
         return " ".join(raw.lower().split())
 
     def touching(spans: set[Key], others: set[Key]) -> set[Key]:
-        by_para: dict[tuple[int, int], list[Key]] = defaultdict(list)
-        for o in others:
-            by_para[o[:2]].append(o)
+        by_para = _by_paragraph(others)
         return {s for s in spans if _best(s, by_para) > 0.0}
 
     out = []
