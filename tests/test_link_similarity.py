@@ -8,7 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from narrascope.evaluate.similarity import evaluate_similarity, format_report, grouped_folds, load_pairs
+from narrascope.evaluate.similarity import (
+    Pair,
+    cross_validate,
+    evaluate_similarity,
+    format_report,
+    grouped_folds,
+    is_walled,
+    load_pairs,
+)
 from narrascope.link.similarity import FEATURES, ArticleSimilarity, ArticleText, load_weights, split_sentences
 
 FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text(encoding="utf-8"))
@@ -146,6 +154,26 @@ def test_sentences_split_in_several_scripts() -> None:
     assert split_sentences("第一句。第二句！") == ["第一句。", "第二句！"]
 
 
+def test_wall_pages_get_the_training_mean_in_cross_validation() -> None:
+    rng = np.random.default_rng(3)
+    features = rng.uniform(0, 1, (60, 2))
+    gold = 4.0 - 3.0 * features[:, 0]  # the first feature decides the score
+    fold = np.arange(60) % 3
+    walled = np.zeros(60, dtype=bool)
+    walled[[4, 31]] = True
+    plain = cross_validate(features, gold, fold, 1.0)
+    hedged = cross_validate(features, gold, fold, 1.0, walled)
+    assert np.allclose(plain[~walled], hedged[~walled])
+    assert hedged[4] == pytest.approx(gold[fold != 1].mean())
+    assert hedged[31] == pytest.approx(gold[fold != 1].mean())
+    captcha = ArticleText(
+        "", 'We recorded a huge amount of connections. Select "I am not a robot". Your IP: 1.2.3.4'
+    )
+    story = ArticleText("Ferry fares", "Ferry fares in Tamsby rise by a tenth from May, the operator said.")
+    assert is_walled(Pair("1_2", "en", "en", story, captcha, 1.0, 1.0))
+    assert not is_walled(Pair("1_3", "en", "en", story, story, 1.0, 1.0))
+
+
 def test_folds_keep_shared_articles_together(shared: Path) -> None:
     pairs = load_pairs(shared / "eval" / "semeval2022-task8" / "pairs.csv")
     folds = grouped_folds(pairs)
@@ -163,3 +191,4 @@ def test_semeval_pearson_floor(shared: Path) -> None:
     assert report.baseline_overall > 0.5
     assert sum(s.pairs for s in report.by_language) == 150
     assert "0.818" in format_report(report)
+    assert report.walled >= 1 and report.model_without_walls >= report.model_overall - 0.05

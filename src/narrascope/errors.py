@@ -14,6 +14,7 @@ REASONS: dict[str, str] = {
     "unsupported": "the file type is not one narrascope reads",
     "fetch-failed": "the URL could not be fetched",
     "no-content": "cleaning left no article text",
+    "not-an-article": "the page is a wall (bot check, consent, paywall, ad-block, widget, error page)",
     "clean-failed": "the cleaner raised an error on this input",
     "enrich-failed": "the models or rules raised an error on this article (it is stored, not enriched)",
 }

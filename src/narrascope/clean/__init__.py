@@ -4,6 +4,7 @@ HTML goes through trafilatura (``html.py``); plain text with its page furniture 
 cleaner (``text.py``), helped by lines repeated across documents of one outlet (``repetition.py``).
 Dates (``dates.py``) come from metadata, the URL or an explicit date in the text, else stay unknown;
 the outlet (``outlets.py``) from metadata or URL, else from the text when the page names itself.
+A page that is a wall (a bot check, consent wall, paywall, ``walls.py``) is rejected, not stored.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from narrascope.clean.language import detect_language
 from narrascope.clean.outlets import find_outlet
 from narrascope.clean.repetition import LineCounter
 from narrascope.clean.text import clean_plain_text
+from narrascope.clean.walls import find_wall
 from narrascope.model import Article, Document, IngestError, article_id, content_hash
 
 __all__ = ["LineCounter", "clean_document", "repetition_group"]
@@ -60,6 +62,9 @@ def clean_document(doc: Document, furniture: frozenset[str] = frozenset()) -> Ar
         date_text = doc.content
     if not text.strip():
         return IngestError(doc.source, "no-content", "cleaning left no article text")
+    wall = find_wall(text)
+    if wall is not None:
+        return IngestError(doc.source, "not-an-article", wall.describe())
     published, date_source = find_date(published=published_hint, url=url, text=date_text)
     outlet = find_outlet(outlet=outlet_hint, url=url, text=doc.content if doc.kind == "text" else None)
     hash_ = content_hash(text)

@@ -7,7 +7,10 @@ also reported against ``Narrative``. Two predictors:
    so that, like the model, higher agreement means a positive Pearson);
 2. ``model (5-fold CV)``: ``link.similarity``'s additive model refitted inside each fold on the other
    folds' pairs (numpy ridge, the shipped alpha) and scored on the held-out fold. Folds are grouped so
-   an article text that appears in several pairs never sits on both sides of a split.
+   an article text that appears in several pairs never sits on both sides of a split. A pair with a
+   side that the clean stage rejects as a wall page (a captcha, a consent wall: ``clean.walls``) never
+   reaches similarity in the pipeline; here it gets the training folds' mean score (nothing is known
+   about it), and the report also gives the score on the other pairs.
 
 The centring vectors (the mean news vector, label-free) are the shipped ones, computed by
 ``train/similarity.py`` on the texts of this same file; no gold score reaches a held-out prediction.
@@ -27,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from narrascope.clean.walls import find_wall
 from narrascope.link.similarity import (
     ArticleSimilarity,
     ArticleText,
@@ -46,6 +50,7 @@ __all__ = [
     "evaluate_similarity",
     "format_report",
     "grouped_folds",
+    "is_walled",
     "load_pairs",
     "pearson",
     "split_title",
@@ -88,6 +93,8 @@ class SimilarityReport:
     folds: int
     model_overall: float
     model_narrative: float
+    walled: int  # pairs with a side that is a wall page, not an article
+    model_without_walls: float
     baseline_overall: float
     baseline_narrative: float
     by_language: tuple[LanguageScore, ...]
@@ -172,13 +179,27 @@ def pearson(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def cross_validate(features: np.ndarray, gold: np.ndarray, fold: np.ndarray, alpha: float) -> np.ndarray:
-    """Held-out predictions: each fold predicted by the model fitted on the other folds."""
+def cross_validate(
+    features: np.ndarray,
+    gold: np.ndarray,
+    fold: np.ndarray,
+    alpha: float,
+    walled: np.ndarray | None = None,
+) -> np.ndarray:
+    """Held-out predictions: each fold predicted by the model fitted on the other folds; pairs marked in
+    ``walled`` get the other folds' mean score."""
     predicted = np.zeros(len(gold))
     for k in np.unique(fold):
         test = fold == k
         predicted[test] = predict_additive(fit_additive(features[~test], gold[~test], alpha), features[test])
+        if walled is not None:
+            predicted[test & walled] = gold[~test].mean()
     return predicted
+
+
+def is_walled(pair: Pair) -> bool:
+    """Whether either article of the pair is a wall page (``clean.walls``), not an article."""
+    return any(find_wall(f"{a.title}\n{a.text}") is not None for a in (pair.first, pair.second))
 
 
 def evaluate_similarity(
@@ -205,7 +226,9 @@ def evaluate_similarity(
     started = time.perf_counter()
     overall = np.array([p.overall for p in pairs])
     narrative = np.array([p.narrative for p in pairs])
-    predicted = cross_validate(features, overall, grouped_folds(pairs), similarity.weights["model"]["alpha"])
+    walled = np.array([is_walled(p) for p in pairs])
+    alpha = similarity.weights["model"]["alpha"]
+    predicted = cross_validate(features, overall, grouped_folds(pairs), alpha, walled)
     fit_seconds = time.perf_counter() - started
 
     languages = np.array([f"{p.lang1}-{p.lang2}" for p in pairs])
@@ -225,6 +248,8 @@ def evaluate_similarity(
         folds=FOLDS,
         model_overall=pearson(predicted, overall),
         model_narrative=pearson(predicted, narrative),
+        walled=int(walled.sum()),
+        model_without_walls=pearson(predicted[~walled], overall[~walled]),
         baseline_overall=pearson(baseline, -overall),
         baseline_narrative=pearson(baseline, -narrative),
         by_language=tuple(by_language),
@@ -253,6 +278,9 @@ def format_report(report: SimilarityReport) -> str:
     ]
     lines += [f"{name:<48} {value:>8.3f} {'':>10}" for name, value in ANCHORS.items()]
     lines += [
+        f"({report.walled} pairs have a side that is a wall page, not an article: a captcha, a consent or",
+        f" paywall; the model gives them the mean score; on the other {report.pairs - report.walled} pairs: "
+        f"{report.model_without_walls:.3f})",
         "(the anchor is on the official test set after training on the task's training set; ours is",
         " cross-validation on this sample: comparable in scale, not the same test)",
         "",
