@@ -6,14 +6,19 @@ Texts: real news articles from PolNeAR (../shared/eval/polnear, train then dev),
 folder as .txt files; falls back to the bundled demo corpus repeated when ../shared is absent. Phases, each
 in a fresh process so peak RSS belongs to it alone:
   - narrascope: `ingest` the folder into a new SQLite file, then `enrich` (entities + statements);
-  - baseline: bare ``nlp.pipe`` of the same spaCy model, full pipeline, over the same texts, same processes.
-Prints articles/s, words/s, peak RSS (main process, and the largest worker) and the ratio of the two.
+  - baseline: bare ``nlp.pipe`` of the same spaCy model, full pipeline, over the same texts, same processes,
+    as spaCy ships it (thinc's blis for matrix products);
+  - the same baseline with the model's matrix products through numpy's BLAS, as narrascope runs it
+    (``enrich/blas.py``, one BLAS thread a process), so the ratio of the work saved shows apart from the
+    faster products.
+Prints articles/s, words/s, peak RSS (main process, and the largest worker) and the ratios.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -52,10 +57,12 @@ def phase(name: str, folder: str, processes: int, parse: str) -> dict[str, float
             ingested = nar.ingest([folder])
             report = nar.enrich(processes=processes, parse=parse)
         count, extra = report.articles, {"statements": report.statements, "errors": len(ingested.errors)}
-    elif name == "spacy":
-        from narrascope.enrich.nlp import load_nlp
+    elif name in ("spacy", "spacy-matmul"):
+        import spacy
 
-        nlp = load_nlp()
+        from narrascope.enrich.nlp import choose_model, load_nlp
+
+        nlp = load_nlp() if name == "spacy-matmul" else spacy.load(choose_model())
         count = sum(1 for _ in nlp.pipe(texts, batch_size=16, n_process=processes))
         extra = {}
     else:
@@ -73,7 +80,10 @@ def phase(name: str, folder: str, processes: int, parse: str) -> dict[str, float
 
 def run_phase(name: str, folder: Path, processes: int, parse: str) -> dict[str, float]:
     cmd = [sys.executable, __file__, "--phase", name, str(folder), str(processes), parse]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    env = dict(os.environ)
+    if name == "spacy-matmul" and processes > 1:
+        env["OPENBLAS_NUM_THREADS"] = "1"  # as in narrascope's workers; spaCy's own workers take no setup
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -96,17 +106,20 @@ def main() -> None:
           f"{args.processes} processes, parse={args.parse}\n")  # fmt: skip
     ours = run_phase("narrascope", folder, args.processes, args.parse)
     bare = run_phase("spacy", folder, args.processes, args.parse)
+    matmul = run_phase("spacy-matmul", folder, args.processes, args.parse)
     print(
         f"{'phase':<44} {'articles/s':>10} {'words/s':>9} {'seconds':>8} {'RSS main':>9} {'RSS worker':>10}"
     )
     for label, r in (
         ("narrascope ingest+clean+enrich (+store)", ours),
         ("baseline: bare spaCy nlp.pipe, full model", bare),
+        ("  the same, numpy BLAS products", matmul),
     ):
         print(f"{label:<44} {r['count'] / r['seconds']:>10.1f} {r['words'] / r['seconds']:>9.0f} "
               f"{r['seconds']:>8.1f} {r['rss_mb']:>7.0f}MB {r['worker_rss_mb']:>8.0f}MB")  # fmt: skip
     print(
-        f"\nnarrascope: {ours['statements']} statements; {bare['seconds'] / ours['seconds']:.2f}x the speed of bare nlp.pipe"
+        f"\nnarrascope: {ours['statements']} statements; {bare['seconds'] / ours['seconds']:.2f}x the speed of bare "
+        f"nlp.pipe as spaCy ships it, {matmul['seconds'] / ours['seconds']:.2f}x with the same matrix products"
     )
 
 

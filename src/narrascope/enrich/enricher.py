@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from narrascope import __version__
 from narrascope.enrich.attribution import Attribution, AttributionExtractor
+from narrascope.enrich.blas import one_blas_thread
 from narrascope.enrich.entities import EntityResolver
 from narrascope.enrich.nlp import load_nlp, model_meta, model_version
 from narrascope.enrich.speakers import build_statements
@@ -73,6 +74,7 @@ _WORKER: Analyzer | None = None
 
 def _init_worker(model: str | None, parse: str) -> None:
     global _WORKER
+    one_blas_thread()
     _WORKER = Analyzer(model, parse)
 
 

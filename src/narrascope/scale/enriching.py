@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from narrascope.enrich.blas import one_blas_thread
 from narrascope.enrich.enricher import Analysis, Analyzer, Enricher
 from narrascope.model import Article
 
@@ -23,6 +24,7 @@ def analyzer(model: str | None, parse: str) -> Analyzer:
     task (``spark.python.worker.reuse``), so the model loads once per worker, not per partition."""
     key = (model, parse)
     if key not in _ANALYZERS:
+        one_blas_thread()  # Spark runs one task per core: BLAS threads would only compete with them
         _ANALYZERS[key] = Analyzer(model, parse)
     return _ANALYZERS[key]
 
