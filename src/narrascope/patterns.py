@@ -1,9 +1,14 @@
-"""Regular-expression helpers shared by the stages."""
+"""Regular-expression helpers shared by the stages, and named groups of patterns kept as data
+(``data/frames.yaml``, ``data/walls.yaml``: each name maps to a label and a list of patterns)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+import yaml
+
+from narrascope.errors import NarrascopeError
 
 _END = ""  # marks the end of a word in the trie (no real character is empty)
 
@@ -26,3 +31,32 @@ def trie_regex(words: Iterable[str]) -> str:
         return f"(?:{body})?" if _END in node else body
 
     return build(root)
+
+
+PatternGroups = dict[str, tuple[str, list[str]]]  # name -> (label, patterns)
+
+
+def read_groups(text: str, source: str, what: str) -> PatternGroups:
+    """The groups of a YAML file's ``text``; ``what`` names a group in errors ("frame", "wall")."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise NarrascopeError("E401", f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise NarrascopeError("E401", f"{source}: expected a mapping of {what} names")
+    out: PatternGroups = {}
+    for name, body in data.items():
+        if not isinstance(body, dict) or not isinstance(body.get("patterns"), list):
+            raise NarrascopeError("E401", f"{source}: {what} {name!r} needs a list of patterns")
+        out[str(name)] = (str(body.get("label") or name), [str(p) for p in body["patterns"]])
+    return out
+
+
+def compile_group(
+    name: str, patterns: list[str], source: str, what: str, prefix: str = ""
+) -> re.Pattern[str]:
+    """One case-insensitive alternation of a group's patterns, each after ``prefix`` (e.g. ``\\b``)."""
+    try:
+        return re.compile(prefix + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", re.IGNORECASE)
+    except re.error as exc:
+        raise NarrascopeError("E401", f"{source}: {what} {name!r} has a bad pattern: {exc}") from exc

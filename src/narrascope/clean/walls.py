@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-import yaml
+from narrascope.patterns import compile_group, read_groups
 
 __all__ = ["Wall", "WallKind", "find_wall", "load_walls"]
 
@@ -52,10 +52,12 @@ class Wall:
 @lru_cache(maxsize=1)
 def load_walls() -> tuple[WallKind, ...]:
     """The shipped wall kinds, each with its patterns compiled into one alternation."""
-    data = yaml.safe_load(files("narrascope").joinpath("data/walls.yaml").read_text("utf-8"))
+    groups = read_groups(
+        files("narrascope").joinpath("data/walls.yaml").read_text("utf-8"), "walls.yaml", "wall"
+    )
     return tuple(
-        WallKind(name, spec["label"], re.compile("|".join(f"(?:{p})" for p in spec["patterns"]), re.I))
-        for name, spec in data.items()
+        WallKind(name, label, compile_group(name, patterns, "walls.yaml", "wall"))
+        for name, (label, patterns) in groups.items()
     )
 
 

@@ -14,9 +14,8 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-import yaml
-
 from narrascope.errors import NarrascopeError
+from narrascope.patterns import compile_group, read_groups
 
 ASSERTS = "asserts"
 DENIES = "denies"
@@ -51,41 +50,23 @@ class FrameHit:
     end: int
 
 
-def _compile(name: str, patterns: list[str], source: str) -> re.Pattern[str]:
-    try:
-        return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", re.IGNORECASE)
-    except re.error as exc:
-        raise NarrascopeError("E401", f"{source}: frame {name!r} has a bad pattern: {exc}") from exc
-
-
-def _read(text: str, source: str) -> dict[str, tuple[str, list[str]]]:
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise NarrascopeError("E401", f"{source}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise NarrascopeError("E401", f"{source}: expected a mapping of frame names")
-    out: dict[str, tuple[str, list[str]]] = {}
-    for name, body in data.items():
-        if not isinstance(body, dict) or not isinstance(body.get("patterns"), list):
-            raise NarrascopeError("E401", f"{source}: frame {name!r} needs a list of patterns")
-        out[str(name)] = (str(body.get("label") or name), [str(p) for p in body["patterns"]])
-    return out
-
-
 @lru_cache(maxsize=8)
 def load_frames(extra: Path | None = None) -> tuple[Frame, ...]:
     """The shipped frames, with a user file's frames added (same name: its patterns are appended)."""
-    merged = _read(files("narrascope").joinpath("data/frames.yaml").read_text("utf-8"), "frames.yaml")
+    shipped = files("narrascope").joinpath("data/frames.yaml").read_text("utf-8")
+    merged = read_groups(shipped, "frames.yaml", "frame")
     if extra is not None:
         try:
-            user = _read(Path(extra).read_text("utf-8"), str(extra))
+            user = read_groups(Path(extra).read_text("utf-8"), str(extra), "frame")
         except OSError as exc:
             raise NarrascopeError("E401", f"{extra}: cannot read frames file: {exc.strerror}") from exc
         for name, (label, patterns) in user.items():
             old_label, old = merged.get(name, (label, []))
             merged[name] = (old_label, old + patterns)
-    return tuple(Frame(n, label, _compile(n, pats, "frames")) for n, (label, pats) in merged.items())
+    return tuple(
+        Frame(n, label, compile_group(n, pats, "frames", "frame", prefix=r"\b"))
+        for n, (label, pats) in merged.items()
+    )
 
 
 def find_frames(text: str, frames: tuple[Frame, ...]) -> list[FrameHit]:
