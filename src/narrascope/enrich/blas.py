@@ -4,7 +4,7 @@ thinc's ``NumpyOps.gemm`` multiplies with cython-blis. On the 2-core AMD EPYC ma
 measured on, blis runs a (12800 x 288) x (288 x 288) float32 product at 24 GFLOP/s on one core, numpy's
 OpenBLAS at 90. Matrix products are most of the model's time (the CNN layers of ``tok2vec``), so
 ``use_numpy_matmul`` makes the models' layers call ``numpy.matmul``: the same float32 products, and
-identical entities and statements on the PolNeAR texts (``tests/test_enrich.py``). Models on other ops
+identical entities, tags and parses on the PolNeAR texts (``tests/test_enrich_blas.py``). Models on other ops
 (a GPU, Apple's) are left as they are.
 
 Worker processes call ``one_blas_thread``: the process pool is the parallelism, and BLAS threads in
@@ -27,8 +27,6 @@ __all__ = ["MatmulOps", "one_blas_thread", "use_numpy_matmul"]
 class MatmulOps(NumpyOps):
     """``NumpyOps`` whose ``gemm`` is ``numpy.matmul``."""
 
-    name = "numpy_matmul"
-
     def gemm(
         self,
         x: np.ndarray,
@@ -45,10 +43,9 @@ class MatmulOps(NumpyOps):
         return out
 
 
-def use_numpy_matmul(nlp: Language) -> int:
-    """Point every layer of ``nlp`` that runs on plain ``NumpyOps`` at ``MatmulOps``; returns how many."""
+def use_numpy_matmul(nlp: Language) -> None:
+    """Point every layer of ``nlp`` that runs on plain ``NumpyOps`` at ``MatmulOps``."""
     ops = MatmulOps()
-    changed = 0
     for _, component in nlp.pipeline:
         model = getattr(component, "model", None)
         if model is None:
@@ -56,8 +53,6 @@ def use_numpy_matmul(nlp: Language) -> int:
         for node in model.walk():
             if type(node.ops) is NumpyOps:
                 node.ops = ops
-                changed += 1
-    return changed
 
 
 _LIMITS: list[Any] = []
