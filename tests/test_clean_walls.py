@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import glob
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from narrascope.app import Narrascope
 from narrascope.clean import clean_document
-from narrascope.clean.walls import find_wall
+from narrascope.clean.walls import _groups, find_wall
 from narrascope.model import Document, IngestError
 
 WALLS = {
@@ -58,6 +59,13 @@ def test_wall_pages_are_found_with_their_kind_and_evidence(kind, text):
     assert wall is not None and wall.kind == kind
     assert wall.evidence.lower() in " ".join(text.lower().split())
     assert wall.share >= 0.3
+
+
+def test_wall_patterns_are_lower_case_as_the_text_they_meet():
+    for name, (_, patterns) in _groups().items():
+        for pattern in patterns:
+            letters = re.sub(r"\\[A-Za-z]", "", pattern)  # escapes such as \s and \W are not letters
+            assert letters == letters.lower(), f"{name}: {pattern!r} has upper case and would never match"
 
 
 @pytest.mark.parametrize("text", ARTICLES)

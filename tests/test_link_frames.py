@@ -93,6 +93,7 @@ def test_user_frames_extend_the_shipped_ones(tmp_path):
     [
         ("partition: [not, a, mapping]", "needs a list of patterns"),
         ("partition:\n  patterns: ['(unclosed']", "bad pattern"),
+        ("partition:\n  patterns:\n    - your\\s+ip:", "is not a string; quote it"),  # YAML reads a mapping
         (": : :", "not valid YAML"),
     ],
 )

@@ -48,15 +48,21 @@ def read_groups(text: str, source: str, what: str) -> PatternGroups:
     for name, body in data.items():
         if not isinstance(body, dict) or not isinstance(body.get("patterns"), list):
             raise NarrascopeError("E401", f"{source}: {what} {name!r} needs a list of patterns")
-        out[str(name)] = (str(body.get("label") or name), [str(p) for p in body["patterns"]])
+        for pattern in body["patterns"]:
+            if not isinstance(pattern, str):  # "a: b" or a trailing colon reads as a mapping: quote it
+                raise NarrascopeError(
+                    "E401", f"{source}: {what} {name!r}: {pattern!r} is not a string; quote it"
+                )
+        out[str(name)] = (str(body.get("label") or name), list(body["patterns"]))
     return out
 
 
 def compile_group(
-    name: str, patterns: list[str], source: str, what: str, prefix: str = ""
+    name: str, patterns: list[str], source: str, what: str, prefix: str = "", flags: int = re.IGNORECASE
 ) -> re.Pattern[str]:
-    """One case-insensitive alternation of a group's patterns, each after ``prefix`` (e.g. ``\\b``)."""
+    """One alternation of a group's patterns, each after ``prefix`` (e.g. ``\\b``); case-insensitive unless
+    ``flags`` say otherwise."""
     try:
-        return re.compile(prefix + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", re.IGNORECASE)
+        return re.compile(prefix + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", flags)
     except re.error as exc:
         raise NarrascopeError("E401", f"{source}: {what} {name!r} has a bad pattern: {exc}") from exc
