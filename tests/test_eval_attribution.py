@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,13 @@ from narrascope.evaluate.attribution import (
     evaluate_attribution,
     format_errors,
     format_table,
+    gold_fragments,
+    joined,
+    score_predictions,
     score_spans,
     span_errors,
 )
-from narrascope.evaluate.polnear import load_split, parse_ann
+from narrascope.evaluate.polnear import PolnearArticle, load_split, parse_ann
 from narrascope.model import Span
 
 FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text(encoding="utf-8"))
@@ -68,6 +72,42 @@ def test_score_spans_exact_and_overlap_by_hand():
     assert (s.gold, s.predicted) == (2, 3)
     empty = score_spans("cue", set(), set())
     assert (empty.exact_f1, empty.overlap_f1, empty.jaccard) == (0.0, 0.0, 0.0)
+
+
+def test_fragments_with_only_whitespace_between_are_one_span_as_in_cofenets_data():
+    # PolNeAR annotates a quotation sentence by sentence; CofeNet's BIO copy of dev tags it as one run
+    text = 'Jones said: "We are not going to stop. It goes on every day." Then she left.\nNext "line."'
+    first = (text.index('"We'), text.index("stop.") + 5)
+    second = (text.index("It goes"), text.index('day."') + 5)
+    assert joined(text, [second, first]) == [(first[0], second[1])]
+    then = (text.index("Then"), text.index("left.") + 5)
+    assert joined(text, [first, then]) == [first, then]  # words between keep fragments apart
+    gold = parse_ann(
+        f"T1\tContent {first[0]} {first[1]};{second[0]} {second[1]}\tx\nT2\tCue 6 10\tsaid\n"
+        "T3\tSource 0 5\tJones\nE1\tAttribution:T4 Content:T1 Cue:T2 Source:T3\n"
+    )
+    assert gold_fragments(text, gold)["content"] == [(first[0], second[1])]
+    article = PolnearArticle(name="a", annotator="4b22", text=text, attributions=tuple(gold))
+    whole = Span(first[0], second[1], text[first[0] : second[1]])
+    one_part = Attribution(
+        cue=_span(text, "said"),
+        content=whole,
+        source=_span(text, "Jones"),
+        kind="direct",
+        sentence=Span(0, second[1], text[: second[1]]),
+    )
+    two_parts = replace(one_part, content_parts=(Span(*first, ""), Span(*second, "")))
+    for prediction in (one_part, two_parts):
+        scores = {s.kind: s for s in score_predictions([article], [[prediction]])}
+        assert (scores["content"].exact_f1, scores["content"].gold, scores["content"].predicted) == (
+            1.0,
+            1,
+            1,
+        )
+    # a line break between fragments makes them two paragraphs' spans, scored apart
+    broken = text.replace("stop. It", "stop.\nIt")
+    article = PolnearArticle(name="a", annotator="4b22", text=broken, attributions=tuple(gold))
+    assert {s.kind: s.gold for s in score_predictions([article], [[one_part]])}["content"] == 2
 
 
 def _span(text: str, phrase: str) -> Span:

@@ -46,7 +46,7 @@ from narrascope.enrich.attribution_model import (
     rule_labels,
     sequence_features,
 )
-from narrascope.evaluate.attribution import _gold_fragments, score_predictions
+from narrascope.evaluate.attribution import KINDS, score_predictions
 from narrascope.evaluate.polnear import load_split
 
 _CANDIDATE_STOP = frozenset(
@@ -134,6 +134,17 @@ def prepare(path: Path, parse: str, cache: Path | None, limit: int | None):
     return articles, texts, layouts, parsed, ruled, extractor.lexicon
 
 
+def brat_fragments(attributions) -> dict[str, list[tuple[int, int]]]:
+    """The training labels' spans: each brat fragment its own ``B- I-`` run. The scorer joins a span's
+    fragments that only whitespace separates (a quotation annotated sentence by sentence); training on
+    those joined spans scored 63.0 content F1 on held-out train against 63.6 for these."""
+    out: dict[str, list[tuple[int, int]]] = {k: [] for k in KINDS}
+    for a in attributions:
+        for kind in KINDS:
+            out[kind].extend(getattr(a, kind))
+    return out
+
+
 def sequences(articles, layouts, parsed, ruled, lexicon, keep: set[int], stage: int = 1):
     xs, ys = [], []
     gold = {}
@@ -141,8 +152,7 @@ def sequences(articles, layouts, parsed, ruled, lexicon, keep: set[int], stage: 
         if i not in keep or len(doc) == 0:
             continue
         if i not in gold:
-            frags = _gold_fragments(articles[i].attributions)
-            gold[i] = {k: list(v) for k, v in frags.items()}
+            gold[i] = brat_fragments(articles[i].attributions)
         lo, hi = offset, offset + len(doc.text)
         found = [a for a in ruled[i] if a.sentence.end > lo and a.sentence.start < hi]
         rules = rule_labels(doc, offset, found)

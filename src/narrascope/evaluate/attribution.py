@@ -12,9 +12,13 @@ per instance (a paragraph of CoreNLP tokens): every maximal ``B-x I-x ...`` run 
   score is the mean of those numbers.
 
 We implement the same on raw text: paragraphs (lines) are the instances; tokens are ``\\w+`` runs and single
-punctuation marks; each brat fragment of a gold span, cut at line breaks, is one span (so a discontinuous
-content, or one crossing a paragraph, is several spans, as in their BIO data); each ``content_parts`` piece,
-``cue`` and ``source`` of a prediction is one predicted span (duplicates counted once). Differences from
+punctuation marks; the fragments of one gold span (brat's discontinuous spans) are joined where only
+whitespace separates them and cut at line breaks, and each piece is one span: a quotation whose sentences
+were annotated as separate fragments is one span, as in their BIO data (a token continues a span with
+``I-`` when the token before it belongs to the same annotation: "“We're not going to stop. It's going to go
+on every day.”" is one ``B-content I-content ...`` run in their copy of PolNeAR dev), while fragments
+with other words between them stay separate spans. The ``content_parts`` of a prediction are joined the
+same way; its ``cue`` and ``source`` are one span each (duplicates counted once). Differences from
 theirs: our tokens are not CoreNLP's (only spans whose edges fall inside a CoreNLP token can differ), and
 gold comes straight from the brat files (first annotator alphabetically where several annotated an
 article; PolNeAR's loader picks one at random) instead of their converted copy. Besides their soft score
@@ -48,12 +52,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANCHORS",
+    "KINDS",
     "AttributionReport",
     "SpanErrors",
     "SpanScores",
     "evaluate_attribution",
     "format_errors",
     "format_table",
+    "gold_fragments",
+    "joined",
     "score_predictions",
     "score_spans",
     "span_errors",
@@ -144,22 +151,35 @@ def spans_of(
     return out
 
 
-def _gold_fragments(attributions: Iterable[GoldAttribution]) -> dict[str, list[tuple[int, int]]]:
-    out: dict[str, list[tuple[int, int]]] = {k: [] for k in KINDS}
-    for a in attributions:
-        out["source"].extend(a.source)
-        out["cue"].extend(a.cue)
-        out["content"].extend(a.content)
+def joined(text: str, fragments: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The fragments of one span, in text order, with those that only whitespace separates (or that
+    overlap) joined into one."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(fragments):
+        if out and (start <= out[-1][1] or text[out[-1][1] : start].isspace()):
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
     return out
 
 
-def _predicted_fragments(attributions: Iterable[Attribution]) -> dict[str, list[tuple[int, int]]]:
+def gold_fragments(text: str, attributions: Iterable[GoldAttribution]) -> dict[str, list[tuple[int, int]]]:
+    """Character ranges of the gold spans of each type, each annotation's fragments ``joined``."""
+    out: dict[str, list[tuple[int, int]]] = {k: [] for k in KINDS}
+    for a in attributions:
+        out["source"].extend(joined(text, a.source))
+        out["cue"].extend(joined(text, a.cue))
+        out["content"].extend(joined(text, a.content))
+    return out
+
+
+def _predicted_fragments(text: str, attributions: Iterable[Attribution]) -> dict[str, list[tuple[int, int]]]:
     out: dict[str, list[tuple[int, int]]] = {k: [] for k in KINDS}
     for a in attributions:
         if a.source is not None:
             out["source"].append((a.source.start, a.source.end))
         out["cue"].append((a.cue.start, a.cue.end))
-        out["content"].extend((p.start, p.end) for p in (a.content_parts or (a.content,)))
+        out["content"].extend(joined(text, ((p.start, p.end) for p in (a.content_parts or (a.content,)))))
     return out
 
 
@@ -214,9 +234,9 @@ def _pooled(
     for i, (article, found) in enumerate(zip(articles, predicted, strict=True)):
         tokens = _Tokens(article.text)
         tokens_of.append(tokens)
-        for kind, spans in spans_of(i, tokens, _gold_fragments(article.attributions)).items():
+        for kind, spans in spans_of(i, tokens, gold_fragments(article.text, article.attributions)).items():
             gold_all[kind] |= spans
-        for kind, spans in spans_of(i, tokens, _predicted_fragments(found)).items():
+        for kind, spans in spans_of(i, tokens, _predicted_fragments(article.text, found)).items():
             pred_all[kind] |= spans
     return gold_all, pred_all, tokens_of
 
