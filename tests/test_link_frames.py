@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from narrascope.errors import NarrascopeError
+from narrascope.link.claims import build_claims
 from narrascope.link.frames import ASSERTS, DENIES, find_frames, load_frames, stance
+from narrascope.model import Article, Statement
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +110,43 @@ def test_frames_run_in_linear_time_on_hostile_text(frames):
     hostile = "divide " * 50_000 + "use " * 50_000 + "illegal " * 50_000  # a backtracking blow-up would hang
     hits = find_frames(hostile, frames)
     assert all(stance(hostile, h.start) in (ASSERTS, DENIES) for h in hits)
+
+
+def _statement(text: str, cue: str, content: str) -> Statement:
+    c, k = text.index(content), text.index(cue)
+    return Statement(
+        id="s1",
+        article_id="a1",
+        kind="indirect",
+        speaker="Compact",
+        cue=cue,
+        content=content,
+        content_start=c,
+        content_end=c + len(content),
+        cue_start=k,
+        cue_end=k + len(cue),
+        sentence_start=0,
+        sentence_end=len(text),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content", "claims"),
+    [
+        # a headline's short content that names a frame is a claim, with its stance
+        ("Compact rejects partition charge", "rejects", "partition charge", [("partition", DENIES)]),
+        (
+            "Kovac said the plan would divide Veloria",
+            "said",
+            "the plan would divide Veloria",
+            [("partition", ASSERTS)],
+        ),
+        # a short content that names no frame claims nothing
+        ("Officials called it a gesture", "called", "a gesture", []),
+    ],
+)
+def test_short_contents_are_claims_only_where_they_name_a_frame(frames, text, cue, content, claims):
+    article = Article(id="a1", content_hash="h", text=text, source="test")
+    found = build_claims(article, [_statement(text, cue, content)], [], frames)
+    assert [(f.frame, f.stance) for c in found for f in c.frames] == claims
+    assert [c.stance for c in found] == [stance for _, stance in claims]

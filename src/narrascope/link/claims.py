@@ -18,6 +18,7 @@ from narrascope.sentences import split_sentences
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 MIN_WORDS = 4  # shorter pieces ("he said") join the previous sentence; a shorter content is no claim
+# unless it names a frame
 _WORD = re.compile(r"\w{2,}")
 MAX_CLAIMS_PER_STATEMENT = 4
 MAIN_PLACES = 2  # a claim naming no place is about the article's two most-named places
@@ -71,10 +72,11 @@ def build_claims(
         covered.append((st.content_start, st.content_end))
         for a, b in _pieces(text, st.content_start, st.content_end):
             piece = text[a:b]
-            if len(_WORD.findall(piece)) < MIN_WORDS:
-                continue  # "that", "Trump", "the matter": a content too short to claim anything
-            inside = st.sentence_start <= a and b <= st.sentence_end  # else the piece is its own evidence
             frame_stances = _frame_stances(piece, st.cue, frames)
+            if len(_WORD.findall(piece)) < MIN_WORDS and not frame_stances:
+                continue  # "that", "Trump", "the matter": too short to claim anything, unless it names
+                # a frame ("rejects partition charge" denies the partition narrative)
+            inside = st.sentence_start <= a and b <= st.sentence_end  # else the piece is its own evidence
             polarity = frame_stances[0].stance if frame_stances else stance(piece, 0, st.cue)
             places = named(st.sentence_start, st.sentence_end, PLACE_LABELS) or main
             claims.append(
