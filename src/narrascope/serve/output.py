@@ -24,6 +24,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Columns whose values must show whole (ids, dates, codes): never shrunk by the table layout.
 WHOLE_COLUMNS = {"id": 16, "published": 10, "language": 8, "word_count": 10, "reason": 12, "last_seen": 25}
+MIN_COLUMN = 8
 TAIL_COLUMNS = frozenset({"source", "url"})  # where the end (the file name) says most, shorten from the left
 
 
@@ -76,14 +77,50 @@ def render(
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     cols = list(columns or (rows[0].keys() if rows else []))
     widths = widths or {}
+    cells = [
+        [terminal_safe(row.get(c), widths.get(c), keep_end=c in TAIL_COLUMNS) for c in cols] for row in rows
+    ]
+    console = console or Console()
+    natural = {c: max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(cols)}
+    fitted = fit_widths(
+        natural, {c: _least_width(c, natural[c]) for c in cols}, console.width - 3 * len(cols) - 1
+    )
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in cols:
-        table.add_column(
-            col, no_wrap=True, overflow="ellipsis", min_width=WHOLE_COLUMNS.get(col, min(len(col), 12))
-        )
-    for row in rows:
-        table.add_row(
-            *(Text(terminal_safe(row.get(c), widths.get(c), keep_end=c in TAIL_COLUMNS)) for c in cols)
-        )
-    (console or Console()).print(table)
+        table.add_column(col, no_wrap=True, overflow="ellipsis", width=fitted[col])
+    for row in cells:
+        table.add_row(*(Text(value) for value in row))
+    console.print(table)
     return None
+
+
+def _least_width(column: str, natural: int) -> int:
+    """How narrow a column may get: ids and dates never shrink, others keep at least their first
+    ``MIN_COLUMN`` characters (Rich's own layout squeezes short columns to nothing, hiding stances,
+    cues and dates)."""
+    if column in WHOLE_COLUMNS:
+        return WHOLE_COLUMNS[column]
+    if column.endswith("_id"):  # an id cut short cannot be pasted into the next command
+        return min(natural, 40)
+    return min(natural, max(MIN_COLUMN, min(len(column), 12)))
+
+
+def fit_widths(natural: Mapping[str, int], least: Mapping[str, int], available: int) -> dict[str, int]:
+    """Column widths that fit ``available`` characters: every column keeps its least width, and what is
+    left is shared in proportion to how much more each column would take (a long content column keeps
+    more than an outlet name); where even the least widths do not fit, the table runs over."""
+    base = {c: min(natural[c], least[c]) for c in natural}
+    slack = {c: natural[c] - base[c] for c in natural}
+    room = max(0, available - sum(base.values()))
+    total = sum(slack.values())
+    if total <= room:
+        return dict(natural)
+    fitted = {c: base[c] + slack[c] * room // total for c in natural}
+    spare = available - sum(fitted.values())
+    for c in sorted(natural, key=lambda c: -slack[c]):  # rounding leftovers to the widest
+        if spare <= 0:
+            break
+        if fitted[c] < natural[c]:
+            fitted[c] += 1
+            spare -= 1
+    return fitted
