@@ -360,6 +360,11 @@ def test_cli_link_commands(db):
     article = detail["evidence"][0]["article_id"]
     similar = json.loads(runner.invoke(app, ["similar", article, "--db", str(db), "--format", "json"]).output)
     assert similar and article not in {s["id"] for s in similar}
+    text = runner.invoke(app, ["narrative", narratives[0]["id"], "--db", str(db)]).output
+    undated = [t for t in detail["timeline"] if t["date"] is None]
+    # an undated claim says so, rather than a blank that reads as the row above's date
+    assert text.count("undated") >= len(undated) + sum(e["published"] is None for e in detail["evidence"])
+    assert all(stance in text for stance in {e["stance"] for e in detail["evidence"]})
     missing = runner.invoke(app, ["narrative", "ffffffffffff", "--db", str(db)])
     assert missing.exit_code == 1 and "no narrative" in missing.output
 

@@ -546,11 +546,12 @@ def narrative(
         f = detail.first
         out.print(Text(f"First seen: {f.published or 'undated'} {terminal_safe(f.outlet or '')} — "
                        f"{terminal_safe(f.speaker or '')}: {terminal_safe(f.claim, 160)}"))  # fmt: skip
-    render(detail.timeline, "table", console=out, title="Timeline (claims per day and outlet)")
+    timeline = [{**as_dict(t), "date": as_dict(t)["date"] or "undated"} for t in detail.timeline]
+    render(timeline, "table", console=out, title="Timeline (claims per day and outlet)")
     render([{"speaker": s, "asserts": a, "denies": d} for s, a, d in detail.speakers], "table", console=out,
            title="Speakers")  # fmt: skip
     render([{"outlet": o, "claims": c} for o, c in detail.outlets], "table", console=out, title="Outlets")
-    rows = [{"stance": e.stance, "published": e.published, "outlet": e.outlet, "speaker": e.speaker, "cue": e.cue,
+    rows = [{"stance": e.stance, "published": e.published or "undated", "outlet": e.outlet, "speaker": e.speaker, "cue": e.cue,
              "article_id": e.article_id, "evidence": e.sentence, "via": e.via} for e in detail.evidence]  # fmt: skip
     shown = f"{offset + 1}–{offset + len(rows)} of {n.claim_count}" if rows else f"none from {offset + 1}"
     render(rows, "table", console=out, widths={"evidence": 80, "via": 40, "speaker": 24},
