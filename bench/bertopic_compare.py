@@ -20,7 +20,8 @@ fresh process so that its peak RSS is its own:
     read back from ``article_links``. Time: the linker's story step (``Linker._story``, with the copy check
     ``Linker._original``) per article; the whole link (claims and all) is shown beside it.
   - narrascope's story rule alone: the same greedy incremental rule (``NEIGHBOURS`` nearest in an HNSW
-    index, join the first story at cosine >= ``STORY_SIMILARITY``, else start one) over the same vectors.
+    index, join the first story at cosine >= ``story_threshold`` of the two texts' languages, else start
+    one) over the same vectors.
   - BERTopic with the same USE vectors passed in (``embedding_model=None``), with its default topic size
     (10) and with the smallest (2); and BERTopic's own default embedder (light install: TF-IDF + SVD).
 Every clustering time excludes the USE encoding of the title + lead, which both sides share, and
@@ -51,19 +52,23 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def load_pairs(path: Path) -> tuple[list[str], list[tuple[int, int, float]]]:
-    """Distinct texts (first-seen order) and the pairs as (item, item, Overall). Some article ids come
-    with two different texts (re-scrapes, translations): each distinct text is an item."""
+def load_pairs(path: Path) -> tuple[list[str], list[str], list[tuple[int, int, float]]]:
+    """Distinct texts (first-seen order), their languages, and the pairs as (item, item, Overall). Some
+    article ids come with two different texts (re-scrapes, translations): each distinct text is an item."""
     csv.field_size_limit(1 << 30)
     items: dict[str, int] = {}
+    languages: list[str] = []
     pairs = []
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             ends = []
-            for text in (row["text1"], row["text2"]):
-                ends.append(items.setdefault(text, len(items)))
+            for text, language in ((row["text1"], row["lang1"]), (row["text2"], row["lang2"])):
+                if text not in items:
+                    items[text] = len(items)
+                    languages.append(language)
+                ends.append(items[text])
             pairs.append((ends[0], ends[1], float(row["Overall"])))
-    return list(items), pairs
+    return list(items), languages, pairs
 
 
 def score(labels: list[int], pairs: list[tuple[int, int, float]]) -> dict[str, float]:
@@ -115,65 +120,44 @@ def phase_rule(work: str) -> dict:
     """The linker's story rule over the saved vectors, without a store (no dates: every story is open)."""
     import numpy as np
 
-    from narrascope.link.linker import NEIGHBOURS, STORY_SIMILARITY
+    from narrascope.link.linker import NEIGHBOURS, STORY_SIMILARITY_ACROSS_LANGUAGES, story_threshold
     from narrascope.store.vectors import VectorIndex
 
     vectors = np.load(Path(work) / "use.npy")
+    languages = json.loads((Path(work) / "languages.json").read_text())
     start = time.perf_counter()
     index = VectorIndex(None, lambda: iter(()), 0)
     labels: list[int] = []
     for i, vector in enumerate(vectors):
         story = None
         for seq, cosine in index.search(vector, NEIGHBOURS):
-            if cosine < STORY_SIMILARITY:
+            if cosine < STORY_SIMILARITY_ACROSS_LANGUAGES:
                 break
-            story = labels[seq]
-            break
+            if cosine >= story_threshold(languages[i], languages[seq]):
+                story = labels[seq]
+                break
         labels.append(i if story is None else story)
         index.add([i], vector[None, :])
     return {"labels": labels, "seconds": time.perf_counter() - start, "rss_mb": peak_rss_mb()}
 
 
 def phase_pairwise(work: str) -> dict:
-    """Reference, not a clustering: each pair judged alone by its cosine against ``STORY_SIMILARITY``."""
+    """Reference, not a clustering: each pair judged alone by its cosine against the story threshold."""
     import numpy as np
 
-    from narrascope.link.linker import STORY_SIMILARITY
+    from narrascope.link.linker import story_threshold
 
     vectors = np.load(Path(work) / "use.npy")
     pairs = json.loads((Path(work) / "pairs.json").read_text())
-    same = [bool(vectors[a] @ vectors[b] >= STORY_SIMILARITY) for a, b, _ in pairs]
+    languages = json.loads((Path(work) / "languages.json").read_text())
+    same = [bool(vectors[a] @ vectors[b] >= story_threshold(languages[a], languages[b])) for a, b, _ in pairs]
     return {"same": same}
 
 
-def _register_lookups() -> list[str]:
-    """Work around a bug: ``EntityResolver.lookup`` can answer an alias-table entity it never registered
-    ("Presstv reported" -> Press TV), so the entity is never written and the statement naming it as its
-    speaker fails the foreign key: enrich stops for good at that batch. Register such entities instead."""
-    from narrascope.enrich.entities import EntityResolver
-
-    original = EntityResolver.lookup
-    fixed: list[str] = []
-
-    def lookup(self: EntityResolver, name: str, label: str | None = None, mentions: tuple = ()) -> object:
-        found = original(self, name, label, mentions)
-        if found is not None and found.id not in self._records:
-            entry = self.aliases.entry_for(found.name)
-            if entry is not None:
-                self._table_record(entry)
-                self._touched.add(found.id)
-                fixed.append(found.name)
-        return found
-
-    EntityResolver.lookup = lookup  # type: ignore[method-assign]
-    return fixed
-
-
 def phase_ingest(work: str, db: str) -> dict:
-    """Ingest the texts (one .txt file each) and enrich them, as a user would (one bug worked around)."""
+    """Ingest the texts (one .txt file each) and enrich them, as a user would."""
     from narrascope.app import Narrascope
 
-    fixed = _register_lookups()
     start = time.perf_counter()
     with Narrascope(db) as nar:
         ingested = nar.ingest([str(Path(work) / "texts")])
@@ -181,7 +165,7 @@ def phase_ingest(work: str, db: str) -> dict:
         enriched = nar.enrich(processes=2)
     return {"stored": ingested.stored, "duplicates": ingested.duplicates, "errors": len(ingested.errors),
             "ingest_s": middle - start, "enrich_s": time.perf_counter() - middle,
-            "enriched": enriched.articles, "rss_mb": peak_rss_mb(), "worked_around": sorted(set(fixed))}  # fmt: skip
+            "enriched": enriched.articles, "rss_mb": peak_rss_mb()}  # fmt: skip
 
 
 def phase_link(work: str, db: str) -> dict:
@@ -285,8 +269,7 @@ def rows(texts: list[str], pairs: list, work: Path, args: argparse.Namespace) ->
         db = str(work / "semeval.db")
         ing = run_phase(py, "ingest", work=str(work), db=db)
         print(f"ingest {ing['ingest_s']:.0f} s ({ing['stored']} stored, {ing['duplicates']} duplicates,"
-              f" {ing['errors']} errors), enrich {ing['enrich_s']:.0f} s; unregistered speaker entities"
-              f" registered (library bug worked around): {ing['worked_around'] or 'none'}")  # fmt: skip
+              f" {ing['errors']} errors), enrich {ing['enrich_s']:.0f} s")  # fmt: skip
         res = run_phase(py, "link", work=str(work), db=db)
         labels = [res["stories"].get(_file(i), f"missing-{i}") for i in range(n)]
         ids = {s: k for k, s in enumerate(dict.fromkeys(labels))}
@@ -331,11 +314,12 @@ def main() -> None:
         name, kwargs = args.phase
         print(json.dumps(PHASES[name](**json.loads(kwargs))))
         return
-    texts, pairs = load_pairs(args.pairs)
+    texts, languages, pairs = load_pairs(args.pairs)
     work = args.keep or Path(tempfile.mkdtemp(prefix="narrascope-bertopic-"))
     work.mkdir(parents=True, exist_ok=True)
     (work / "texts.json").write_text(json.dumps(texts))
     (work / "pairs.json").write_text(json.dumps(pairs))
+    (work / "languages.json").write_text(json.dumps(languages))
     write_texts(work / "texts", texts)
     digest = hashlib.sha256(args.pairs.read_bytes()).hexdigest()[:12]
     gold = sum(1 for *_, o in pairs if o <= SAME_EVENT)

@@ -189,17 +189,19 @@ class LinkTables:
     def count_article_vectors(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM article_links").fetchone()[0]
 
-    def linked_by_seq(self, seqs: Sequence[int]) -> dict[int, tuple[str, str | None, str | None, str | None]]:
-        """seq → (article id, story id, published, copy_of)."""
+    def linked_by_seq(
+        self, seqs: Sequence[int]
+    ) -> dict[int, tuple[str, str | None, str | None, str | None, str | None]]:
+        """seq → (article id, story id, published, copy_of, language)."""
         if not seqs:
             return {}
         marks = ", ".join("?" * len(seqs))
         rows = self.conn.execute(
-            "SELECT l.seq, l.article_id, l.story_id, a.published, l.copy_of FROM article_links l"
+            "SELECT l.seq, l.article_id, l.story_id, a.published, l.copy_of, a.language FROM article_links l"
             f" JOIN articles a ON a.id = l.article_id WHERE l.seq IN ({marks})",
             list(seqs),
         )
-        return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+        return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
 
     def article_link(self, article_id: str) -> tuple[int, str | None, str | None] | None:
         """(seq, story id, copy_of) of a linked article."""
