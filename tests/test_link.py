@@ -393,3 +393,12 @@ def test_first_appearance_prefers_a_dated_assertion_then_a_dated_denial(
         claims.get("asserting"), claims.get("denying"), lambda c: c["published"] is not None
     )
     assert (found["name"] if found else None) == first
+
+
+def test_story_threshold_is_lower_only_between_two_known_languages():
+    from narrascope.link.linker import STORY_SIMILARITY, STORY_SIMILARITY_ACROSS_LANGUAGES, story_threshold
+
+    assert STORY_SIMILARITY_ACROSS_LANGUAGES < STORY_SIMILARITY
+    assert story_threshold("ru", "en") == STORY_SIMILARITY_ACROSS_LANGUAGES
+    assert story_threshold("en", "en") == STORY_SIMILARITY
+    assert story_threshold(None, "en") == story_threshold("ru", None) == STORY_SIMILARITY  # unknown: strict
