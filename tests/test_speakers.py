@@ -110,3 +110,43 @@ def test_a_place_inside_a_prepositional_phrase_does_not_speak():
         "a5", text, [attribution(text, source, "say", "they fear for their homes")], mentions, NoLookup()
     )
     assert only.speaker == source and only.speaker_entity_id is None
+
+
+def test_the_association_and_it_are_the_organisation_named_or_heard_before():
+    text = (
+        "Bluewater Lines said fares will rise. The Passengers' Association criticised the rise. "
+        "The company blamed fuel costs. The association said it would appeal. It added that talks failed. "
+        "The Ostmark city council said nothing."
+    )
+    mentions = [
+        mention(text, "Bluewater Lines", "ORG", "e_blue", "Bluewater Lines"),
+        mention(text, "Passengers' Association", "ORG", "e_pass", "Passengers' Association"),
+    ]
+    atts = [
+        attribution(text, "Bluewater Lines", "said", "fares will rise"),
+        attribution(text, "The Passengers' Association", "criticised", "the rise"),
+        attribution(text, "The company", "blamed", "fuel costs"),
+        attribution(text, "The association", "said", "it would appeal", after=text.index("The association")),
+        attribution(text, "It", "added", "that talks failed"),
+        attribution(text, "The Ostmark city council", "said", "nothing", after=text.index("The Ostmark")),
+    ]
+    got = [(s.speaker, s.speaker_name) for s in build_statements("a", text, atts, mentions, NoLookup())]
+    assert got == [
+        ("Bluewater Lines", "Bluewater Lines"),
+        ("The Passengers' Association", "Passengers' Association"),
+        ("The company", None),  # no name holds "company": the latest speaker would be a guess
+        ("The association", "Passengers' Association"),  # the name holds the noun
+        ("It", "Passengers' Association"),  # the latest organisation that spoke
+        ("The Ostmark city council", None),  # a description with its own modifiers is no anaphor
+    ]
+
+
+def test_it_after_no_organisation_spoke_stays_unresolved():
+    text = "A poll by Gallup found support fell. It showed a tight race."
+    mentions = [mention(text, "Gallup", "ORG", "e_gallup", "Gallup")]
+    atts = [
+        attribution(text, "A poll by Gallup", "found", "support fell"),
+        attribution(text, "It", "showed", "a tight race"),
+    ]
+    got = [(s.speaker, s.speaker_name) for s in build_statements("a", text, atts, mentions, NoLookup())]
+    assert got == [("A poll by Gallup", None), ("It", None)]  # "it" is the poll, not Gallup

@@ -5,7 +5,10 @@ A source as written is one of:
   the entity mention at the head of the phrase is the speaker, the words before it the role;
 - a pronoun ("he said"): the most recent person who spoke, else the most recent person mentioned;
 - a definite description ("the minister", "Russia's top diplomat"): the most recent person whose role
-  shares the description's head noun, else the most recent person who spoke;
+  shares the description's head noun, else the most recent person who spoke; "the" and a noun naming
+  an organisation ("the fund", "the alliance": ``data/organisation_nouns.txt``) is the latest
+  organisation named before it whose name holds the noun; "it" is the organisation that made the
+  statement just before (within ``IT_REACH`` characters);
 - a generic description ("a US military official", "sources"): kept as written, with no entity.
 """
 
@@ -16,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from typing import Protocol
 
 from narrascope.enrich.attribution import Attribution
@@ -23,7 +27,7 @@ from narrascope.enrich.entities import EntityMention
 from narrascope.enrich.names import titles
 from narrascope.model import Entity, Span, Statement
 
-PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP"}
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "ORG"}
 LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 DEFINITE = re.compile(r"^(?:the|this|that|[A-Z][\w.-]*'s|[A-Z][\w.-]*’s)\s+", re.I)
 LEADING_DETERMINER = re.compile(r"^(?:the|a|an)\b\s*", re.I)
@@ -33,6 +37,7 @@ PREPOSITION_BEFORE = re.compile(
     re.I,
 )
 MAX_ROLE_WORDS = 10
+IT_REACH = 400  # characters from an organisation's statement within which "it" is that organisation
 
 
 class Lookup(Protocol):
@@ -122,6 +127,8 @@ def _resolve(
         return _Speaker(head.entity_id, head.canonical, head.label, _role_around(source, head))
     if DEFINITE.match(phrase):
         noun = phrase.split()[-1].casefold()
+        if noun in organisation_nouns() and len(phrase.split()) == 2:  # "the company", not "the city council"
+            return _organisation(source.start, noun, mentions)
         for _, earlier in reversed(spoken):
             if earlier.role and noun in earlier.role.casefold():
                 return _Speaker(earlier.entity_id, earlier.name, earlier.label, None)
@@ -209,11 +216,34 @@ def _title_vocabulary() -> frozenset[str]:
     return frozenset(word for title in titles() for word in title) | {"of", "for", "and", "the"}
 
 
+@cache
+def organisation_nouns() -> frozenset[str]:
+    """Head nouns that make a definite description an organisation (``data/organisation_nouns.txt``)."""
+    text = resources.files("narrascope").joinpath("data/organisation_nouns.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().casefold()))
+
+
+def _organisation(position: int, noun: str, mentions: Sequence[EntityMention]) -> _Speaker:
+    """Who "the <noun>" is: the latest organisation named before it whose name holds the noun ("the
+    fund" after "the International Monetary Fund"). Nothing else: on PolNeAR dev, the latest organisation
+    that spoke was the right one for about a quarter of the other descriptions ("the campaign")."""
+    for mention in reversed([m for m in mentions if m.end <= position and m.label == "ORG"]):
+        if noun in mention.canonical.casefold().split():
+            return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
+    return _Speaker(None, None, None, None)
+
+
 def _antecedent(
     position: int, kind: str, mentions: Sequence[EntityMention], spoken: list[tuple[int, _Speaker]]
 ) -> _Speaker:
     """Who a pronoun source refers to: the latest earlier speaker of the right kind, else the latest
-    earlier person (or, for "they", organisation or place) mentioned."""
+    earlier person (for "they" organisation or place) mentioned; "it" only the organisation that made
+    the statement just before."""
+    if kind == "ORG":  # "it" is as often a report, a poll or a plan: only "X said … It added"
+        last = spoken[-1] if spoken else None
+        if last is not None and last[1].label == "ORG" and position - last[0] <= IT_REACH:
+            return _Speaker(last[1].entity_id, last[1].name, last[1].label, None)
+        return _Speaker(None, None, None, None)
     wanted = {"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP"}
     for _, speaker in reversed(spoken):
         if speaker.label in wanted:
