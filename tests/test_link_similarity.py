@@ -192,3 +192,24 @@ def test_semeval_pearson_floor(shared: Path) -> None:
     assert sum(s.pairs for s in report.by_language) == 150
     assert "0.818" in format_report(report)
     assert report.walled >= 1 and report.model_without_walls >= report.model_overall - 0.05
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"a,b\n1,2\n", "lacks the SemEval-2022 Task 8 columns pair_id"),
+        (b"pair_id,lang1,lang2,text1,text2,Overall,Narrative\n1,en,en,a,b,high,1\n", "line 2: Overall"),
+        (b"\xff\xfe\x00broken", "is not UTF-8 text"),
+    ],
+)
+def test_a_broken_pairs_file_is_a_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    from typer.testing import CliRunner
+
+    from narrascope.cli import app
+
+    path = tmp_path / "pairs.csv"
+    path.write_bytes(content)
+    result = CliRunner().invoke(app, ["eval", "similarity", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "[E107]" in result.output and message in result.output and str(path) in result.output
+    assert "Traceback" not in result.output

@@ -6,6 +6,7 @@ never a traceback.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import sys
@@ -891,7 +892,16 @@ def eval_similarity(
     csv_path = path / "pairs.csv" if path.is_dir() else path
     if not csv_path.is_file():
         raise NarrascopeError("E107", f"{path} is not a SemEval-2022 Task 8 pairs.csv")
-    report = evaluate_similarity(csv_path, limit=limit)
+    try:
+        report = evaluate_similarity(csv_path, limit=limit)
+    except UnicodeDecodeError as exc:
+        raise NarrascopeError(
+            "E107", f"{csv_path} is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
+    except (ValueError, csv.Error) as exc:
+        raise NarrascopeError(
+            "E107", f"{exc}" if str(csv_path) in str(exc) else f"{csv_path}: {exc}"
+        ) from None
     if fmt == "json":
         _emit(json.dumps(as_dict(report), indent=2, default=str))
         return

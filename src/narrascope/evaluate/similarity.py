@@ -132,22 +132,37 @@ def split_title(text: str, language: str | None = None) -> ArticleText:
     return ArticleText(title="", text=text, language=language)
 
 
+COLUMNS = ("pair_id", "lang1", "lang2", "text1", "text2", "Overall", "Narrative")
+
+
 def load_pairs(path: Path, limit: int | None = None) -> list[Pair]:
-    """Pairs of ``pairs.csv`` in file order (the first ``limit`` when given)."""
+    """Pairs of ``pairs.csv`` in file order (the first ``limit`` when given). A file without the task's
+    columns, or with a score that is no number, is a ``ValueError`` naming the file and line."""
     pairs = []
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 27))  # whole articles sit in one field
     with Path(path).open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
+        reader = csv.DictReader(handle)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+        if missing:
+            raise ValueError(f"{path} lacks the SemEval-2022 Task 8 columns {', '.join(missing)}")
+        for row in reader:
             if limit is not None and len(pairs) >= limit:
                 break
+            try:
+                overall, narrative = float(row["Overall"]), float(row["Narrative"])
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"{path} line {reader.line_num}: Overall and Narrative must be numbers"
+                ) from None
             pairs.append(
                 Pair(
                     pair_id=row["pair_id"],
                     lang1=row["lang1"],
                     lang2=row["lang2"],
-                    first=split_title(row["text1"], row["lang1"]),
-                    second=split_title(row["text2"], row["lang2"]),
-                    overall=float(row["Overall"]),
-                    narrative=float(row["Narrative"]),
+                    first=split_title(row["text1"] or "", row["lang1"]),
+                    second=split_title(row["text2"] or "", row["lang2"]),
+                    overall=overall,
+                    narrative=narrative,
                 )
             )
     return pairs
