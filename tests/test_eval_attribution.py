@@ -186,3 +186,20 @@ def test_polnear_dev_reaches_its_floors(shared):
     assert reached["source"] >= FLOORS["attribution_polnear_dev_source_f1"]
     assert reached["cue"] >= FLOORS["attribution_polnear_dev_cue_f1"]
     assert reached["content"] >= FLOORS["attribution_polnear_dev_content_f1"]
+
+
+@pytest.mark.parametrize(
+    ("ann", "message"),
+    [
+        ("T1\tContent 0 x\tLee\n", "line 1: a text-bound annotation without 'Label start end' offsets"),
+        ("T1\tContent 9 3\tLee\n", "line 1: '9 3' is no 'start end' range"),
+        ("T1\tCue 4 8\tsaid\nE1\tAttribution:T1 Cue:T1 Source:T7\n", "line 2: Source T7 is not annotated"),
+        ("T1\tCue 4 900\tsaid\nE1\tAttribution:T1 Cue:T1\n", "ends past the"),
+    ],
+)
+def test_broken_gold_is_an_error_naming_the_file_and_line(tmp_path, ann, message):
+    _split_of_text(tmp_path)
+    (tmp_path / "attributions" / "a_4b22.ann").write_text(ann, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"a_4b22\.ann") as raised:
+        load_split(tmp_path)
+    assert message in str(raised.value)

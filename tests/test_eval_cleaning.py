@@ -60,3 +60,25 @@ def test_cleaning_paths_reach_their_floors(shared):
     assert text.f1 >= FLOORS["cleaning_text_f1"], format_table(list(scores.values()))
     assert html.f1 >= FLOORS["cleaning_html_f1"], format_table(list(scores.values()))
     assert text.f1 > baseline.f1 + 0.15  # cleaning must beat taking all the page's text by far
+
+
+@pytest.mark.parametrize(
+    ("truth", "page", "message"),
+    [
+        (b"{broken", None, "ground-truth.json is not JSON"),
+        (b'["a list"]', None, "is not an object of page records"),
+        (b'{"p1": {"articleBody": "x"}}', b"not gzip", "p1.html.gz is not a readable gzip file"),
+    ],
+)
+def test_a_broken_benchmark_is_a_clear_error(tmp_path, truth, page, message):
+    from typer.testing import CliRunner
+
+    from narrascope.cli import app
+
+    (tmp_path / "html").mkdir()
+    (tmp_path / "ground-truth.json").write_bytes(truth)
+    if page is not None:
+        (tmp_path / "html" / "p1.html.gz").write_bytes(page)
+    result = CliRunner().invoke(app, ["eval", "cleaning", str(tmp_path)])
+    assert result.exit_code == 1 and "[E107]" in result.output and message in result.output
+    assert "Traceback" not in result.output

@@ -836,7 +836,10 @@ def eval_attribution(
 
     if not (path / "text").is_dir() or not (path / "attributions").is_dir():
         raise NarrascopeError("E111", f"{path} has no text/ and attributions/ folders (the PolNeAR layout)")
-    report = evaluate_attribution(path, limit=limit, parse=parse, nlp=load_nlp(model), top=top)
+    try:
+        report = evaluate_attribution(path, limit=limit, parse=parse, nlp=load_nlp(model), top=top)
+    except ValueError as exc:
+        raise NarrascopeError("E111", str(exc)) from None
     if fmt == "json":
         body = {
             "ours": [as_dict(s) for s in report.scores],
@@ -865,7 +868,10 @@ def eval_cleaning(
         raise NarrascopeError(
             "E107", f"{path} has no ground-truth.json (expected the article-extraction layout)"
         )
-    scores = evaluate_cleaning(path, limit=limit)
+    try:
+        scores = evaluate_cleaning(path, limit=limit)
+    except (FileNotFoundError, ValueError) as exc:
+        raise NarrascopeError("E107", str(exc)) from None
     if fmt == "json":
         _emit(json.dumps({"ours": [as_dict(s) for s in scores], "published": ANCHORS}, indent=2))
         return

@@ -104,13 +104,22 @@ def _decode(data: bytes) -> str:
 def load_pages(path: Path, limit: int | None = None) -> list[Page]:
     """Benchmark pages in id order (the first ``limit`` when given) with their ground truth."""
     root = find_benchmark(path)
-    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    truth_path = root / "ground-truth.json"
+    try:
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{truth_path} is not JSON: {exc}") from None
+    if not isinstance(truth, dict) or not all(isinstance(r, dict) for r in truth.values()):
+        raise ValueError(f"{truth_path} is not an object of page records")
     pages = []
     for page_id in sorted(truth)[:limit]:
         file = root / "html" / f"{page_id}.html.gz"
         if not file.is_file():
             continue
-        html = _decode(gzip.decompress(file.read_bytes()))
+        try:
+            html = _decode(gzip.decompress(file.read_bytes()))
+        except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+            raise ValueError(f"{file} is not a readable gzip file: {exc}") from None
         record = truth[page_id]
         pages.append(Page(page_id, record.get("url", ""), html, record.get("articleBody") or ""))
     return pages

@@ -22,6 +22,7 @@ __all__ = ["GoldAttribution", "PolnearArticle", "load_split", "parse_ann"]
 Fragments = tuple[tuple[int, int], ...]
 ROLES = ("Source", "Cue", "Content")
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) ([\d ;]+)\t")
+_T_START = re.compile(r"^T\d+\t")
 _E_LINE = re.compile(r"^(E\d+)\t(.*)$")
 
 
@@ -42,30 +43,38 @@ class PolnearArticle:
     attributions: tuple[GoldAttribution, ...]
 
 
-def _fragments(ranges: str) -> Fragments:
+def _fragments(ranges: str, number: int) -> Fragments:
     out = []
     for part in ranges.split(";"):
-        start, end = part.split()
-        out.append((int(start), int(end)))
+        bounds = part.split()
+        if len(bounds) != 2 or int(bounds[0]) > int(bounds[1]):
+            raise ValueError(f"line {number}: {part.strip()!r} is no 'start end' range")
+        out.append((int(bounds[0]), int(bounds[1])))
     return tuple(out)
 
 
 def parse_ann(ann: str) -> list[GoldAttribution]:
-    """Attributions of one brat ``.ann`` file, in file order."""
+    """Attributions of one brat ``.ann`` file, in file order. A ``T`` line whose offsets do not read, or
+    an ``E`` line naming a span the file lacks, is a ``ValueError`` with its line number: gold that is
+    silently dropped would lower every score without a word."""
     spans: dict[str, tuple[str, Fragments]] = {}
-    events: list[str] = []
-    for line in ann.splitlines():
+    events: list[tuple[int, str]] = []
+    for number, line in enumerate(ann.splitlines(), 1):
         if m := _T_LINE.match(line):
-            spans[m.group(1)] = (m.group(2), _fragments(m.group(3)))
+            spans[m.group(1)] = (m.group(2), _fragments(m.group(3), number))
+        elif _T_START.match(line):
+            raise ValueError(f"line {number}: a text-bound annotation without 'Label start end' offsets")
         elif m := _E_LINE.match(line):
-            events.append(m.group(2))
+            events.append((number, m.group(2)))
     out = []
-    for event in events:
+    for number, event in events:
         roles: dict[str, Fragments] = {}
         for arg in event.split()[1:]:
             role, _, ref = arg.partition(":")
             role = role.rstrip("0123456789")
-            if role in ROLES and ref in spans:
+            if role in ROLES and ref not in spans:
+                raise ValueError(f"line {number}: {role} {ref} is not annotated in this file")
+            if role in ROLES:
                 roles[role] = roles.get(role, ()) + spans[ref][1]
         if "Cue" in roles or "Content" in roles:
             out.append(
@@ -88,7 +97,15 @@ def load_split(path: Path, *, limit: int | None = None) -> list[PolnearArticle]:
             continue
         ann = by_name[name][0]
         text = text_path.read_text(encoding="utf-8")
-        attributions = tuple(parse_ann(ann.read_text(encoding="utf-8")))
+        try:
+            attributions = tuple(parse_ann(ann.read_text(encoding="utf-8")))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{ann}: {exc}") from None
+        beyond = [f for a in attributions for f in (*a.source, *a.cue, *a.content) if f[1] > len(text)]
+        if beyond:
+            raise ValueError(
+                f"{ann}: span {beyond[0]} ends past the {len(text)} characters of {text_path.name}"
+            )
         articles.append(PolnearArticle(name, ann.stem.rpartition("_")[2], text, attributions))
         if limit is not None and len(articles) >= limit:
             break
