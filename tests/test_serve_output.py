@@ -42,3 +42,18 @@ def test_fit_widths_shares_the_room_in_proportion_and_never_goes_below_the_least
     assert fitted["id"] == 16 and fitted["outlet"] >= 8 and fitted["content"] > fitted["outlet"]
     assert fit_widths(natural, least, 500) == natural  # room for all: nothing shrinks
     assert fit_widths(natural, least, 10) == {"id": 16, "outlet": 8, "content": 8}  # runs over
+
+
+def test_wide_characters_count_by_their_display_width():
+    from rich.cells import cell_len
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=70, color_system=None)
+    render(
+        [{"outlet": "新华社新闻", "title": "中国外交部发言人表示反对" * 3, "id": "0123456789abcdef"}],
+        "table",
+        console=console,
+    )
+    lines = buffer.getvalue().splitlines()
+    assert all(cell_len(line) <= 70 for line in lines)
+    assert "0123456789abcdef" in lines[3]

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -81,7 +82,7 @@ def render(
         [terminal_safe(row.get(c), widths.get(c), keep_end=c in TAIL_COLUMNS) for c in cols] for row in rows
     ]
     console = console or Console()
-    natural = {c: max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(cols)}
+    natural = {c: max([cell_len(c), *(cell_len(r[i]) for r in cells)]) for i, c in enumerate(cols)}
     fitted = fit_widths(
         natural, {c: _least_width(c, natural[c]) for c in cols}, console.width - 3 * len(cols) - 1
     )
