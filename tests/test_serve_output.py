@@ -47,13 +47,11 @@ def test_fit_widths_shares_the_room_in_proportion_and_never_goes_below_the_least
 def test_wide_characters_count_by_their_display_width():
     from rich.cells import cell_len
 
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=70, color_system=None)
-    render(
-        [{"outlet": "新华社新闻", "title": "中国外交部发言人表示反对" * 3, "id": "0123456789abcdef"}],
-        "table",
-        console=console,
-    )
-    lines = buffer.getvalue().splitlines()
-    assert all(cell_len(line) <= 70 for line in lines)
-    assert "0123456789abcdef" in lines[3]
+    title = "中国外交部发言人表示反对" * 3  # 36 characters, 72 cells
+    for width, whole in ((200, True), (70, False)):
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=width, color_system=None)
+        render([{"outlet": "新华社新闻", "title": title, "id": "0123456789abcdef"}], "table", console=console)
+        lines = buffer.getvalue().splitlines()
+        assert all(cell_len(line) <= width for line in lines)
+        assert (title in lines[3]) is whole and "0123456789abcdef" in lines[3]
