@@ -377,6 +377,7 @@ STATEMENT_COLUMNS = (
     "role",
     "cue",
     "kind",
+    "stance",
     "content",
 )
 
