@@ -113,3 +113,17 @@ def test_an_article_in_another_language_than_the_model_is_skipped_not_misread(db
         e["name"] for e in json.loads(runner.invoke(app, ["entities", "--db", str(db), "-f", "json"]).stdout)
     }
     assert not any(any("а" <= ch <= "я" for ch in name.lower()) for name in entity_names)
+
+
+def test_statements_by_stance_once_linked(db, tmp_path):
+    import sqlite3
+
+    linked = tmp_path / "linked.db"  # a copy: linking adds stances, the other tests read the unlinked store
+    with sqlite3.connect(db) as source, sqlite3.connect(linked) as target:
+        source.backup(target)
+    assert runner.invoke(app, ["link", "--db", str(linked), "-q"]).exit_code == 0
+    denials = statements(linked, "--stance", "denies")
+    assert denials and {r["speaker_name"] for r in denials} == {"Mark Ellison"}
+    assert all(r["stance"] == "asserts" for r in statements(linked, "--stance", "asserts"))
+    wrong = runner.invoke(app, ["statements", "--db", str(linked), "--stance", "maybe"])
+    assert wrong.exit_code == 2 and "asserts or denies" in wrong.output

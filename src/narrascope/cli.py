@@ -394,6 +394,9 @@ def statements(
     ),
     outlet: str = typer.Option(None, "--outlet", help="Only this outlet."),
     kind: str = typer.Option(None, "--kind", help="direct, indirect, mixed or according_to."),
+    stance: str = typer.Option(
+        None, "--stance", help="asserts or denies (the statement's stance to its claim)."
+    ),
     since: str = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD)."),
     until: str = typer.Option(None, "--until", help="Published on or before (YYYY-MM-DD)."),
     text: str = typer.Option(
@@ -407,8 +410,10 @@ def statements(
     """List attributed statements: who said what, where and when."""
     _check_format(fmt)
     _check_dates(since, until)
-    query = StatementQuery(speaker=speaker, entity=entity, outlet=outlet, kind=kind, since=since, until=until,
-                           text=text, article_id=article, limit=limit, offset=offset)  # fmt: skip
+    if stance not in (None, "asserts", "denies"):
+        raise typer.BadParameter(f"{stance!r}: choose asserts or denies", param_hint="--stance")
+    query = StatementQuery(speaker=speaker, entity=entity, outlet=outlet, kind=kind, stance=stance, since=since,
+                           until=until, text=text, article_id=article, limit=limit, offset=offset)  # fmt: skip
     with Narrascope(db, readonly=True) as nar:
         rows = nar.statements(query)
         total = nar.count_statements(query)

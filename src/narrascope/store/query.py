@@ -36,6 +36,7 @@ class StatementQuery:
     entity_ids: tuple[str, ...] | None = None
     outlet: str | None = None
     kind: str | None = None
+    stance: str | None = None
     since: str | None = None
     until: str | None = None
     text: str | None = None

@@ -412,6 +412,7 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
             since=q.since,
             until=q.until,
             kind=q.kind,
+            stance=q.stance,
             article_id=q.article_id,
             text=q.text,
         )
