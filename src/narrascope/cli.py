@@ -6,7 +6,6 @@ never a traceback.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import sys
@@ -25,6 +24,7 @@ from rich.text import Text
 from narrascope import __version__
 from narrascope.app import DEFAULT_DB, Narrascope
 from narrascope.errors import NarrascopeError
+from narrascope.evaluate import BenchmarkError
 from narrascope.ingest import IngestOptions, parse_field_map
 from narrascope.model import IngestReport
 from narrascope.serve import exports
@@ -73,6 +73,15 @@ def _friendly(func: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def _readable_benchmark(code: str) -> Iterator[None]:
+    """A benchmark file that does not read is the user's error, reported with its path (``code``)."""
+    try:
+        yield
+    except BenchmarkError as exc:
+        raise NarrascopeError(code, str(exc)) from None
 
 
 def _check_format(fmt: str) -> str:
@@ -842,10 +851,8 @@ def eval_attribution(
 
     if not (path / "text").is_dir() or not (path / "attributions").is_dir():
         raise NarrascopeError("E111", f"{path} has no text/ and attributions/ folders (the PolNeAR layout)")
-    try:
+    with _readable_benchmark("E111"):
         report = evaluate_attribution(path, limit=limit, parse=parse, nlp=load_nlp(model), top=top)
-    except ValueError as exc:
-        raise NarrascopeError("E111", str(exc)) from None
     if fmt == "json":
         body = {
             "ours": [as_dict(s) for s in report.scores],
@@ -874,10 +881,8 @@ def eval_cleaning(
         raise NarrascopeError(
             "E107", f"{path} has no ground-truth.json (expected the article-extraction layout)"
         )
-    try:
+    with _readable_benchmark("E107"):
         scores = evaluate_cleaning(path, limit=limit)
-    except (FileNotFoundError, ValueError) as exc:
-        raise NarrascopeError("E107", str(exc)) from None
     if fmt == "json":
         _emit(json.dumps({"ours": [as_dict(s) for s in scores], "published": ANCHORS}, indent=2))
         return
@@ -904,16 +909,8 @@ def eval_similarity(
     csv_path = path / "pairs.csv" if path.is_dir() else path
     if not csv_path.is_file():
         raise NarrascopeError("E107", f"{path} is not a SemEval-2022 Task 8 pairs.csv")
-    try:
+    with _readable_benchmark("E107"):
         report = evaluate_similarity(csv_path, limit=limit)
-    except UnicodeDecodeError as exc:
-        raise NarrascopeError(
-            "E107", f"{csv_path} is not UTF-8 text ({exc.reason} at byte {exc.start})"
-        ) from None
-    except (ValueError, csv.Error) as exc:
-        raise NarrascopeError(
-            "E107", f"{exc}" if str(csv_path) in str(exc) else f"{csv_path}: {exc}"
-        ) from None
     if fmt == "json":
         _emit(json.dumps(as_dict(report), indent=2, default=str))
         return

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from narrascope.evaluate import BenchmarkError
 from narrascope.evaluate.polnear import GoldAttribution, PolnearArticle, load_split
 
 if TYPE_CHECKING:
@@ -304,7 +305,7 @@ def evaluate_attribution(
         nlp = load_nlp()
     articles = load_split(Path(path), limit=limit)
     if not articles:
-        raise FileNotFoundError(f"no PolNeAR articles (text/*.txt with attributions/*.ann) under {path}")
+        raise BenchmarkError(f"no PolNeAR articles (text/*.txt with attributions/*.ann) under {path}")
     extractor = AttributionExtractor(nlp, parse=parse)
     texts = [a.text for a in articles]
     started = time.perf_counter()

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 from narrascope.clean.repetition import LineCounter
 from narrascope.clean.text import clean_plain_text
+from narrascope.evaluate import BenchmarkError
 from narrascope.ingest.common import Rejected
 from narrascope.ingest.decode import decode
 
@@ -90,7 +91,7 @@ def find_benchmark(path: Path) -> Path:
     for candidate in (path, path / BENCHMARK_DIR, path / "eval" / BENCHMARK_DIR):
         if (candidate / "ground-truth.json").is_file() and (candidate / "html").is_dir():
             return candidate
-    raise FileNotFoundError(f"no article-extraction benchmark (ground-truth.json and html/) under {path}")
+    raise BenchmarkError(f"no article-extraction benchmark (ground-truth.json and html/) under {path}")
 
 
 def _decode(data: bytes) -> str:
@@ -108,9 +109,9 @@ def load_pages(path: Path, limit: int | None = None) -> list[Page]:
     try:
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{truth_path} is not JSON: {exc}") from None
+        raise BenchmarkError(f"{truth_path} is not JSON: {exc}") from None
     if not isinstance(truth, dict) or not all(isinstance(r, dict) for r in truth.values()):
-        raise ValueError(f"{truth_path} is not an object of page records")
+        raise BenchmarkError(f"{truth_path} is not an object of page records")
     pages = []
     for page_id in sorted(truth)[:limit]:
         file = root / "html" / f"{page_id}.html.gz"
@@ -119,7 +120,7 @@ def load_pages(path: Path, limit: int | None = None) -> list[Page]:
         try:
             html = _decode(gzip.decompress(file.read_bytes()))
         except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
-            raise ValueError(f"{file} is not a readable gzip file: {exc}") from None
+            raise BenchmarkError(f"{file} is not a readable gzip file: {exc}") from None
         record = truth[page_id]
         pages.append(Page(page_id, record.get("url", ""), html, record.get("articleBody") or ""))
     return pages

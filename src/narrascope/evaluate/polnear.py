@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from narrascope.evaluate import BenchmarkError
+
 __all__ = ["GoldAttribution", "PolnearArticle", "load_split", "parse_ann"]
 
 Fragments = tuple[tuple[int, int], ...]
@@ -56,7 +58,7 @@ def _fragments(ranges: str, number: int) -> Fragments:
 def parse_ann(ann: str) -> list[GoldAttribution]:
     """Attributions of one brat ``.ann`` file, in file order. A ``T`` line whose offsets do not read, or
     an ``E`` line naming a span the file lacks, is a ``ValueError`` with its line number: gold that is
-    silently dropped would lower every score without a word."""
+    silently dropped would lower every score without a word (``load_split`` adds the file's path)."""
     spans: dict[str, tuple[str, Fragments]] = {}
     events: list[tuple[int, str]] = []
     for number, line in enumerate(ann.splitlines(), 1):
@@ -100,10 +102,10 @@ def load_split(path: Path, *, limit: int | None = None) -> list[PolnearArticle]:
         try:
             attributions = tuple(parse_ann(ann.read_text(encoding="utf-8")))
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{ann}: {exc}") from None
+            raise BenchmarkError(f"{ann}: {exc}") from None
         beyond = [f for a in attributions for f in (*a.source, *a.cue, *a.content) if f[1] > len(text)]
         if beyond:
-            raise ValueError(
+            raise BenchmarkError(
                 f"{ann}: span {beyond[0]} ends past the {len(text)} characters of {text_path.name}"
             )
         articles.append(PolnearArticle(name, ann.stem.rpartition("_")[2], text, attributions))

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from narrascope.clean.walls import find_wall
+from narrascope.evaluate import BenchmarkError
 from narrascope.link.similarity import (
     ArticleSimilarity,
     ArticleText,
@@ -136,35 +137,44 @@ COLUMNS = ("pair_id", "lang1", "lang2", "text1", "text2", "Overall", "Narrative"
 
 
 def load_pairs(path: Path, limit: int | None = None) -> list[Pair]:
-    """Pairs of ``pairs.csv`` in file order (the first ``limit`` when given). A file without the task's
-    columns, or with a score that is no number, is a ``ValueError`` naming the file and line."""
-    pairs = []
+    """Pairs of ``pairs.csv`` in file order (the first ``limit`` when given). A file that is not UTF-8
+    CSV, lacks the task's columns or holds a score that is no number is a ``BenchmarkError`` naming the
+    file (and line)."""
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 27))  # whole articles sit in one field
-    with Path(path).open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
-        if missing:
-            raise ValueError(f"{path} lacks the SemEval-2022 Task 8 columns {', '.join(missing)}")
-        for row in reader:
-            if limit is not None and len(pairs) >= limit:
-                break
-            try:
-                overall, narrative = float(row["Overall"]), float(row["Narrative"])
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"{path} line {reader.line_num}: Overall and Narrative must be numbers"
-                ) from None
-            pairs.append(
-                Pair(
-                    pair_id=row["pair_id"],
-                    lang1=row["lang1"],
-                    lang2=row["lang2"],
-                    first=split_title(row["text1"] or "", row["lang1"]),
-                    second=split_title(row["text2"] or "", row["lang2"]),
-                    overall=overall,
-                    narrative=narrative,
-                )
+    try:
+        with Path(path).open(encoding="utf-8", newline="") as handle:
+            return _read_pairs(path, csv.DictReader(handle), limit)
+    except UnicodeDecodeError as exc:
+        raise BenchmarkError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except csv.Error as exc:
+        raise BenchmarkError(f"{path}: {exc}") from None
+
+
+def _read_pairs(path: Path, reader: csv.DictReader, limit: int | None) -> list[Pair]:
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+    if missing:
+        raise BenchmarkError(f"{path} lacks the SemEval-2022 Task 8 columns {', '.join(missing)}")
+    pairs = []
+    for row in reader:
+        if limit is not None and len(pairs) >= limit:
+            break
+        try:
+            overall, narrative = float(row["Overall"]), float(row["Narrative"])
+        except (TypeError, ValueError):
+            raise BenchmarkError(
+                f"{path} line {reader.line_num}: Overall and Narrative must be numbers"
+            ) from None
+        pairs.append(
+            Pair(
+                pair_id=row["pair_id"],
+                lang1=row["lang1"],
+                lang2=row["lang2"],
+                first=split_title(row["text1"] or "", row["lang1"]),
+                second=split_title(row["text2"] or "", row["lang2"]),
+                overall=overall,
+                narrative=narrative,
             )
+        )
     return pairs
 
 
@@ -226,7 +236,7 @@ def evaluate_similarity(
         path = path / "pairs.csv"
     pairs = load_pairs(path, limit)
     if len(pairs) < FOLDS * 2:
-        raise ValueError(f"{len(pairs)} pairs in {path}: cross-validation needs at least {FOLDS * 2}")
+        raise BenchmarkError(f"{len(pairs)} pairs in {path}: cross-validation needs at least {FOLDS * 2}")
     if encoder is None:
         from narrascope.link.embed import shared_encoder
 
