@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import yaml
 
@@ -66,3 +67,22 @@ def compile_group(
         return re.compile(prefix + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", flags)
     except re.error as exc:
         raise NarrascopeError("E401", f"{source}: {what} {name!r} has a bad pattern: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class PatternGroup:
+    """One named group compiled: a frame, a kind of wall."""
+
+    name: str
+    label: str
+    pattern: re.Pattern[str]
+
+
+def compile_groups(
+    groups: PatternGroups, source: str, what: str, prefix: str = "", flags: int = re.IGNORECASE
+) -> tuple[PatternGroup, ...]:
+    """Every group of ``groups`` compiled with ``compile_group``, in file order."""
+    return tuple(
+        PatternGroup(name, label, compile_group(name, patterns, source, what, prefix, flags))
+        for name, (label, patterns) in groups.items()
+    )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from narrascope.patterns import PatternGroups, compile_group, read_groups
+from narrascope.patterns import PatternGroup, PatternGroups, compile_group, compile_groups, read_groups
 
 __all__ = ["Wall", "WallKind", "find_wall", "load_walls"]
 
@@ -33,11 +33,7 @@ EVIDENCE_CHARS = 80
 _SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
 
 
-@dataclass(frozen=True, slots=True)
-class WallKind:
-    name: str
-    label: str
-    pattern: re.Pattern[str]
+WallKind = PatternGroup  # a kind of wall: name, label, compiled (lower-case) patterns
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +52,7 @@ class Wall:
 @lru_cache(maxsize=1)
 def load_walls() -> tuple[WallKind, ...]:
     """The shipped wall kinds, each with its (lower-case) patterns compiled into one alternation."""
-    return tuple(
-        WallKind(name, label, compile_group(name, patterns, "walls.yaml", "wall", flags=0))
-        for name, (label, patterns) in _groups().items()
-    )
+    return compile_groups(_groups(), "walls.yaml", "wall", flags=0)
 
 
 @lru_cache(maxsize=1)

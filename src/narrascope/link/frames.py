@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from narrascope.errors import NarrascopeError
-from narrascope.patterns import compile_group, read_groups
+from narrascope.patterns import PatternGroup, compile_groups, read_groups
 
 ASSERTS = "asserts"
 DENIES = "denies"
@@ -36,11 +36,7 @@ _CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]—–]|\b(?:and|but|while|whereas|alt
 _NEGATION_REACH = 60  # characters before the match a negator may sit at
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
-    name: str
-    label: str
-    pattern: re.Pattern[str]
+Frame = PatternGroup  # a claim frame: name, label, compiled patterns
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +59,7 @@ def load_frames(extra: Path | None = None) -> tuple[Frame, ...]:
         for name, (label, patterns) in user.items():
             old_label, old = merged.get(name, (label, []))
             merged[name] = (old_label, old + patterns)
-    return tuple(
-        Frame(n, label, compile_group(n, pats, "frames", "frame", prefix=r"\b"))
-        for n, (label, pats) in merged.items()
-    )
+    return compile_groups(merged, "frames", "frame", prefix=r"\b")
 
 
 def find_frames(text: str, frames: tuple[Frame, ...]) -> list[FrameHit]:
