@@ -562,7 +562,7 @@ def narrative(
         f = detail.first
         out.print(Text(f"First seen: {f.published or 'undated'} {terminal_safe(f.outlet or '')} — "
                        f"{terminal_safe(f.speaker or '')}: {terminal_safe(f.claim, 160)}"))  # fmt: skip
-    timeline = [{**as_dict(t), "date": as_dict(t)["date"] or "undated"} for t in detail.timeline]
+    timeline = [{**row, "date": row["date"] or "undated"} for row in map(as_dict, detail.timeline)]
     render(timeline, "table", console=out, title="Timeline (claims per day and outlet)")
     render([{"speaker": s, "asserts": a, "denies": d} for s, a, d in detail.speakers], "table", console=out,
            title="Speakers")  # fmt: skip

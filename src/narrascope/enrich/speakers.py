@@ -126,8 +126,9 @@ def _resolve(
     if head is not None:
         return _Speaker(head.entity_id, head.canonical, head.label, _role_around(source, head))
     if DEFINITE.match(phrase):
-        noun = phrase.split()[-1].casefold()
-        if noun in organisation_nouns() and len(phrase.split()) == 2:  # "the company", not "the city council"
+        words = phrase.split()
+        noun = words[-1].casefold()
+        if noun in organisation_nouns() and len(words) == 2:  # "the company", not "the city council"
             return _organisation(source.start, noun, mentions)
         for _, earlier in reversed(spoken):
             if earlier.role and noun in earlier.role.casefold():
