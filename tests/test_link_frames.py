@@ -6,7 +6,7 @@ import pytest
 
 from narrascope.errors import NarrascopeError
 from narrascope.link.claims import build_claims
-from narrascope.link.frames import ASSERTS, DENIES, find_frames, load_frames, stance
+from narrascope.link.frames import ASSERTS, DENIES, claim_stance, find_frames, load_frames, stance
 from narrascope.model import Article, Statement
 
 
@@ -45,12 +45,42 @@ def _stance_of(text: str, frames, cue: str = "") -> dict[str, str]:
         ),
         # denial cue and negated content cancel: denying that it is *not* partition asserts it
         ("the plan is not a partition of the country", "rejected", {"partition": ASSERTS}),
+        # the clause calls it false, after the frame
+        ("The claim that the US plans to partition Syria is false", "said", {"partition": DENIES}),
+        # "without evidence" before an accusation and "not only" are no negation of it
+        (
+            "Moscow has repeatedly and without evidence accused Washington of seeking regime change",
+            "",
+            {"regime_change": ASSERTS},
+        ),
+        ("Vestria is not only partitioning Syria but also arming its allies", "", {"partition": ASSERTS}),
         ("США хотят разделить Сирию", "", {"partition": ASSERTS}),
         ("Die USA wollen keine Teilung Syriens", "", {"partition": DENIES}),
     ],
 )
 def test_stance_to_a_frame(frames, text, cue, expected):
     assert _stance_of(text, frames, cue) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "expected"),
+    [
+        ("grain loaded at the port of Selin is not being shipped to Varos in secret", "said", DENIES),
+        ("There is no barter arrangement with Varos, and there never has been", "said", DENIES),
+        ("Vestria has no plans to open any laboratory abroad", "said", DENIES),
+        ("the claims were fabricated from start to finish", "told", DENIES),
+        ("That story is false", "told", DENIES),
+        ("the grain is being shipped to Varos to pay for shells", "said", ASSERTS),
+        ("the grain is being shipped to Varos to pay for shells", "denied", DENIES),
+        # a negation in a later clause is not the claim's
+        ("the ships are real, whatever the minister does not want to see", "said", ASSERTS),
+        # denying a negation asserts it; a quotation's negation is the speaker's own, whatever the cue
+        ("that there was no plan to partition the country", "denied", ASSERTS),
+        ("“There is no barter arrangement with Varos,”", "denied", DENIES),
+    ],
+)
+def test_stance_of_a_claim_that_names_no_frame(text, cue, expected):
+    assert claim_stance(text, cue) == expected
 
 
 @pytest.mark.parametrize(

@@ -98,3 +98,12 @@ def test_watchlist_case_matches_seed_000_and_004(linked, shared):
     assert all(m["score"] > 0.5 and m["via"] for m in case)
     assert total == len(found)
     assert new == 0 and not again  # nothing new since the run just made
+
+
+def test_lavrovs_denial_of_banned_weapons_is_a_denial(linked):
+    """003: "But he denied these allegations": content too short to be a claim, the cue still denies."""
+    db, by_file, _ = linked
+    with Narrascope(db, readonly=True) as nar:
+        said = nar.statements(StatementQuery(article_id=by_file["003"], limit=100))
+    denied = [s for s in said if s.cue == "denied"]
+    assert denied and {s.stance for s in denied} == {"denies"}

@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections import Counter
 
-from narrascope.link.frames import ASSERTS, Frame, find_frames, stance
+from narrascope.link.frames import ASSERTS, Frame, claim_stance, find_frames, stance
 from narrascope.model import Article, Claim, FrameStance, Mention, Statement
 from narrascope.sentences import split_sentences
 
@@ -77,7 +77,7 @@ def build_claims(
                 continue  # "that", "Trump", "the matter": too short to claim anything, unless it names
                 # a frame ("rejects partition charge" denies the partition narrative)
             inside = st.sentence_start <= a and b <= st.sentence_end  # else the piece is its own evidence
-            polarity = frame_stances[0].stance if frame_stances else stance(piece, 0, st.cue)
+            polarity = frame_stances[0].stance if frame_stances else claim_stance(piece, st.cue)
             places = named(st.sentence_start, st.sentence_end, PLACE_LABELS) or main
             claims.append(
                 Claim(

@@ -3,7 +3,10 @@
 A frame is a predicate recurring narratives are built on ("partition", "regime change"). Its patterns
 are data; a user file extends them. ``stance`` says whether a clause asserts the frame or denies it:
 a negator before the match in the same clause ("is not looking for regime change", "no plans to break it
-apart") or a denial cue ("denied that …") flips it; both together cancel.
+apart"), the clause calling it false ("the claim that … is false") or a denial cue ("denied that …")
+flips it; a negator and a denial cue together cancel ("denied that there was no plan"), except in a
+quotation, where the negation is the speaker's own words. ``claim_stance`` reads a claim that names no
+frame the same way, with the negator anywhere in its first clause ("grain is not being shipped").
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ ASSERTS = "asserts"
 DENIES = "denies"
 
 _NEGATOR = re.compile(
-    r"\b(?:not|no|never|neither|nor|none|nothing|nobody|cannot|without|"
+    r"\b(?:not(?!\s+only\b)|no|never|neither|nor|none|nothing|nobody|cannot|"
     r"не|нет|ни|никогда|nicht|kein\w*|nie|niemals|pas|jamais|aucun\w*|nunca|ningún|ninguna)\b|n['’]t\b",
     re.IGNORECASE,
 )
@@ -31,8 +34,18 @@ _DENIAL_CUE = re.compile(
     r"bestr(?:eitet|itt|itten)|zurückgewiesen|wies\s+\w+\s+zurück|démen\w*|desmint\w*|neg(?:ó|aron|ar)\b)",
     re.IGNORECASE,
 )
+# Calling what was said false ("That story is false", "fabricated from start to finish").
+_REFUTED = re.compile(
+    r"\b(?:is|are|was|were|be|been|being)\s+(?:(?:\w+ly|pure|simply|just|nothing\s+but|an?|total|complete|utter)\s+){0,2}"
+    r"(?:false|untrue|baseless|groundless|unfounded|fabricated|fake|fiction|a\s+lie|lies|a\s+hoax|nonsense|"
+    r"absurd|debunked|disinformation|propaganda)\b|\bfabricat(?:ed|ion)\b|\b(?:no|without)\s+(?:any\s+)?"
+    r"(?:evidence|proof|basis)\b|\b(?:ложь|фейк\w*|неправда|выдумк\w*|falsch|erfunden|faux|falso|falsa)\b",
+    re.IGNORECASE,
+)
+_QUOTE_MARKS = "\"“”„«»‘’‹›'"
 # A clause ends at these; a negator beyond one does not reach the frame.
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]—–]|\b(?:and|but|while|whereas|although|however|because)\b", re.I)
+_FIRST_CLAUSE = re.compile(r"[,;:.!?()\[\]—–]")
 _NEGATION_REACH = 60  # characters before the match a negator may sit at
 
 
@@ -79,6 +92,25 @@ def stance(clause: str, hit_start: int, cue: str = "") -> str:
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
-    negated = bool(_NEGATOR.search(before))
-    denial = bool(_DENIAL_CUE.search(cue))
+    negated = bool(_NEGATOR.search(before)) or bool(_REFUTED.search(clause, hit_start))
+    return _combine(clause, negated, cue)
+
+
+def claim_stance(text: str, cue: str = "") -> str:
+    """Whether a claim that names no frame asserts or denies what it says: a negator in its first clause
+    ("is not being shipped", "there is no barter arrangement"), calling something false, or a denial cue."""
+    first = _FIRST_CLAUSE.split(text.strip(_QUOTE_MARKS + " "), maxsplit=1)[0]
+    negated = bool(_NEGATOR.search(first)) or bool(_REFUTED.search(text))
+    return _combine(text, negated, cue)
+
+
+def is_denial_cue(cue: str) -> bool:
+    """Whether the cue alone says the speaker denies what follows ("denied", "rejected", "опроверг")."""
+    return bool(_DENIAL_CUE.search(cue))
+
+
+def _combine(text: str, negated: bool, cue: str) -> str:
+    denial = is_denial_cue(cue)
+    if negated and denial and text.lstrip()[:1] in _QUOTE_MARKS:
+        return DENIES  # '"There is no plan," he denied': the speaker's words, not a double negation
     return DENIES if negated != denial else ASSERTS

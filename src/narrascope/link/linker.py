@@ -31,9 +31,9 @@ from narrascope.link import citations as cite
 from narrascope.link import duplicates as dup
 from narrascope.link.claims import build_claims, main_places
 from narrascope.link.embed import Encoder, encoder_version, from_bytes, to_bytes
-from narrascope.link.frames import Frame
+from narrascope.link.frames import DENIES, Frame, is_denial_cue
 from narrascope.link.watch import Watcher, now
-from narrascope.model import Article, Claim
+from narrascope.model import Article, Claim, Statement
 from narrascope.sentences import split_sentences
 from narrascope.store.records import LinkedArticle
 from narrascope.store.vectors import VectorIndex
@@ -147,7 +147,7 @@ class Linker:
         try:
             with self.store.transaction():
                 offset = 0
-                for article, vector, found, (_, mentions) in zip(
+                for article, vector, found, (statements, mentions) in zip(
                     articles, article_vectors, claims, inputs, strict=True
                 ):
                     vectors = claim_vectors[offset : offset + len(found)]
@@ -155,6 +155,7 @@ class Linker:
                     stories.add(
                         self._link_article(article, vector, found, vectors, main_places(mentions), report)
                     )
+                    self._mark_bare_denials(statements, found)
                 self.store.refresh_stories(s for s in stories if s)
                 for narrative_id in sorted(report.narratives_touched):
                     self._refresh_narrative(narrative_id)
@@ -224,6 +225,13 @@ class Linker:
             )
             report.watch_matches += self.watcher.match_claim(self.watcher.claim_view(row, places), now())
         return story_id
+
+    def _mark_bare_denials(self, statements: list[Statement], claims: list[Claim]) -> None:
+        """A statement too short to claim anything still denies by its cue ("he denied these allegations")."""
+        claimed = {c.statement_id for c in claims}
+        for st in statements:
+            if st.id not in claimed and is_denial_cue(st.cue):
+                self.store.set_statement_stance(st.id, DENIES)
 
     def _original(
         self, article: Article, signature: np.ndarray, keys: list[int]

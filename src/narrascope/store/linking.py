@@ -288,6 +288,9 @@ class LinkTables:
                 (claim.stance, claim.statement_id, claim.stance),
             )
 
+    def set_statement_stance(self, statement_id: str, stance: str) -> None:
+        self.conn.execute("UPDATE statements SET stance = ? WHERE id = ?", (stance, statement_id))
+
     def claim_vectors(self, after: int = 0) -> Iterable[tuple[int, bytes]]:
         return self.conn.execute("SELECT seq, vector FROM claims WHERE seq > ? ORDER BY seq", (after,))
 
