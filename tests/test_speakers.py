@@ -150,3 +150,44 @@ def test_it_after_no_organisation_spoke_stays_unresolved():
     ]
     got = [(s.speaker, s.speaker_name) for s in build_statements("a", text, atts, mentions, NoLookup())]
     assert got == [("A poll by Gallup", None), ("It", None)]  # "it" is the poll, not Gallup
+
+
+GENDER_TEXT = (
+    "Marta Kovac accused the government. Agriculture Minister Petar Ruso rejected the claim. "
+    '"The ships are real," she said. A spokesman for Ostra Chemicals said the site was safe. '
+    "He declined to say more. Mr. Obama said it was over."
+)
+GENDER_MENTIONS = [
+    mention(GENDER_TEXT, "Marta Kovac", "PERSON", "e_kovac", "Marta Kovac"),
+    mention(GENDER_TEXT, "Petar Ruso", "PERSON", "e_ruso", "Petar Ruso"),
+    mention(GENDER_TEXT, "Ostra Chemicals", "ORG", "e_ostra", "Ostra Chemicals"),
+    mention(GENDER_TEXT, "Obama", "PERSON", "e_obama", "Obama"),
+]
+
+
+def test_a_pronoun_skips_people_of_the_other_gender_and_stops_at_an_unnamed_speaker():
+    t = GENDER_TEXT
+    atts = [
+        attribution(t, "Marta Kovac", "accused", "the government"),
+        attribution(t, "Agriculture Minister Petar Ruso", "rejected", "the claim"),
+        attribution(t, "she", "said", "The ships are real", "direct"),
+        attribution(t, "A spokesman for Ostra Chemicals", "said", "the site was safe"),
+        attribution(t, "He", "declined to say", "more"),
+    ]
+    found = build_statements("a1", t, atts, GENDER_MENTIONS, NoLookup())
+    # "she" is Kovac, not the minister who spoke last; "He" is the unnamed spokesman, not Ruso
+    assert [s.speaker_entity_id for s in found] == ["e_kovac", "e_ruso", "e_kovac", None, None]
+
+
+def test_an_honorific_decides_between_people_of_one_surname():
+    from narrascope.enrich.entities import EntityResolver
+
+    text = "Michelle Obama spoke on Friday. Mr. Obama said on Saturday that he was proud. Mrs. Obama agreed."
+    spans = [
+        (text.index(p), text.index(p) + len(p), "PERSON")
+        for p in ("Michelle Obama", "Mr. Obama", "Mrs. Obama")
+    ]
+    found = EntityResolver().resolve(text, spans)
+    michelle, mister, missus = (m.entity_id for m in found)
+    assert mister != michelle  # a man is not Michelle Obama
+    assert missus == michelle

@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from narrascope.enrich import datelines
 from narrascope.enrich.regions import Quote, Sentence, find_quotes, regions, split_sentences
 from narrascope.model import Span
 
@@ -158,10 +159,10 @@ class AttributionExtractor:
         layouts, jobs = self.layout(texts)
         docs = self.nlp.pipe((job[2] for job in jobs), batch_size=batch_size * 8, disable=self._disable)
         parsed = list(zip(jobs, docs, strict=True))
-        ruled = self.rules(texts, layouts, parsed)
-        if self.model is None:
-            return ruled
-        return self.model.extract(texts, layouts, parsed, ruled)
+        found = self.rules(texts, layouts, parsed)
+        if self.model is not None:
+            found = self.model.extract(texts, layouts, parsed, found)
+        return [_outside_datelines(text, atts) for text, atts in zip(texts, found, strict=True)]
 
     def layout(self, texts: Sequence[str]) -> tuple[list[tuple[list[Sentence], list[Quote]]], list[_Job]]:
         """Sentences and quotations of each text, and the regions to parse as (text index, offset, str)."""
@@ -493,6 +494,23 @@ def dash_signed(text: str) -> list[_Raw]:
         if text[name_end - 1] == "." and not re.search(r"\b[A-Z]\.$", m.group(3)):
             name_end -= 1
         out.append(_Raw((m.start(2), m.end(2)), [(m.start(1), m.end(1))], (m.start(3), name_end)))
+    return out
+
+
+def _outside_datelines(text: str, attributions: list[Attribution]) -> list[Attribution]:
+    """Attributions with the datelines cut off their sources and contents ("TESSEN — Kaldor's ministry
+    said"); one whose cue is inside a dateline is none."""
+    lines = datelines.dateline_ends(text)
+    if not lines:
+        return attributions
+    out = []
+    for att in attributions:
+        content = datelines.trim(att.content, text, lines)
+        if content is None or datelines.trim(att.cue, text, lines) != att.cue:
+            continue
+        parts = tuple(p for p in (datelines.trim(q, text, lines) for q in att.content_parts) if p)
+        source = datelines.trim(att.source, text, lines)
+        out.append(replace(att, source=source, content=content, content_parts=parts))
     return out
 
 

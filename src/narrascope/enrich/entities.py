@@ -38,6 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from narrascope.enrich.aliases import AliasEntry, AliasTable, load_aliases
+from narrascope.enrich.gender import compatible, given_key_gender, honorific_before, phrase_gender
 from narrascope.enrich.names import (
     TOKEN,
     acronym_definitions,
@@ -291,7 +292,8 @@ class EntityResolver:
         surface = text[span.start : span.end]
         name = strip_titles(surface) if span.label == "PERSON" else surface
         _, surname = person_parts(name)
-        local = [r for r in people.values() if surname in r.surnames]
+        told = honorific_before(text, span.start) or phrase_gender(surface)  # "Mr. Obama" is no Michelle
+        local = [r for r in people.values() if surname in r.surnames and compatible(told, _gender(r))]
         if len(local) == 1:
             span.label = "PERSON"
             return local[0]
@@ -307,7 +309,9 @@ class EntityResolver:
                 return next(iter(heads.values()))
         if span.label != "PERSON":
             return None if is_acronym(surface) else self._named(text, span)
-        known = self._by_surname.get(surname, set())
+        known = {
+            i for i in self._by_surname.get(surname, set()) if compatible(told, _gender(self._records[i]))
+        }
         if len(known) == 1:
             return self._records[next(iter(known))]
         if known:
@@ -428,6 +432,12 @@ def _deferred(label: str, surface: str) -> bool:
     if label == "PERSON" or (label in SURNAME_LABELS and len(surface.split()) == 1):
         return True
     return label in PLACE_LABELS and is_acronym(surface)
+
+
+def _gender(record: _Record) -> str | None:
+    """The gender a person's given names tell; ``None`` when they tell none, or disagree."""
+    found = {g for key in record.given if key and (g := given_key_gender(key))}
+    return found.pop() if len(found) == 1 else None
 
 
 def _head_key(name: str) -> str:

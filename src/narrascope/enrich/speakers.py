@@ -3,7 +3,10 @@
 A source as written is one of:
 - a name or a phrase holding one ("Russian Foreign Minister Sergey Lavrov", "Syrian state news agency SANA"):
   the entity mention at the head of the phrase is the speaker, the words before it the role;
-- a pronoun ("he said"): the most recent person who spoke, else the most recent person mentioned;
+- a pronoun ("he said"): the most recent person who spoke, else the most recent person mentioned, of a
+  gender that fits (``enrich.gender``: "Mr. Obama" is no "she"); an unnamed person who spoke ("a
+  spokesman for the company said … He added") counts, and leaves the statement without a canonical
+  speaker rather than with someone named earlier;
 - a definite description ("the minister", "Russia's top diplomat"): the most recent person whose role
   shares the description's head noun, else the most recent person who spoke; "the" and a noun naming
   an organisation ("the fund", "the alliance": ``data/organisation_nouns.txt``) is the latest
@@ -24,6 +27,14 @@ from typing import Protocol
 
 from narrascope.enrich.attribution import Attribution
 from narrascope.enrich.entities import EntityMention
+from narrascope.enrich.gender import (
+    GENDERED_WORDS,
+    PRONOUN_GENDER,
+    compatible,
+    given_name_gender,
+    honorific_before,
+    phrase_gender,
+)
 from narrascope.enrich.names import titles
 from narrascope.model import Entity, Span, Statement
 
@@ -36,7 +47,37 @@ PREPOSITION_BEFORE = re.compile(
     r"|beyond|among|within|along)\s+(?:the\s+)?$",
     re.I,
 )
+# Head nouns of a phrase naming one unnamed person ("a senior official", "the company's lawyer"), besides
+# the words of the titles table.
+PERSON_NOUNS = frozenset(
+    [
+        "official",
+        "source",
+        "aide",
+        "adviser",
+        "advisor",
+        "lawyer",
+        "attorney",
+        "analyst",
+        "expert",
+        "diplomat",
+        "envoy",
+        "witness",
+        "resident",
+        "officer",
+        "soldier",
+        "commander",
+        "spokesperson",
+        "representative",
+        "member",
+        "candidate",
+        "nominee",
+        "person",
+    ]
+)
+_QUALIFIER = re.compile(r",|\s(?:for|of|at|who|whom|which|that|with|in|from|to)\s", re.I)
 MAX_ROLE_WORDS = 10
+NAME_GAP = 25  # characters between a title the source stops at and the name it goes on to
 IT_REACH = 400  # characters from an organisation's statement within which "it" is that organisation
 
 
@@ -50,6 +91,7 @@ class _Speaker:
     name: str | None
     label: str | None
     role: str | None
+    gender: str | None = None
 
 
 def statement_id(article_id: str, cue_start: int, content_start: int) -> str:
@@ -67,16 +109,17 @@ def build_statements(
     ordered = sorted(attributions, key=lambda a: (a.cue.start, a.content.start))
     by_position = sorted(mentions, key=lambda m: m.start)
     roles = _roles_from_text(text, by_position)
+    genders = _genders(text, by_position)
     spoken: list[tuple[int, _Speaker]] = []  # (cue position, speaker) of earlier statements
     statements = []
     seen_ids: set[str] = set()
     for attribution in ordered:
-        speaker = _resolve(attribution, text, by_position, spoken, roles, resolver)
+        speaker = _resolve(attribution, text, by_position, spoken, roles, genders, resolver)
         if speaker.entity_id and speaker.role:
             roles.setdefault(speaker.entity_id, speaker.role)
         if speaker.entity_id and not speaker.role:
             speaker.role = roles.get(speaker.entity_id)
-        if speaker.entity_id:
+        if speaker.entity_id or _unnamed_person(attribution.source):
             spoken.append((attribution.cue.start, speaker))
         sid = statement_id(article_id, attribution.cue.start, attribution.content.start)
         if sid in seen_ids:
@@ -113,6 +156,7 @@ def _resolve(
     mentions: Sequence[EntityMention],
     spoken: list[tuple[int, _Speaker]],
     roles: dict[str, str],
+    genders: dict[str, str],
     resolver: Lookup,
 ) -> _Speaker:
     source = attribution.source
@@ -121,10 +165,12 @@ def _resolve(
     phrase = source.text.strip()
     lowered = phrase.casefold()
     if lowered in PRONOUNS:
-        return _antecedent(source.start, PRONOUNS[lowered], mentions, spoken)
-    head = _head_mention(source, mentions)
+        wanted = PRONOUN_GENDER.get(lowered)
+        return _antecedent(source.start, PRONOUNS[lowered], wanted, mentions, spoken, genders)
+    head = _head_mention(source, mentions) or _name_after(source, text, mentions)
     if head is not None:
-        return _Speaker(head.entity_id, head.canonical, head.label, _role_around(source, head))
+        role = _role_around(source, head)
+        return _Speaker(head.entity_id, head.canonical, head.label, role, genders.get(head.entity_id))
     if DEFINITE.match(phrase):
         words = phrase.split()
         noun = words[-1].casefold()
@@ -132,16 +178,47 @@ def _resolve(
             return _organisation(source.start, noun, mentions)
         for _, earlier in reversed(spoken):
             if earlier.role and noun in earlier.role.casefold():
-                return _Speaker(earlier.entity_id, earlier.name, earlier.label, None)
+                return _Speaker(earlier.entity_id, earlier.name, earlier.label, None, earlier.gender)
         for entity_id, role in roles.items():
             if noun in role.casefold().split():
                 mention = next((m for m in reversed(mentions) if m.entity_id == entity_id), None)
                 if mention is not None and mention.start < source.start:
-                    return _Speaker(entity_id, mention.canonical, mention.label, None)
+                    return _Speaker(entity_id, mention.canonical, mention.label, None, genders.get(entity_id))
     entity = resolver.lookup(LEADING_DETERMINER.sub("", phrase))
     if entity is not None:
-        return _Speaker(entity.id, entity.name, entity.type, None)
+        return _Speaker(entity.id, entity.name, entity.type, None, genders.get(entity.id))
+    if _unnamed_person(source):
+        return _Speaker(None, None, "PERSON", None, phrase_gender(phrase))
     return _Speaker(None, None, None, None)
+
+
+def _unnamed_person(source: Span | None) -> bool:
+    """Whether a source phrase describes one person without naming one ("a spokesman for the company")."""
+    if source is None:
+        return False
+    words = re.findall(r"[^\W\d_]+", _QUALIFIER.split(source.text, maxsplit=1)[0])
+    if not words:
+        return False
+    head = words[-1].casefold()
+    return head in PERSON_NOUNS or head in GENDERED_WORDS or (head,) in titles()
+
+
+def _genders(text: str, mentions: Sequence[EntityMention]) -> dict[str, str]:
+    """Each person's gender as the article tells it: honorifics before their mentions ("Mrs. Clinton"),
+    else their given name; a person the text calls both is left out."""
+    said: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.label != "PERSON" or m.entity_id is None:
+            continue
+        told = honorific_before(text, m.start) or phrase_gender(text[m.start : m.end])
+        if told:
+            said.setdefault(m.entity_id, set()).add(told)
+    for m in mentions:
+        if m.label == "PERSON" and m.entity_id and m.entity_id not in said:
+            given = given_name_gender(m.canonical)
+            if given:
+                said[m.entity_id] = {given}
+    return {entity_id: found.pop() for entity_id, found in said.items() if len(found) == 1}
 
 
 def _head_mention(source: Span, mentions: Sequence[EntityMention]) -> EntityMention | None:
@@ -166,6 +243,19 @@ def _head_mention(source: Span, mentions: Sequence[EntityMention]) -> EntityMent
     if not enders:
         return None
     return min(enders, key=lambda m: (LABEL_PRIORITY.get(m.label, 9), -(m.end - m.start)))
+
+
+def _name_after(source: Span, text: str, mentions: Sequence[EntityMention]) -> EntityMention | None:
+    """A person named right after a title the source stops at ("US special representative for Syria |
+    engagement James Jeffrey"): the source was cut short of its name."""
+    if not _unnamed_person(source):
+        return None
+    for m in mentions:
+        if m.start >= source.end:
+            gap = text[source.end : m.start]
+            fits = m.label == "PERSON" and len(gap) <= NAME_GAP and re.fullmatch(r"[\w\s-]*", gap)
+            return m if fits else None
+    return None
 
 
 def _before_apposition(source: Span, mention: EntityMention) -> bool:
@@ -235,11 +325,16 @@ def _organisation(position: int, noun: str, mentions: Sequence[EntityMention]) -
 
 
 def _antecedent(
-    position: int, kind: str, mentions: Sequence[EntityMention], spoken: list[tuple[int, _Speaker]]
+    position: int,
+    kind: str,
+    gender: str | None,
+    mentions: Sequence[EntityMention],
+    spoken: list[tuple[int, _Speaker]],
+    genders: dict[str, str],
 ) -> _Speaker:
-    """Who a pronoun source refers to: the latest earlier speaker of the right kind, else the latest
-    earlier person (for "they" organisation or place) mentioned; "it" only the organisation that made
-    the statement just before."""
+    """Who a pronoun source refers to: the latest earlier speaker of the right kind and gender, else the
+    latest earlier person (for "they" organisation or place) mentioned; "it" only the organisation that
+    made the statement just before."""
     if kind == "ORG":  # "it" is as often a report, a poll or a plan: only "X said … It added"
         last = spoken[-1] if spoken else None
         if last is not None and last[1].label == "ORG" and position - last[0] <= IT_REACH:
@@ -247,9 +342,10 @@ def _antecedent(
         return _Speaker(None, None, None, None)
     wanted = {"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP"}
     for _, speaker in reversed(spoken):
-        if speaker.label in wanted:
-            return _Speaker(speaker.entity_id, speaker.name, speaker.label, None)
+        if speaker.label in wanted and compatible(gender, speaker.gender):
+            return _Speaker(speaker.entity_id, speaker.name, speaker.label, None, speaker.gender)
     for mention in reversed(mentions):
-        if mention.end <= position and mention.label in wanted:
-            return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
+        known = genders.get(mention.entity_id or "")
+        if mention.end <= position and mention.label in wanted and compatible(gender, known):
+            return _Speaker(mention.entity_id, mention.canonical, mention.label, None, known)
     return _Speaker(None, None, None, None)

@@ -151,6 +151,17 @@ def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" * len(values)) or "NULL"
 
 
+def _speaker_match(alias: str) -> str:
+    """A statement's (``s``) or claim's (``c``) speaker matching a pattern: as written, as resolved then,
+    or any name its entity has now ("Sergei Lavrov" finds the statements resolved as "Sergey Lavrov")."""
+    name = f"{alias}.speaker_name" if alias == "s" else f"{alias}.speaker"
+    return (
+        f"{ilike(name)} OR {ilike(f'{alias}.speaker')} OR {alias}.speaker_entity_id IN"
+        f" (SELECT e.id FROM entities e WHERE {ilike('e.name')}"
+        f" UNION SELECT x.entity_id FROM entity_aliases x WHERE {ilike('x.alias')})"
+    )
+
+
 class BrowseTables:
     conn: Connection
     dialect: str
@@ -184,11 +195,8 @@ class BrowseTables:
         speaker = f"%{like_escape(f.speaker)}%" if f.speaker else None
         if kind == "articles":
             if speaker:
-                clauses.append(
-                    "a.id IN (SELECT s.article_id FROM statements s"
-                    f" WHERE {ilike('s.speaker_name')} OR {ilike('s.speaker')})"
-                )
-                params += [speaker, speaker]
+                clauses.append(f"a.id IN (SELECT s.article_id FROM statements s WHERE {_speaker_match('s')})")
+                params += [speaker] * 4
             if ids is not None:
                 clauses.append(
                     f"(a.id IN (SELECT m.article_id FROM mentions m WHERE m.entity_id IN ({_marks(ids)}))"
@@ -205,8 +213,8 @@ class BrowseTables:
         elif kind == "statements":
             self._add_text(clauses, params, "statements", "s", f.text, paging)
             if speaker:
-                clauses.append(f"({ilike('s.speaker_name')} OR {ilike('s.speaker')})")
-                params += [speaker, speaker]
+                clauses.append(f"({_speaker_match('s')})")
+                params += [speaker] * 4
             if ids is not None:
                 clauses.append(
                     f"s.id IN (SELECT x.id FROM statements x WHERE x.speaker_entity_id IN ({_marks(ids)})"
@@ -222,8 +230,8 @@ class BrowseTables:
         else:
             self._add_text(clauses, params, "claims", "c", f.text, paging)
             if speaker:
-                clauses.append(ilike("c.speaker"))
-                params.append(speaker)
+                clauses.append(f"({_speaker_match('c')})")
+                params += [speaker] * 4
             if ids is not None:
                 clauses.append(
                     "c.id IN (SELECT x.id FROM statements y JOIN claims x ON x.statement_id = y.id"

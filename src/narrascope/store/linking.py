@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from narrascope.store.sql import Connection, Row
 
 # a narrative's claim row as it moves to another narrative (a merge)
+# One speaker of a narrative: its entity, else the source as written (``narrative_speakers`` rows).
+SPEAKER_KEY = "ns.speaker_entity_id, CASE WHEN ns.speaker_entity_id = '' THEN ns.speaker ELSE '' END"
+SPEAKER_NAME = "NULLIF(MIN(COALESCE(e.name, ns.speaker)), '')"
 _CLAIM_ROW = "claim_id, stance, score, via, claim_seq, published, article_id, text_start"
 _NARRATIVE_COLUMNS = (
     "id, label, frame, first_seen, last_seen, claim_count, article_count, outlet_count, denial_count"
@@ -575,10 +578,12 @@ class LinkTables:
         return [(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
 
     def narrative_speakers(self, narrative_id: str) -> list[tuple[str | None, int, int]]:
-        """(speaker as written, asserting claims, denying claims) over all of the narrative's claims."""
+        """(speaker, asserting claims, denying claims) over all of the narrative's claims: one row per
+        canonical speaker, named as the entity is now ("Sergey Lavrov" and "Sergei Lavrov" are one), and
+        one per source as written where there is none."""
         rows = self.conn.execute(
-            "SELECT NULLIF(speaker, ''), SUM(asserts), SUM(denies) FROM narrative_speakers"
-            " WHERE narrative_id = ? GROUP BY speaker",
+            f"SELECT {SPEAKER_NAME}, SUM(ns.asserts), SUM(ns.denies) FROM narrative_speakers ns"
+            f" LEFT JOIN entities e ON e.id = ns.speaker_entity_id WHERE ns.narrative_id = ? GROUP BY {SPEAKER_KEY}",
             (narrative_id,),
         )
         return [(r[0], int(r[1]), int(r[2])) for r in rows]

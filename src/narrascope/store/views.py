@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from narrascope.model import Narrative, Statement, Story
+from narrascope.store.linking import SPEAKER_KEY, SPEAKER_NAME
 from narrascope.store.records import StatementRow
 
 if TYPE_CHECKING:
@@ -214,11 +215,13 @@ class ViewTables:
     def ui_narrative_speakers(self, narrative_id: str, limit: int, offset: int) -> list[SpeakerCount]:
         """Who carried a narrative, most claims first: the canonical speaker, else the source as written."""
         rows = self.conn.execute(
-            "SELECT speaker, NULLIF(speaker_entity_id, ''), asserts, denies FROM narrative_speakers"
-            " WHERE narrative_id = ? ORDER BY asserts + denies DESC, speaker, speaker_entity_id LIMIT ? OFFSET ?",
+            f"SELECT COALESCE({SPEAKER_NAME}, ''), NULLIF(ns.speaker_entity_id, ''), SUM(ns.asserts),"
+            " SUM(ns.denies) FROM narrative_speakers ns LEFT JOIN entities e ON e.id = ns.speaker_entity_id"
+            f" WHERE ns.narrative_id = ? GROUP BY {SPEAKER_KEY}"
+            " ORDER BY SUM(ns.asserts) + SUM(ns.denies) DESC, 1, 2 LIMIT ? OFFSET ?",
             (narrative_id, limit, offset),
         )
-        return [SpeakerCount(*r) for r in rows]
+        return [SpeakerCount(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
 
     def ui_narrative_claims(
         self,
