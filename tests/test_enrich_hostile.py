@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from narrascope.enrich.enricher import Enricher, defuse_long_runs
+from narrascope.enrich.enricher import Enricher, defuse_long_runs, ner_chunks
 from narrascope.enrich.entities import EntityResolver
 from narrascope.model import Article
 
@@ -72,6 +72,27 @@ def test_an_article_that_breaks_the_models_fails_alone_and_is_reported(tmp_path,
         report = nar.enrich()
         errors = [(e.reason, e.detail) for e in nar.errors()]
         speakers = {s.speaker_name for s in nar.statements()}
-    assert report.articles == 2
+    assert report.articles == 2 and report.failed == 1  # the CLI says so beside the count
     assert "Ann Lee" in speakers
     assert errors == [("enrich-failed", "RuntimeError: the rules broke")]
+
+
+def test_a_text_too_long_for_the_model_is_read_in_stretches_cut_at_line_breaks():
+    """spaCy refuses a text over 1M characters: a book-length page is read in stretches, none cutting a line."""
+    line = "The minister of Veloria, Anya Korvin, visited the port of Selin on Monday.\n"
+    text = line * 20_000  # 1.5M characters
+    stretches = ner_chunks(text)
+    assert len(stretches) > 10 and stretches[0][0] == 0 and stretches[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(stretches, stretches[1:], strict=False))  # no gap, no overlap
+    assert all(end - start <= 100_000 and text[end] == "\n" for start, end in stretches[:-1])
+    assert ner_chunks("short text") == [(0, 10)]
+    assert ner_chunks("x" * 250_000) == [(0, 100_000), (100_000, 200_000), (200_000, 250_000)]  # no break
+
+
+def test_a_text_over_the_models_limit_is_enriched(enricher):
+    text = ("filler words " * 80_000) + "\n\n" + CLEAN  # 1.04M characters: over spaCy's max_length
+    (result,) = enricher.enrich(
+        [Article(id="long", content_hash="long", text=text, source="long", language="en")]
+    )
+    assert result.error is None
+    assert any(s.speaker_name == "Ann Lee" for s in result.statements)

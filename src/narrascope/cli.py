@@ -301,9 +301,10 @@ def enrich(
     with Narrascope(db) as nar, _bar("enrich", enabled=not quiet and err.is_terminal) as (advance, set_total):
         report = nar.enrich(model=model, aliases=aliases, processes=processes, parse=parse, redo=redo,
                             progress=advance, on_total=set_total)  # fmt: skip
+    failed = f"; {report.failed} failed (see `narrascope errors`)" if report.failed else ""
     out.print(
         f"Enriched {report.articles} articles: {report.statements} statements, "
-        f"{report.mentions} entity mentions, {report.entities} entities known."
+        f"{report.mentions} entity mentions, {report.entities} entities known{failed}."
     )
 
 

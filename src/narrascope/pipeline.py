@@ -106,6 +106,7 @@ ENRICH_BATCH = 400  # articles per transaction; the worker pool stays up across 
 @dataclass(slots=True)
 class EnrichReport:
     articles: int = 0
+    failed: int = 0  # of ``articles``: the models failed on them (stored as ``enrich-failed`` errors)
     mentions: int = 0
     statements: int = 0
     entities: int = 0
@@ -136,6 +137,7 @@ def enrich(
             results = list(enricher.enrich(batch, progress=progress))
             store.write_enrichments(results, enricher.resolver.changed(), pipeline_name)
             report.articles += len(results)
+            report.failed += sum(1 for r in results if r.error)
             report.mentions += sum(len(r.mentions) for r in results)
             report.statements += sum(len(r.statements) for r in results)
     report.entities = len(enricher.resolver)

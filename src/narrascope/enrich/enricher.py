@@ -51,12 +51,34 @@ class Analyzer:
         return [result for text in texts for result in self.analyse([text], batch_size)]
 
     def _analyse(self, texts: list[str], batch_size: int) -> list[Analysis]:
-        ner = [
-            [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-            for doc in self.nlp.pipe(texts, disable=self._ner_only, batch_size=batch_size)
+        pieces = [
+            (i, start, text[start:end]) for i, text in enumerate(texts) for start, end in ner_chunks(text)
         ]
+        docs = self.nlp.pipe((p[2] for p in pieces), disable=self._ner_only, batch_size=batch_size)
+        ner: list[NerSpans] = [[] for _ in texts]
+        for (i, offset, _), doc in zip(pieces, docs, strict=True):
+            ner[i].extend((offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
         attributions = self.extractor.extract(texts, batch_size=batch_size)
         return [(spans, found, None) for spans, found in zip(ner, attributions, strict=True)]
+
+
+NER_CHUNK = 100_000  # characters the NER reads at once: spaCy refuses texts over 1M (memory), books exist
+
+
+def ner_chunks(text: str, size: int = NER_CHUNK) -> list[tuple[int, int]]:
+    """``text`` cut into stretches of at most ``size`` characters, at line breaks where it has them (else at
+    a space), so that a name is never cut in two; one stretch for any text of news length."""
+    spans, start = [], 0
+    while len(text) - start > size:
+        end = text.rfind("\n", start + 1, start + size)
+        if end <= start:
+            end = text.rfind(" ", start + 1, start + size)
+        if end <= start:
+            end = start + size
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    return spans
 
 
 LONG_RUN = re.compile(
