@@ -116,3 +116,46 @@ def test_demo_runs_from_a_fresh_process(tmp_path):
     )  # fmt: skip
     assert "0 new articles stored" in table.stdout  # second run: idempotent
     assert "broken-page.html.gz" in table.stderr and "malformed" in table.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "db_arg", "message"),
+    [
+        (
+            lambda d: (d / "notes.txt").write_text("not a database"),
+            "notes.txt",
+            "[E102] cannot open database",
+        ),
+        (lambda d: None, "", "[E102] no database given"),
+        (lambda d: None, "postgresq://me@host/db", "[E102] 'postgresq://me@host/db' is neither"),
+    ],
+)
+def test_a_wrong_database_is_a_clear_error_for_reads_and_writes(tmp_path, monkeypatch, make, db_arg, message):
+    monkeypatch.chdir(tmp_path)
+    make(tmp_path)
+    page = tmp_path / "page.txt"
+    page.write_text("Mayor Ann Lee said the depot would reopen on Friday after the storm.", encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for args in (["articles", "--db", db_arg], ["ingest", str(page), "--db", db_arg, "--quiet"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code != 0 and message in result.output, result.output
+        assert "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing created on the way
+
+
+def test_another_programs_sqlite_file_is_left_as_it_was(tmp_path):
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE stuff (a)")
+        conn.execute("INSERT INTO stuff VALUES ('precious')")
+    conn.close()
+    page = tmp_path / "page.txt"
+    page.write_text("Mayor Ann Lee said the depot would reopen on Friday after the storm.", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(page), "--db", str(other), "--quiet"])
+    assert result.exit_code != 0 and "[E103]" in result.output
+    with sqlite3.connect(other) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["stuff"]
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal"
+    conn.close()

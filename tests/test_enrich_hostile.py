@@ -6,6 +6,8 @@ tokenizer on one huge "word", the rules on one huge paragraph) would run for min
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from narrascope.enrich.enricher import Enricher, defuse_long_runs, ner_chunks
@@ -83,7 +85,7 @@ def test_a_text_too_long_for_the_model_is_read_in_stretches_cut_at_line_breaks()
     text = line * 20_000  # 1.5M characters
     stretches = ner_chunks(text)
     assert len(stretches) > 10 and stretches[0][0] == 0 and stretches[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(stretches, stretches[1:], strict=False))  # no gap, no overlap
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(stretches))  # no gap, no overlap
     assert all(end - start <= 100_000 and text[end] == "\n" for start, end in stretches[:-1])
     assert ner_chunks("short text") == [(0, 10)]
     assert ner_chunks("x" * 250_000) == [(0, 100_000), (100_000, 200_000), (200_000, 250_000)]  # no break

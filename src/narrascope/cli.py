@@ -49,8 +49,9 @@ err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() el
 DbOption = typer.Option(
     DEFAULT_DB, "--db", envvar="NARRASCOPE_DB", help="SQLite database file, or a postgresql:// URL."
 )
-LimitOption = typer.Option(50, "--limit", min=1, help="Rows to show.")
-OffsetOption = typer.Option(0, "--offset", min=0, help="Rows to skip (for paging).")
+MAX_ROWS = 10**12  # SQLite takes 64-bit integers; past this a number is a typo
+LimitOption = typer.Option(50, "--limit", min=1, max=MAX_ROWS, help="Rows to show.")
+OffsetOption = typer.Option(0, "--offset", min=0, max=MAX_ROWS, help="Rows to skip (for paging).")
 FormatOption = typer.Option("table", "--format", "-f", help="Output format: " + ", ".join(FORMATS) + ".")
 ARTICLE_COLUMNS = ("id", "published", "outlet", "language", "word_count", "title")
 ARTICLE_WIDTHS = {"title": 60, "outlet": 22}
@@ -200,8 +201,8 @@ def articles(
     language: str = typer.Option(None, "--language", help="Only this language (ISO 639-1, e.g. en)."),
     since: str = typer.Option(None, "--since", help="Published on or after this date (YYYY-MM-DD)."),
     until: str = typer.Option(None, "--until", help="Published on or before this date (YYYY-MM-DD)."),
-    limit: int = typer.Option(50, "--limit", min=1, help="How many to show."),
-    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many (for paging)."),
+    limit: int = typer.Option(50, "--limit", min=1, max=MAX_ROWS, help="How many to show."),
+    offset: int = typer.Option(0, "--offset", min=0, max=MAX_ROWS, help="Skip this many (for paging)."),
     fmt: str = FormatOption,
 ) -> None:
     """List stored articles, newest first, with filters and full-text search."""
@@ -262,7 +263,7 @@ def show(
 @_friendly
 def errors(
     db: str = DbOption,
-    limit: int = typer.Option(100, "--limit", min=1),
+    limit: int = typer.Option(100, "--limit", min=1, max=MAX_ROWS),
     offset: int = OffsetOption,
     fmt: str = FormatOption,
 ) -> None:
@@ -546,7 +547,7 @@ def narrative(
     narrative_id: str = typer.Argument(..., help="Narrative id (or a unique prefix)."),
     db: str = DbOption,
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
-    limit: int = typer.Option(100, "--limit", min=1, help="Evidence (and denials) to show."),
+    limit: int = typer.Option(100, "--limit", min=1, max=MAX_ROWS, help="Evidence (and denials) to show."),
     offset: int = OffsetOption,
 ) -> None:
     """Show one narrative: first appearance, timeline, speakers, outlets, denials and evidence."""
@@ -603,7 +604,7 @@ def stories(
 def similar(
     article_id: str = typer.Argument(..., help="Article id (or a unique prefix)."),
     db: str = DbOption,
-    limit: int = typer.Option(10, "--limit", min=1),
+    limit: int = typer.Option(10, "--limit", min=1, max=MAX_ROWS),
     fmt: str = FormatOption,
 ) -> None:
     """Stored articles most similar to one (multilingual: translations and rewrites count)."""
@@ -659,7 +660,7 @@ def watch(
     all_matches: bool = typer.Option(
         False, "--all", help="Every match, not only those new since the last run."
     ),
-    limit: int = typer.Option(100, "--limit", min=1),
+    limit: int = typer.Option(100, "--limit", min=1, max=MAX_ROWS),
     offset: int = OffsetOption,
     fmt: str = FormatOption,
 ) -> None:
@@ -839,7 +840,7 @@ def eval_attribution(
     path: Path = typer.Argument(
         ..., help="A PolNeAR split folder with text/ and attributions/ (e.g. polnear/dev)."
     ),
-    limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N articles."),
+    limit: int = typer.Option(None, "--limit", min=1, max=MAX_ROWS, help="Score only the first N articles."),
     parse: str = typer.Option("selective", "--parse", help="selective or all (parse every sentence)."),
     model: str = typer.Option(None, "--model", help="spaCy model name or path."),
     top: int = typer.Option(10, "--errors", min=0, help="Show the N most missed and spurious cues/sources."),
@@ -872,7 +873,7 @@ def eval_attribution(
 @_friendly
 def eval_cleaning(
     path: Path = typer.Argument(..., help="Folder with html/*.html.gz and ground-truth.json."),
-    limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N pages."),
+    limit: int = typer.Option(None, "--limit", min=1, max=MAX_ROWS, help="Score only the first N pages."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
     """Score text cleaning and HTML extraction with the article-extraction benchmark's 4-shingle F1."""
@@ -900,7 +901,7 @@ def eval_cleaning(
 @_friendly
 def eval_similarity(
     path: Path = typer.Argument(..., help="SemEval-2022 Task 8 pairs.csv (or the folder holding it)."),
-    limit: int = typer.Option(None, "--limit", min=10, help="Score only the first N pairs."),
+    limit: int = typer.Option(None, "--limit", min=10, max=MAX_ROWS, help="Score only the first N pairs."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
     """Article similarity against SemEval-2022 Task 8 (multilingual news pairs): Pearson with the Overall and
@@ -924,7 +925,9 @@ def eval_duplicates(
     path: Path = typer.Argument(
         ..., help="A folder of article texts (*.txt, searched recursively), e.g. PolNeAR's."
     ),
-    limit: int = typer.Option(500, "--limit", min=2, help="Use the first N texts as originals."),
+    limit: int = typer.Option(
+        500, "--limit", min=2, max=MAX_ROWS, help="Use the first N texts as originals."
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed for the generated copies."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:

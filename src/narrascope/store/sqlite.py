@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from narrascope.errors import NarrascopeError
 from narrascope.store import query
@@ -26,28 +27,42 @@ class SQLiteStore(SQLStore):
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = str(path)
-        if readonly:
-            if not Path(self.path).exists():
-                raise NarrascopeError("E101", f"no database at {self.path}: run `narrascope ingest` first")
-            uri = "file:" + Path(self.path).resolve().as_posix() + "?mode=ro"
-            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-        else:
+        try:
+            self.conn = self._connect(readonly)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA busy_timeout = 10000")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # 2 MB by default: link lookups hit disk
+            tables = self.tables()
+            if "schema_migrations" not in tables and (readonly or tables):
+                # never add our tables to another program's database
+                raise NarrascopeError("E103", f"{self.path} is not a narrascope database")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.migrate()
+        except sqlite3.DatabaseError as exc:  # not a database, a directory, a read-only file or folder
+            raise NarrascopeError("E102", f"cannot open database {self.path}: {exc}") from exc
+
+    def _connect(self, readonly: bool) -> sqlite3.Connection:
+        if not readonly:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            except sqlite3.OperationalError as exc:
-                raise NarrascopeError("E102", f"cannot open database {self.path}: {exc}") from exc
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA busy_timeout = 10000")
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # 2 MB by default: link lookups then hit disk
-        if not readonly:
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-            self.migrate()
-        elif "schema_migrations" not in self.tables():
-            raise NarrascopeError("E103", f"{self.path} is not a narrascope database")
+            return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        if not Path(self.path).is_file():
+            raise NarrascopeError("E101", f"no database at {self.path}: run `narrascope ingest` first")
+        uri = "file:" + quote(Path(self.path).resolve().as_posix()) + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+        except sqlite3.OperationalError:
+            # a WAL database on read-only storage (an archived case file): reading it needs a -shm file
+            # it cannot create; as an immutable file it reads, with nobody writing it by definition
+            conn.close()
+            conn = sqlite3.connect(
+                uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=False
+            )
+        return conn
 
     def tables(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
