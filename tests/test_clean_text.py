@@ -173,6 +173,17 @@ def test_markup_typed_into_a_paragraph_is_its_text_and_leaves_it_prose():
     assert (cleaned.text, cleaned.title) == ("\n\n".join(body), None)
 
 
+def test_a_line_held_up_by_one_huge_token_does_not_end_the_article():
+    body = [
+        "Foreign Minister Anya Korvin said on Monday that the Compact wants a partition of Veloria.",
+        "Supercalifragilistic" * 250,
+        "The end of the story about the dam, which matters a lot to everyone here.",
+    ]
+    assert clean_plain_text(page(body)).text == "\n\n".join(body)
+    at_the_end = clean_plain_text(page([P1, P2, P3, "https://x.example/" + "a" * 200])).text
+    assert at_the_end == "\n\n".join([P1, P2, P3])
+
+
 def test_comments_and_related_teasers_after_a_closing_heading_are_not_body():
     comments = [
         "3 Comments",
