@@ -160,6 +160,9 @@ INVISIBLE_EDGES = " \u200b\u200c\u200d\u2060\ufeff"
 
 FRONT_MATTER_MAX_CHARS = 65536
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+# A block between the rules that opens with "key:" was meant as front matter: when it is not valid YAML
+# that is reported. Prose set between rules ("This is prose: it has a colon") is kept silently.
+FRONT_MATTER_KEY = re.compile(r"\A\s*[\"']?[\w-]+[\"']?[ \t]*:(?:[ \t]|$)", re.MULTILINE)
 
 # --- HTTP ------------------------------------------------------------------------------------------------
 
