@@ -636,6 +636,41 @@ def test_ingest_records_and_refusals(db):
         assert bad_map.status_code == 400 and bad_map.json()["code"] == "E201"
 
 
+def test_ingest_lone_surrogates_store_the_rest_and_never_answer_500(tmp_path):
+    """JSON escapes of half an emoji in records, uploads and urls: records are kept (U+FFFD in place of
+    the surrogate), the batch goes on, and a refused value is a JSON 422, not a server error."""
+    db = str(tmp_path / "fresh.db")
+    Narrascope(db).close()
+    lone = {
+        "title": "x \ud800",
+        "body": "Minister Anya Korvin said the Compact wants to partition Veloria "
+        "\udc00 again, officials in Port Arden said on Monday.",
+        "source": "S",
+        "date": "2024-06-17",
+    }
+    good = {
+        "title": "Ferry",
+        "body": "The ferry to Varo sails again on Monday after repairs, the port "
+        "authority of Velmora said in a statement on Friday.",
+    }
+    json_body = AUTH | {"Content-Type": "application/json"}
+    with client(db) as api:
+        records = {"records": [lone, {"\ud800": "no text"}, good]}
+        response = api.post("/api/ingest/records", headers=json_body, content=json.dumps(records))
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        assert answer["stored"] == 2 and [e["reason"] for e in answer["errors"]] == ["malformed"]
+        titles = {a["title"] for a in one(api, "/api/articles")["items"]}
+        assert titles == {"x \ufffd", "Ferry"}
+        dump = "".join(json.dumps(r) + "\n" for r in (lone | {"title": "again \udfff"}, good)).encode()
+        upload = api.post("/api/ingest", headers=AUTH, files={"files": ("lone.jsonl", dump)})
+        assert upload.status_code == 200 and upload.json()["duplicates"] == 2, upload.text
+        bad_url = api.post(
+            "/api/ingest/records", headers=json_body, content=json.dumps({"urls": ["https://\ud800/"]})
+        )
+        assert bad_url.status_code == 422 and bad_url.json()["detail"], bad_url.text
+
+
 def test_watchlist_upload_and_delete(db, tmp_path):
     csv = ("date,id,title,countries\n"
            "2024-03-12,https://example.org/report/split/,The Compact plans a partition of Veloria,Veloria\n"

@@ -159,6 +159,31 @@ def test_subheads_and_short_quotes_inside_the_body_are_kept():
     assert cleaned.text == "\n\n".join([P1, P2, subhead, P3, quote, P4])
 
 
+def test_markup_typed_into_a_paragraph_is_its_text_and_leaves_it_prose():
+    lead = (
+        "The Northern Compact wants to partition Veloria along the Tessaly river, Foreign Minister Anya "
+        "Korvin said on Monday. <script>alert(1)</script>"
+    )
+    body = [
+        lead,
+        "“The Compact plans a partition of our country,” Korvin told reporters in Port Arden.",
+        "Compact envoy Mark Ellison denied the accusation. “We have no plans,” Ellison said.",
+    ]
+    cleaned = clean_plain_text(page(body))
+    assert (cleaned.text, cleaned.title) == ("\n\n".join(body), None)
+
+
+def test_a_line_held_up_by_one_huge_token_does_not_end_the_article():
+    body = [
+        "Foreign Minister Anya Korvin said on Monday that the Compact wants a partition of Veloria.",
+        "Supercalifragilistic" * 250,
+        "The end of the story about the dam, which matters a lot to everyone here.",
+    ]
+    assert clean_plain_text(page(body)).text == "\n\n".join(body)
+    at_the_end = clean_plain_text(page([P1, P2, P3, "https://x.example/" + "a" * 200])).text
+    assert at_the_end == "\n\n".join([P1, P2, P3])
+
+
 def test_comments_and_related_teasers_after_a_closing_heading_are_not_body():
     comments = [
         "3 Comments",

@@ -77,6 +77,30 @@ def test_search_show_and_errors(db):
     assert [(e["source"].rsplit("/", 1)[-1], e["reason"]) for e in errors] == [("empty.txt", "empty")]
 
 
+def test_lone_surrogates_and_control_characters_in_records_lose_nothing(tmp_path, db_url):
+    """JSON escapes for half an emoji ("\\ud83d") cannot be stored as UTF-8: they become U+FFFD, and the
+    records around them are stored too. Control characters leave titles; tabs and newlines leave them too."""
+    records = [
+        {"title": "Tram depot", "text": ARTICLE},
+        {"title": "Half an emoji \ud83d", "text": "The ferry \udc00 to Varo sails again on Monday, the port "
+         "authority said, after the storm damage to its landing stage was repaired this week."},
+        {"title": "\ufeffBell\x00\x01\x07 rings\tagain\n", "author": "Jo\x1b[31m Marsh\u200b",
+         "text": "The town hall bell of Kessel rang for the first time in a year on Sunday, \x00 after "
+         "its clockwork was\x85 rebuilt by volunteers.\x07"},
+    ]  # fmt: skip
+    path = tmp_path / "dump.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="ascii")
+    result = runner.invoke(app, ["ingest", str(path), "--db", db_url])
+    assert result.exit_code == 0 and "3 new articles stored" in result.output, result.output
+    rows = json.loads(runner.invoke(app, ["articles", "--db", db_url, "--format", "json"]).stdout)
+    stored = {r["title"]: r for r in rows}
+    assert set(stored) == {"Tram depot", "Half an emoji \ufffd", "Bell rings again"}
+    assert "The ferry \ufffd to Varo" in stored["Half an emoji \ufffd"]["text"]
+    bell = stored["Bell rings again"]
+    assert bell["author"] == "Jo[31m Marsh"
+    assert bell["text"].endswith("on Sunday,  after its clockwork was rebuilt by volunteers.")
+
+
 def test_user_mistakes_get_one_line_and_no_traceback(tmp_path, db):
     missing = runner.invoke(app, ["articles", "--db", str(tmp_path / "nope.db")])
     assert missing.exit_code == 1

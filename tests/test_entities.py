@@ -134,6 +134,16 @@ def test_spans_are_narrowed_to_the_name() -> None:
     ]
 
 
+def test_invisible_characters_at_a_spans_edges_are_not_part_of_the_name() -> None:
+    text = (
+        "Anya Korvin spoke. Later \u200bAnya Korvin\u200b\ufeff\x01 spoke again, and \u00a0Anya Korvin\u2060."
+    )
+    resolver = EntityResolver()
+    mentions = resolver.resolve(text, [(0, 11, "PERSON"), (25, 40, "PERSON"), (58, 71, "PERSON")])
+    assert [m.text for m in mentions] == ["Anya Korvin"] * 3
+    assert [(e.name, e.aliases) for e in resolver.entities()] == [("Anya Korvin", ())]
+
+
 def test_an_acronym_defined_in_the_text_is_its_long_form() -> None:
     text = "The Northern Shield Forces (NSF) held the town. An NSF commander said so."
     mentions = EntityResolver().resolve(text, ner(text, ("NSF", "ORG")))  # the long form missed by NER

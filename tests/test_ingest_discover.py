@@ -79,3 +79,16 @@ def test_inputs_matching_nothing_are_reported(corpus: Path) -> None:
         IngestError(glob_, "not-found", "glob matched no files"),
         IngestError(empty, "not-found", "folder holds no files to read"),
     ]
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_is_read(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("x", encoding="utf-8")
+    with open(os.path.join(os.fsencode(tmp_path), b"bad\xff.txt"), "w") as bad:
+        bad.write("x")
+    sources, errors = discover([str(tmp_path)])
+    assert rel(tmp_path, sources) == ["good.txt"]
+    assert errors == [
+        IngestError(
+            str(tmp_path / "bad\\xff.txt"), "unreadable", "its name is not UTF-8 (rename it to read it)"
+        )
+    ]

@@ -72,6 +72,16 @@ def test_text_whose_rule_is_not_front_matter_keeps_it(tmp_path: Path) -> None:
     assert doc.content == text and doc.title is None
 
 
+def test_front_matter_that_is_not_yaml_is_reported_and_the_text_kept(tmp_path: Path) -> None:
+    path = tmp_path / "broken.txt"
+    text = '---\ntitle: Ferry line opens\noutlet: "Velmora "Post">"\n---\n' + BODY
+    path.write_text(text, encoding="utf-8")
+    error, doc = read(path)
+    assert isinstance(error, IngestError) and (error.source, error.reason) == (str(path), "malformed")
+    assert "front matter is not valid YAML" in error.detail and "at line 3" in error.detail
+    assert isinstance(doc, Document) and doc.content == text and doc.outlet is None
+
+
 @pytest.mark.parametrize("sidecar_name", ["ferry.txt.json", "ferry.json"])
 def test_text_with_sidecar_json(tmp_path: Path, sidecar_name: str) -> None:
     (tmp_path / "ferry.txt").write_text(BODY, encoding="utf-8")

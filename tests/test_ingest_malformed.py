@@ -111,6 +111,21 @@ def test_undecodable_row_in_a_dump_fails_alone(tmp_path: Path) -> None:
     assert items[-1].content == "Troisième article."  # type: ignore[union-attr]
 
 
+def test_lone_surrogates_and_control_characters_are_made_safe_where_records_enter(tmp_path: Path) -> None:
+    records = [
+        {"title": "\ufeff\u200bHalf an emoji \ud83d\x00\n", "author": ["Jo\x01", "Li\u2028Wen\x9f"],
+         "text": "Body \udc00 text\x07.\r\nNext\x0cline\x85."},
+        {"\ud800": "a record without a text field"},
+    ]  # fmt: skip
+    path = tmp_path / "dump.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="ascii")  # "\\ud83d" escapes
+    doc, error = read_source(str(path))
+    assert isinstance(doc, Document) and isinstance(error, IngestError)
+    assert (doc.title, doc.author) == ("Half an emoji \ufffd", "Jo, Li Wen")
+    assert doc.content == "Body \ufffd text.\nNext\nline."
+    assert error.reason == "malformed" and error.detail.endswith("the record has: \ufffd)")
+
+
 def test_gzip_bomb_is_too_large(tmp_path: Path) -> None:
     path = tmp_path / "bomb.html.gz"
     path.write_bytes(gzip.compress(b"<p>" + b" " * 1_000_000))

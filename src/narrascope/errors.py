@@ -10,7 +10,7 @@ REASONS: dict[str, str] = {
     "binary": "the input is binary, not text or HTML",
     "undecodable": "no text encoding decodes the input",
     "too-large": "the input is over the size limit",
-    "malformed": "the container (gzip, JSON, CSV, WARC, feed) is broken",
+    "malformed": "the container (gzip, JSON, CSV, WARC, feed) or a text file's front matter is broken",
     "unsupported": "the file type is not one narrascope reads",
     "fetch-failed": "the URL could not be fetched",
     "no-content": "cleaning left no article text",

@@ -17,6 +17,9 @@ SENTENCE_CASE_RATIO = 0.3  # a sentence-case headline needs this much, plus head
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _SENTENCE_END = re.compile(r"[.!?。！？…:;]['\"”’»)\]]*$")
 _CLOSERS = "'\"”’»)]"
+# Markup typed into plain text ("... on Monday. <script>alert(1)</script>"): a script or style element
+# (code, not words) or a tag. It is text, kept, but does not say where a sentence ends.
+_MARKUP = re.compile(r"<(script|style)\b[^<>]*>[^<]*</\1\s*>|</?[A-Za-z][^<>]*>", re.IGNORECASE)
 # Where a link card's headline meets its blurb: a word, a digit or closing punctuation directly followed
 # by a capitalised word ("SteakhouseA party", "250,000The state", "Hospital\"Doctors said").
 _GLUE = re.compile(r"(?:(?<=[a-z0-9)?!])|(?<=\S[\"”]))(?=(?:[A-Z][a-z]+|[AI])(?:[\s,.:;!?'’]|$))")
@@ -25,7 +28,10 @@ _GLUED_END = re.compile(r"(?:[^\W\d_]{3,}|[\d)?!\"”])$")
 
 
 def ends_sentence(line: str) -> bool:
-    """Whether the line ends as running prose does (full stop, question mark, colon, closing quote)."""
+    """Whether the line ends as running prose does (full stop, question mark, colon, closing quote), markup
+    at its end looked past."""
+    if line.endswith(">"):
+        line = _MARKUP.sub("", line).rstrip()
     return bool(_SENTENCE_END.search(line))
 
 

@@ -71,6 +71,7 @@ CLOSING_MAX_WORDS = 5  # a closing heading ("More from Reuters", "3 Comments") i
 GAP_LINES = 4  # this many non-prose lines in a row split the best run into parts
 COHESION_MIN = 0.25  # a part stays when this share of its words occur in the main part
 PART_MIN_WORDS = 20  # ... and it holds at least this much prose
+BLOB_TOKEN_CHARS = 100  # longer than any word: a short line holding such a token is pasted data, not layout
 
 
 def line_key(line: str) -> str:
@@ -192,15 +193,21 @@ class _Line:
             (self.sentence and self.words >= PROSE_MIN_WORDS) or self.words >= LONG_MIN_WORDS
         )
 
+    @property
+    def blob(self) -> bool:
+        """Not prose, and held up by a token longer than any word (a long URL, pasted data)."""
+        return not self.prose and max(map(len, self.text.split())) > BLOB_TOKEN_CHARS
+
 
 def _scores(lines: list[_Line]) -> list[float]:
     """Per-line score: prose earns its words (less when isolated between non-prose lines), the rest costs.
 
     Photo captions, credits and teaser links sit inside articles: they cost like a short line, and
-    paragraphs on either side of them are not isolated by them.
+    paragraphs on either side of them are not isolated by them. Nor are they by a blob (a line held up by
+    one huge token), which is no layout.
     """
     prose = [line.prose for line in lines]
-    flow = [i for i, line in enumerate(lines) if line.reason not in _INLINE_REASONS]
+    flow = [i for i, line in enumerate(lines) if line.reason not in _INLINE_REASONS and not line.blob]
     isolated = [False] * len(lines)
     for n, i in enumerate(flow):
         before = n > 0 and prose[flow[n - 1]]

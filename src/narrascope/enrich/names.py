@@ -137,20 +137,26 @@ def trim_text(text: str) -> str:
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Offsets of ``text[start:end]`` narrowed to the name: "the Nusra Front" -> "Nusra Front",
-    "al-Qaeda’s" -> "al-Qaeda", quotes and punctuation at the edges dropped. Periods stay ("U.S.")."""
-    while start < end and text[start] in _EDGE_JUNK:
+    "al-Qaeda’s" -> "al-Qaeda", quotes, punctuation and invisible characters at the edges dropped. Periods
+    stay ("U.S.")."""
+    while start < end and _edge_junk(text[start]):
         start += 1
     if start < end and text[start] in "TtAa":
         match = _LEADING_DETERMINER.match(text, start, end)
         if match and match.end() < end:
             start = match.end()
-    while end > start and text[end - 1] in _EDGE_JUNK:
+    while end > start and _edge_junk(text[end - 1]):
         end -= 1
     if end - start > 2 and text[end - 1] == "s" and text[end - 2] in "'’" and text[end - 3].isalnum():
         end -= 2
-        while end > start and text[end - 1] in _EDGE_JUNK:
+        while end > start and _edge_junk(text[end - 1]):
             end -= 1
     return start, end
+
+
+def _edge_junk(char: str) -> bool:
+    """Punctuation, spaces, and what cannot be seen (zero-width characters, BOM, controls)."""
+    return char in _EDGE_JUNK or not char.isprintable()
 
 
 def key_tokens(name: str) -> tuple[str, ...]:

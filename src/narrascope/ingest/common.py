@@ -14,11 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from narrascope.ingest.heuristics import (
+    CONTROL,
     FEED_SNIFF,
     GZIP_EXTENSION,
     GZIP_MAGIC,
     HINT_FIELDS,
     HTML_SNIFF,
+    INVISIBLE_EDGES,
+    LINE_BREAK,
+    LONE_SURROGATE,
     NAME_KEYS,
     SNIFF_CHARS,
 )
@@ -108,12 +112,20 @@ def open_binary(path: Path) -> io.BufferedIOBase:
     return path.open("rb")
 
 
-_NEWLINES = re.compile(r"\r\n?")
+_SPACES = re.compile(r"\s+")
 
 
 def normalise_text(text: str) -> str:
-    """NUL characters removed, newlines as ``\\n``, a leading BOM character dropped."""
-    return _NEWLINES.sub("\n", text.replace("\x00", "")).removeprefix("\ufeff")
+    """Content as stored: lone surrogates as U+FFFD, line breaks as ``\\n``, other control characters
+    (tab aside) dropped, a leading BOM character dropped."""
+    text = CONTROL.sub("", LINE_BREAK.sub("\n", LONE_SURROGATE.sub("\ufffd", text)))
+    return text.removeprefix("\ufeff")
+
+
+def one_line(value: str) -> str:
+    """A metadata value as stored: ``normalise_text``'s rules, then every run of spaces (line breaks
+    included) as one space, and no spaces or invisible characters (zero-width, BOM) at either end."""
+    return _SPACES.sub(" ", normalise_text(value)).strip(INVISIBLE_EDGES)
 
 
 def as_text(value: Any, joiner: str = ", ") -> str | None:
@@ -162,8 +174,8 @@ def clean_hints(hints: Mapping[str, Any]) -> Hints:
     """Hint values normalised (strings, ISO dates, language subtags); unknown keys and blanks dropped."""
     out: Hints = {}
     for name in HINT_FIELDS:
-        value = as_text(hints.get(name))
-        if value is None:
+        value: str | None = one_line(as_text(hints.get(name)) or "")
+        if not value:
             continue
         if name == "published":
             value = as_date(value)
@@ -174,7 +186,9 @@ def clean_hints(hints: Mapping[str, Any]) -> Hints:
 
 
 def make_document(source: str, kind: str, content: str, encoding: str, hints: Mapping[str, Any]) -> Document:
-    """A Document with normalised content; rejects content that is blank once decoded."""
+    """A Document with normalised content and hints (``normalise_text``, ``one_line``): the one place
+    every decoded string enters, so none holds a lone surrogate or a stray control character. Rejects
+    content that is blank once decoded."""
     content = normalise_text(content)
     if not content.strip():
         raise Rejected("empty", "no content (blank after decoding)")

@@ -21,7 +21,8 @@ def discover(inputs: Sequence[str]) -> tuple[list[str], list[IngestError]]:
     A file named explicitly is always kept. Files found by walking a folder or matching a glob skip hidden
     files and folders, sidecar ``.json`` files of ``.txt`` files, and code or configuration (CSS, scripts,
     YAML), text that sniffing would take for articles; binary files stay listed, for reading to report them.
-    An input that matches nothing, or a folder holding nothing to read, is reported as ``not-found``.
+    An input that matches nothing, or a folder holding nothing to read, is reported as ``not-found``; a file
+    whose name is not UTF-8, which no store could record, as ``unreadable``.
     """
     sources: dict[str, None] = {}  # insertion-ordered set
     errors: list[IngestError] = []
@@ -39,17 +40,28 @@ def discover(inputs: Sequence[str]) -> tuple[list[str], list[IngestError]]:
                 f for match in sorted(glob.glob(expanded, recursive=True)) for f in _expand(match, errors)
             ]
         elif os.path.exists(expanded):
-            errors.append(IngestError(given, "unreadable", "not a regular file or folder"))
+            errors.append(IngestError(shown(given), "unreadable", "not a regular file or folder"))
             continue
         else:
-            errors.append(IngestError(given, "not-found", "no such file or folder"))
+            errors.append(IngestError(shown(given), "not-found", "no such file or folder"))
             continue
         if not found:
             what = "folder holds no files to read" if os.path.isdir(expanded) else "glob matched no files"
-            errors.append(IngestError(given, "not-found", what))
+            errors.append(IngestError(shown(given), "not-found", what))
         for path in found:
-            sources.setdefault(path)
+            if shown(path) != path:
+                errors.append(
+                    IngestError(shown(path), "unreadable", "its name is not UTF-8 (rename it to read it)")
+                )
+            else:
+                sources.setdefault(path)
     return list(sources), errors
+
+
+def shown(path: str) -> str:
+    """A path as it can be stored: bytes of its name that are not UTF-8, which Python holds as lone
+    surrogates, written ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _expand(match: str, errors: list[IngestError]) -> Iterator[str]:
@@ -61,7 +73,7 @@ def _expand(match: str, errors: list[IngestError]) -> Iterator[str]:
 
 def _walk(top: str, errors: list[IngestError]) -> Iterator[str]:
     def unreadable(exc: OSError) -> None:
-        errors.append(IngestError(exc.filename or top, "unreadable", exc.strerror or str(exc)))
+        errors.append(IngestError(shown(exc.filename or top), "unreadable", exc.strerror or str(exc)))
 
     for folder, dirnames, filenames in os.walk(top, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))

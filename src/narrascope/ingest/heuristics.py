@@ -144,10 +144,25 @@ NAME_KEYS = ("name", "title", "domain")
 CSV_DELIMITERS = ",;\t|"  # the one most frequent in the header line wins
 STREAM_SNIFF_BYTES = 65536  # a streamed dump's encoding is decided on this much of its start
 
+# --- untrusted text: every decoded string, content and metadata ----------------------------------------
+
+# A lone surrogate (a JSON "\ud800" escape, half of an emoji cut off) cannot be stored: U+FFFD instead.
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Line breaks other than \n (str.splitlines breaks on these too) become \n in content, spaces in metadata.
+LINE_BREAK = re.compile(r"\r\n?|[\v\f\x1c-\x1e\u2028\u2029]")
+# Every other control character (C0 but tab and newline, DEL, C1) is dropped. NEL (U+0085) among them: in
+# scraped text it is a misread cp1252 ellipsis far more often than a line break inside a sentence.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x9f]")
+# Trimmed from the ends of metadata values: spaces and invisible characters (zero-width, word joiner, BOM).
+INVISIBLE_EDGES = " \u200b\u200c\u200d\u2060\ufeff"
+
 # --- text files ------------------------------------------------------------------------------------------
 
 FRONT_MATTER_MAX_CHARS = 65536
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+# A block between the rules that opens with "key:" was meant as front matter: when it is not valid YAML
+# that is reported. Prose set between rules ("This is prose: it has a colon") is kept silently.
+FRONT_MATTER_KEY = re.compile(r"\A\s*[\"']?[\w-]+[\"']?[ \t]*:(?:[ \t]|$)", re.MULTILINE)
 
 # --- HTTP ------------------------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from narrascope.errors import NarrascopeError
-from narrascope.ingest.common import IngestOptions, Rejected, as_text, make_document, open_binary
+from narrascope.ingest.common import IngestOptions, Rejected, as_text, make_document, one_line, open_binary
 from narrascope.ingest.decode import decode
 from narrascope.ingest.heuristics import BOMS, FIELD_SYNONYMS, HINT_FIELDS, STREAM_SNIFF_BYTES
 from narrascope.model import Document
@@ -72,7 +72,7 @@ def record_document(
     wanted = (
         [field_map["text"]] if "text" in field_map else list(FIELD_SYNONYMS["text"] + FIELD_SYNONYMS["html"])
     )
-    keys = ", ".join(sorted(map(str, record.keys()))[:12]) or "none"
+    keys = ", ".join(sorted(one_line(str(key)) for key in record)[:12]) or "none"
     raise Rejected("malformed", f"no text field (looked for {', '.join(wanted)}; the record has: {keys})")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -18,7 +18,13 @@ from narrascope.ingest.common import (
     read_file,
 )
 from narrascope.ingest.decode import decode
-from narrascope.ingest.heuristics import FRONT_MATTER, FRONT_MATTER_MAX_CHARS, GZIP_EXTENSION, HINT_FIELDS
+from narrascope.ingest.heuristics import (
+    FRONT_MATTER,
+    FRONT_MATTER_KEY,
+    FRONT_MATTER_MAX_CHARS,
+    GZIP_EXTENSION,
+    HINT_FIELDS,
+)
 from narrascope.ingest.records import map_columns
 from narrascope.model import Document, IngestError
 
@@ -30,9 +36,10 @@ def read_text(
     source: str, path: Path, data: bytes, options: IngestOptions
 ) -> Iterator[Document | IngestError]:
     """One text Document; hints from the front matter win over the sidecar's. A broken sidecar is
-    reported against the sidecar's own path and the text is still read."""
+    reported against the sidecar's own path, broken front matter against the file, and the text is still
+    read."""
     decoded = decode(data)
-    meta, body = split_front_matter(normalise_text(decoded.text))
+    meta, body, problem = split_front_matter(normalise_text(decoded.text))
     hints: dict[str, Any] = {}
     sidecar = sidecar_of(path)
     if sidecar is not None:
@@ -40,23 +47,42 @@ def read_text(
             hints.update(_hints(_read_sidecar(sidecar, options)))
         except Rejected as exc:
             yield failure(str(sidecar), exc)
+    if problem is not None:
+        detail = (
+            f"front matter is not valid YAML ({problem}); the file was read as text, without its metadata"
+        )
+        yield IngestError(source, "malformed", detail)
     hints.update(_hints(meta))
     yield make_document(source, "text", body, decoded.encoding, hints)
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """(front matter, rest). Text whose ``---`` block is not a YAML mapping keeps it as text: prose that
-    merely starts with a rule must not lose its first lines."""
+class FrontMatter(NamedTuple):
+    meta: dict[str, Any]
+    body: str
+    problem: str | None = None  # why a block meant as front matter (it opens with "key:") was not read
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Text whose ``---`` block is not a YAML mapping keeps it as text: prose that merely starts with a rule
+    must not lose its first lines."""
     match = FRONT_MATTER.match(text[:FRONT_MATTER_MAX_CHARS])
     if not match:
-        return {}, text
+        return FrontMatter({}, text)
     try:
         meta = yaml.safe_load(match.group(1))
-    except (yaml.YAMLError, RecursionError):
-        return {}, text
+    except (yaml.YAMLError, RecursionError) as exc:
+        return FrontMatter({}, text, _yaml_problem(exc) if FRONT_MATTER_KEY.match(match.group(1)) else None)
     if not isinstance(meta, dict):
-        return {}, text
-    return meta, text[match.end() :]
+        return FrontMatter({}, text)
+    return FrontMatter(meta, text[match.end() :])
+
+
+def _yaml_problem(exc: Exception) -> str:
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem and exc.problem_mark:
+        return f"{exc.problem} at line {exc.problem_mark.line + 2}"  # the block starts on the second line
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).split("\n", 1)[0]
 
 
 def sidecar_names(name: str) -> list[str]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Path, Query, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
@@ -41,6 +44,20 @@ AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
 
 def error_status(exc: NarrascopeError) -> int:
     return 404 if exc.code in NOT_FOUND else STATUS.get(exc.code, 400)
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON that may echo a request's own strings: a lone surrogate (a JSON "\\ud800" escape), which UTF-8
+    cannot carry, is sent as ``?`` instead of failing the answer."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+        return text.encode("utf-8", "replace")
+
+
+async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    """FastAPI's 422 for a request that fails validation, whose details quote the values refused."""
+    return SafeJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
 
 
 class ApiRoute(APIRoute):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
@@ -165,7 +166,7 @@ def _too_large(limit: int) -> HTTPException:
 
 def create_app(settings: ServeSettings) -> FastAPI:
     """The API and the web UI for one database (which must exist: ``narrascope ingest`` creates it)."""
-    from narrascope.serve import api, pages
+    from narrascope.serve import api, api_common, pages
 
     Narrascope(settings.db, readonly=True).close()  # fail now, with the store's message, not per request
     handles = Handles(settings.db)
@@ -185,6 +186,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.exception_handler(RequestValidationError)(api_common.invalid_request)
     app.add_middleware(WriteGuard, settings=settings)
     app.state.handles = handles
     app.include_router(api.router, prefix="/api")
