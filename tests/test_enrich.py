@@ -59,3 +59,27 @@ def test_every_alias_group_is_one_entity(seeds_db, shared):
             resolved = {tuple(v) for v in ids.values() if v}
             assert len(resolved) == 1 and len(next(iter(resolved))) == 1, f"{group}: {ids}"
             assert all(ids.values()), f"{group}: some names resolve to no entity: {ids}"
+
+
+def _gold_roles(shared) -> list[tuple[str, str, str]]:
+    gold = yaml.safe_load((shared / "seeds" / "GOLD.yaml").read_text(encoding="utf-8"))
+    return [
+        (name, st["speaker"], st["role"])
+        for name, article in gold["articles"].items()
+        for st in article.get("statements", [])
+        if st.get("role")
+    ]
+
+
+def test_gold_speakers_have_their_roles(seeds_db, shared):
+    """ "Russian Deputy Foreign Minister" Ryabkov, "Syrian Democratic Council spokeswoman" Ilhan Ahmed…"""
+    missing = []
+    with Narrascope(seeds_db, readonly=True) as nar:
+        for name, speaker, role in _gold_roles(shared):
+            article = next(a for a in nar.articles() if a.source.endswith(name))
+            ids = set(nar.entity_ids(speaker))
+            said = nar.statements(StatementQuery(article_id=article.id, limit=500))
+            roles = {(s.role or "").casefold().replace("’", "'") for s in said if s.speaker_entity_id in ids}
+            if role.casefold() not in roles:
+                missing.append((name[:3], speaker, role, sorted(roles)))
+    assert not missing, missing

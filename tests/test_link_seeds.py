@@ -121,3 +121,11 @@ def test_a_speaker_is_found_by_any_of_its_names(linked):
         }
     assert len(found["Lavrov"]) >= 20
     assert found["Sergei Lavrov"] == found["Sergey Lavrov"] == found["Lavrov"]
+
+
+def test_undated_pages_about_different_events_are_not_one_story(linked):
+    """Four seeds are undated and cover events from 2016 to 2021: without dates, topic alone joins nothing."""
+    db, _, _ = linked
+    with Narrascope(db, readonly=True) as nar:
+        sizes = [s.article_count for s in nar.stories(limit=10, offset=0)]
+    assert sum(sizes) == 5 and max(sizes) <= 2, sizes

@@ -76,6 +76,47 @@ PERSON_NOUNS = frozenset(
     ]
 )
 _QUALIFIER = re.compile(r",|\s(?:for|of|at|who|whom|which|that|with|in|from|to)\s", re.I)
+# Words that open a sentence, not a role ("Meanwhile Trump said", "But Syrian Democratic Council
+# spokeswoman Ilhan Ahmed"), end a phrase short of the name ("Larry King and"), or only say "Mr."
+ROLE_NOISE = frozenset(
+    [
+        "but",
+        "and",
+        "or",
+        "so",
+        "yet",
+        "also",
+        "still",
+        "now",
+        "then",
+        "however",
+        "though",
+        "although",
+        "meanwhile",
+        "if",
+        "when",
+        "while",
+        "as",
+        "after",
+        "before",
+        "because",
+        "since",
+        "indeed",
+        "instead",
+        "even",
+        "only",
+        "just",
+        "later",
+        "earlier",
+        "today",
+        "yesterday",
+        "tonight",
+        "speaking",
+        "asked",
+    ]
+)
+ROLE_TAIL = frozenset(("and", "or", "of", "for", "the", "with", "to", "by", "from", "at", "in"))
+HONORIFICS = frozenset(("mr", "mrs", "ms", "miss", "mx", "dr", "prof"))
 MAX_ROLE_WORDS = 10
 NAME_GAP = 25  # characters between a title the source stops at and the name it goes on to
 IT_REACH = 400  # characters from an organisation's statement within which "it" is that organisation
@@ -167,9 +208,12 @@ def _resolve(
     if lowered in PRONOUNS:
         wanted = PRONOUN_GENDER.get(lowered)
         return _antecedent(source.start, PRONOUNS[lowered], wanted, mentions, spoken, genders)
-    head = _head_mention(source, mentions) or _name_after(source, text, mentions)
+    head = _head_mention(source, mentions)
+    role = None
+    if head is None and (head := _name_after(source, text, mentions)) is not None:
+        role = _clean_role(text[source.start : head.start])  # the whole title, up to the name
     if head is not None:
-        role = _role_around(source, head)
+        role = role or _role_around(source, head)
         return _Speaker(head.entity_id, head.canonical, head.label, role, genders.get(head.entity_id))
     if DEFINITE.match(phrase):
         words = phrase.split()
@@ -271,10 +315,24 @@ def _role_around(source: Span, head: EntityMention) -> str | None:
     before = LEADING_DETERMINER.sub("", before).strip()
     after = source.text[head.end - source.start :].strip()
     after = LEADING_DETERMINER.sub("", after.strip(" ,")).strip() if after.startswith(",") else ""
-    for candidate in (before, after):
+    for candidate in (_clean_role(before), _clean_role(after)):
         if candidate and len(candidate.split()) <= MAX_ROLE_WORDS and re.search(r"[A-Za-z]", candidate):
             return candidate
     return None
+
+
+def _clean_role(role: str) -> str:
+    """A role without the sentence's words around it ("But Syrian Democratic Council spokeswoman" →
+    "Syrian Democratic Council spokeswoman", "Larry King and" → "Larry King"); "" for an honorific alone
+    ("Mr."), which says nothing of what the person does."""
+    words = role.split()
+    while words and words[0].casefold().strip(",.;:") in ROLE_NOISE:
+        words.pop(0)
+    while words and (words[-1].casefold().strip(",.;:") in ROLE_TAIL or not words[-1].strip(",.;:—–-")):
+        words.pop()
+    if all(w.casefold().rstrip(".") in HONORIFICS for w in words):
+        return ""
+    return " ".join(words).strip(" ,;:")
 
 
 def _roles_from_text(text: str, mentions: Sequence[EntityMention]) -> dict[str, str]:
@@ -294,9 +352,9 @@ def _roles_from_text(text: str, mentions: Sequence[EntityMention]) -> dict[str, 
                 run.append(word)
             else:
                 break
-        role = " ".join(reversed(run)).strip()
-        role = LEADING_DETERMINER.sub("", role)
-        if role and any(w[:1].isupper() for w in role.split()) and len(role.split()) <= MAX_ROLE_WORDS:
+        role = _clean_role(LEADING_DETERMINER.sub("", " ".join(reversed(run)).strip()))
+        office = [w for w in role.casefold().split() if w.strip(".,") in vocabulary - ROLE_TAIL - HONORIFICS]
+        if office and len(role.split()) <= MAX_ROLE_WORDS:  # "Meanwhile", "If": no office named
             roles[mention.entity_id] = role
     return roles
 

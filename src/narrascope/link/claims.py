@@ -42,6 +42,19 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces[:MAX_CLAIMS_PER_STATEMENT]
 
 
+# "asked about the bombs": a question put to someone claims nothing
+_QUESTION_CUE = re.compile(r"(?:when\s+|was\s+|were\s+)?ask(?:ed|ing|s)?\b", re.IGNORECASE)
+
+
+def _reported_within(st: Statement, statements: list[Statement]) -> bool:
+    """Whether ``st`` is said inside another statement's content ("Lavrov said the US wants to save
+    al-Nusra"): the claim is that speaker's, made by the outer statement, not the US's own."""
+    return any(
+        o is not st and o.content_start <= st.cue_start < o.content_end and o.speaker != st.speaker
+        for o in statements
+    )
+
+
 def _frame_stances(text: str, cue: str, frames: tuple[Frame, ...]) -> tuple[FrameStance, ...]:
     return tuple(
         FrameStance(h.frame, stance(text, h.start, cue), text[h.start : h.end])
@@ -70,6 +83,8 @@ def build_claims(
     covered: list[tuple[int, int]] = []
     for st in statements:
         covered.append((st.content_start, st.content_end))
+        if _reported_within(st, statements) or _QUESTION_CUE.match(st.cue):
+            continue
         for a, b in _pieces(text, st.content_start, st.content_end):
             piece = text[a:b]
             frame_stances = _frame_stances(piece, st.cue, frames)

@@ -7,7 +7,8 @@ Per article, in publication order:
 2. **Citations**: media it cites ("Press TV reports:", "according to TASS").
 3. **Story**: its vector (title and lead) is searched in the article index; it joins the story of the
    most similar article within ``STORY_WINDOW_DAYS`` if the cosine reaches ``STORY_SIMILARITY`` (in
-   another language ``STORY_SIMILARITY_ACROSS_LANGUAGES``), else it starts a story. A copy joins its
+   another language ``STORY_SIMILARITY_ACROSS_LANGUAGES``; ``UNDATED_STORY_SIMILARITY`` where dates are
+   missing), else it starts a story. A copy joins its
    original's story.
 4. **Claims** (``link/claims.py``) join narratives: by frame — same frame, a place in common — and,
    for claims no frame covers, by their nearest neighbours in the claim index (cosine ≥
@@ -45,6 +46,10 @@ STORY_SIMILARITY = (
 # Across languages the encoder's cosines run lower: this keeps the same precision (SemEval-2022 pairs in
 # two languages: 0.87 for Overall ≤ 2, recall 0.55; at 0.60 it would be 0.41)
 STORY_SIMILARITY_ACROSS_LANGUAGES = 0.55
+# Where the article or the story has no date, nothing keeps the story to its days: the cosine must say it
+# alone (SemEval-2022 pairs in one language, "same event" = Overall ≤ 1.5: precision 0.70 at 0.70, 0.60
+# at 0.60; the five undated-or-not seed pages, five events from 2016 to 2021, score 0.57–0.70)
+UNDATED_STORY_SIMILARITY = 0.70
 STORY_WINDOW_DAYS = 4  # a story is open this many days after its last article
 CLAIM_SIMILARITY = 0.80  # claim cosine for "says the same thing" without a shared frame
 # A frame claim sharing no place with the frame's narratives joins the one whose label is this close:
@@ -274,6 +279,8 @@ class Linker:
                 continue
             if not _in_window(article.published, *window):
                 continue
+            if (not article.published or not window[0]) and score < UNDATED_STORY_SIMILARITY:
+                continue  # no dates to keep a story to its days: the text alone must say "same event"
             return row[1], round(score, 4)
         story_id = _id("story", article.id)
         self.store.add_story(story_id, article.title or lead_text(article)[:200], article.published)
