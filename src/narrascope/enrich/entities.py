@@ -312,8 +312,9 @@ class EntityResolver:
         known = {
             i for i in self._by_surname.get(surname, set()) if compatible(told, _gender(self._records[i]))
         }
-        if len(known) == 1:
-            return self._records[next(iter(known))]
+        named = {i for i in known if self._records[i].given - {""}}  # a full name beats a surname seen alone
+        if len(known) == 1 or len(named) == 1:
+            return self._records[next(iter(known if len(known) == 1 else named))]
         if known:
             return None
         return self._create("PERSON", name)

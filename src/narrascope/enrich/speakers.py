@@ -118,7 +118,12 @@ ROLE_NOISE = frozenset(
 ROLE_TAIL = frozenset(("and", "or", "of", "for", "the", "with", "to", "by", "from", "at", "in"))
 HONORIFICS = frozenset(("mr", "mrs", "ms", "miss", "mx", "dr", "prof"))
 MAX_ROLE_WORDS = 10
-NAME_GAP = 25  # characters between a title the source stops at and the name it goes on to
+# Between a title the source stops at and the name it goes on to: a word or two of the title, no verb
+# or pronoun ("Senator from Texas says he cannot allow Clinton …" is no title of Clinton's)
+NAME_GAP_WORDS = 2
+_NAME_GAP = re.compile(
+    r"(?!(?:he|she|they|it|we|says|said|told|also|has|had|was|is|will|would)\b)[\w-]+", re.I
+)
 IT_REACH = 400  # characters from an organisation's statement within which "it" is that organisation
 
 
@@ -296,8 +301,12 @@ def _name_after(source: Span, text: str, mentions: Sequence[EntityMention]) -> E
         return None
     for m in mentions:
         if m.start >= source.end:
-            gap = text[source.end : m.start]
-            fits = m.label == "PERSON" and len(gap) <= NAME_GAP and re.fullmatch(r"[\w\s-]*", gap)
+            gap = text[source.end : m.start].split()
+            fits = (
+                m.label == "PERSON"
+                and len(gap) <= NAME_GAP_WORDS
+                and all(_NAME_GAP.fullmatch(w) for w in gap)
+            )
             return m if fits else None
     return None
 
@@ -399,11 +408,21 @@ def _antecedent(
             return _Speaker(last[1].entity_id, last[1].name, last[1].label, None)
         return _Speaker(None, None, None, None)
     wanted = {"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP"}
-    for _, speaker in reversed(spoken):
+    since = 0  # a person named after an unnamed speaker is the likelier "he" ("Retired General Reveals …
+    # Gen. Norman Ham is speaking out … he believes")
+    for cue_at, speaker in reversed(spoken):
         if speaker.label in wanted and compatible(gender, speaker.gender):
-            return _Speaker(speaker.entity_id, speaker.name, speaker.label, None, speaker.gender)
+            if speaker.entity_id:
+                return _Speaker(speaker.entity_id, speaker.name, speaker.label, None, speaker.gender)
+            since = cue_at
+            break
     for mention in reversed(mentions):
         known = genders.get(mention.entity_id or "")
-        if mention.end <= position and mention.label in wanted and compatible(gender, known):
+        if (
+            since <= mention.start
+            and mention.end <= position
+            and mention.label in wanted
+            and compatible(gender, known)
+        ):
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None, known)
     return _Speaker(None, None, None, None)
