@@ -243,18 +243,30 @@ def test_search_filters_by_outlet_date_and_speaker(client: TestClient, nar: Narr
     }
 
 
-def test_bad_parameters_give_an_error_page_not_a_crash(client: TestClient) -> None:
+def test_bad_parameters_give_an_error_page_not_a_crash(client: TestClient, nar: Narrascope) -> None:
+    narrative = nar.narratives()[0].id
     for path, code in (
         ("/search?since=yesterday", "E142"),
         ("/statements?offset=-5", "E142"),
         ("/statements?offset=abc", "E142"),
+        ("/search?offset=%C2%B2", "E142"),  # "²": str.isdigit() says yes, int() says no
+        ("/statements?offset=%C2%B2", "E142"),
+        (f"/narratives/{narrative}?op=%C2%B9", "E142"),
+        ("/search?offset=%EF%BC%91", "E142"),  # a full-width 1
+        ("/statements?offset=%D9%A3", "E142"),  # an Arabic-Indic 3
         ("/narratives?sort=loudest", "E142"),
         ("/statements?kind=shouted", "E142"),
         ("/search?q=" + "x" * 501, "E143"),
+        ("/search?q=%00", "E143"),
+        ("/search?q=a%00b", "E143"),
+        ("/statements?q=%00", "E143"),
+        ("/entities?name=%00", "E143"),
+        (f"/narratives/{narrative}?outlet=%00", "E143"),
+        ("/articles/%00", "E143"),
     ):
         response = client.get(path)
         assert response.status_code == 400, path
-        assert code in response.text and "content-security-policy" in response.headers
+        assert code in response.text and "content-security-policy" in response.headers, path
     beyond = client.get("/statements?offset=1000000000")
     assert beyond.status_code == 200 and "No statements match." in beyond.text
 

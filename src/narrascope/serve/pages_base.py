@@ -105,13 +105,15 @@ def _qs(request: Request) -> Callable[..., str]:
 
 class PageRoute(APIRoute):
     """A page route: a ``PageError`` or ``NarrascopeError`` becomes an error page (404 for a record
-    not found), anything else a 500 page, each with the security headers."""
+    not found), anything else a 500 page, each with the security headers. No parameter may hold a NUL
+    (no stored value has one; PostgreSQL text and FTS5 queries cannot)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:
             try:
+                _no_nul(request)
                 return await handler(request)
             except (HTTPException, RequestValidationError):
                 raise  # FastAPI's own answers: 401/403 for a missing or wrong token
@@ -127,9 +129,15 @@ class PageRoute(APIRoute):
         return page_handler
 
 
+def _no_nul(request: Request) -> None:
+    for name, value in (*request.query_params.multi_items(), *request.path_params.items()):
+        if "\x00" in str(value):
+            raise PageError(400, "E143", f"{name} holds a NUL character")
+
+
 def offset_of(request: Request, name: str = "offset") -> int:
     value = request.query_params.get(name, "0") or "0"
-    if not value.isdigit() or int(value) > MAX_OFFSET:
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_OFFSET:  # "²".isdigit() is true
         raise PageError(400, "E142", f"{name} must be a whole number from 0 to {MAX_OFFSET}")
     return int(value)
 
