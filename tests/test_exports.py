@@ -506,6 +506,8 @@ def test_filters_pick_the_same_records_as_the_listings(demo):
         ("statements", "csv", {"publisher": "Desk"}, "E152"),
         ("articles", "csv", {"since": "2024-13"}, "E153"),
         ("articles", "csv", {"until": "yesterday"}, "E153"),
+        ("articles", "csv", {"since": "2024-02-30"}, "E153"),
+        ("articles", "csv", {"since": "2024-06", "until": "2024-05-31"}, "E153"),
         ("claimreview", "jsonld", {}, "E154"),
         ("claimreview", "jsonld", {"publisher": "Desk", "narratives": ["ffff0000"]}, "E155"),
         ("claimreview", "jsonld", {"publisher": "Desk", "ratings": {"n1recurring00000": "False"}}, "E156"),

@@ -246,7 +246,6 @@ def test_search_filters_by_outlet_date_and_speaker(client: TestClient, nar: Narr
 def test_bad_parameters_give_an_error_page_not_a_crash(client: TestClient, nar: Narrascope) -> None:
     narrative = nar.narratives()[0].id
     for path, code in (
-        ("/search?since=yesterday", "E142"),
         ("/statements?offset=-5", "E142"),
         ("/statements?offset=abc", "E142"),
         ("/search?offset=%C2%B2", "E142"),  # "²": str.isdigit() says yes, int() says no
@@ -269,6 +268,35 @@ def test_bad_parameters_give_an_error_page_not_a_crash(client: TestClient, nar: 
         assert code in response.text and "content-security-policy" in response.headers, path
     beyond = client.get("/statements?offset=1000000000")
     assert beyond.status_code == 200 and "No statements match." in beyond.text
+
+
+def test_dates_that_do_not_exist_are_refused_as_everywhere(client: TestClient) -> None:
+    for path in (
+        "/search?since=yesterday",
+        "/search?since=2024-13-45",
+        "/search?until=2024-02-30",
+        "/statements?since=2024-99",
+        "/search?since=2025&until=2024",
+        "/statements?since=2024-06-02&until=2024-06-01",
+    ):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        assert "[E153]" in response.text and "content-security-policy" in response.headers, path
+    assert "is after until" in client.get("/search?since=2025&until=2024").text
+
+
+def test_date_filters_keep_their_form_and_cover_whole_months(client: TestClient, nar: Narrascope) -> None:
+    """YYYY and YYYY-MM stay valid, mean the whole year or month, and the form shows them as given (a date
+    input would drop them, and the filter would vanish when the form is sent again)."""
+    page = assert_safe_page(client.get("/search?since=2024-05&until=2024-05"))
+    fields = {a["name"]: a for t, a in page.tags if t == "input" and a.get("name") in ("since", "until")}
+    assert fields["since"]["value"] == fields["until"]["value"] == "2024-05"
+    assert all(f["type"] == "text" and f["pattern"] and f["placeholder"] for f in fields.values())
+    shown = {h.removeprefix("/articles/") for h in page.links() if re.fullmatch(r"/articles/[0-9a-f]{16}", h)}
+    may = nar.articles(ArticleQuery(since="2024-05-01", until="2024-05-31"))
+    assert may and shown == {a.id for a in may}
+    year = Page(client.get("/statements?since=2024&speaker=Korvin").text)
+    assert [a["value"] for t, a in year.tags if t == "input" and a.get("name") == "since"] == ["2024"]
 
 
 def test_unknown_ids_give_the_404_page(client: TestClient) -> None:

@@ -30,7 +30,7 @@ from narrascope.model import IngestReport
 from narrascope.serve import exports
 from narrascope.serve.output import FORMATS, as_dict, render, terminal_safe
 from narrascope.store import ArticleQuery
-from narrascope.store.query import EntityQuery, StatementQuery
+from narrascope.store.query import EntityQuery, StatementQuery, date_range
 
 app = typer.Typer(
     name="narrascope",
@@ -130,12 +130,6 @@ def _bar(label: str, enabled: bool) -> Iterator[tuple[Callable[..., None], Calla
         yield advance, set_total
 
 
-def _check_dates(*values: str | None) -> None:
-    for value in values:
-        if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-            raise typer.BadParameter(f"{value!r}: use YYYY-MM-DD", param_hint="--since/--until")
-
-
 def _print_report(report: IngestReport, fmt: str) -> None:
     if fmt != "table":
         summary = {
@@ -206,7 +200,7 @@ def articles(
 ) -> None:
     """List stored articles, newest first, with filters and full-text search."""
     _check_format(fmt)
-    _check_dates(since, until)
+    since, until = date_range(since, until)
     query_ = ArticleQuery(outlet=outlet, language=language, since=since, until=until, text=query,
                           limit=limit, offset=offset)  # fmt: skip
     with Narrascope(db, readonly=True) as nar:
@@ -418,7 +412,7 @@ def statements(
 ) -> None:
     """List attributed statements: who said what, where and when."""
     _check_format(fmt)
-    _check_dates(since, until)
+    since, until = date_range(since, until)
     if stance not in (None, "asserts", "denies"):
         raise typer.BadParameter(f"{stance!r}: choose asserts or denies", param_hint="--stance")
     query = StatementQuery(speaker=speaker, entity=entity, outlet=outlet, kind=kind, stance=stance, since=since,

@@ -10,7 +10,6 @@ http(s) and open with ``rel="noopener noreferrer nofollow"``.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -23,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from narrascope import __version__
 from narrascope.errors import NarrascopeError
+from narrascope.store.query import date_range
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,6 @@ SECURITY_HEADERS = {
 MAX_OFFSET = 10**9
 MAX_QUERY_CHARS = 500
 _SINGULAR = {"entities": "entity", "stories": "story", "matches": "match", "copies": "copy"}
-_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 T = TypeVar("T")
 
@@ -142,11 +141,13 @@ def offset_of(request: Request, name: str = "offset") -> int:
     return int(value)
 
 
-def date_param(request: Request, name: str) -> str | None:
-    value = (request.query_params.get(name) or "").strip()
-    if value and not _DATE.fullmatch(value):
-        raise PageError(400, "E142", f"{name} must be a date: YYYY-MM-DD, YYYY-MM or YYYY")
-    return value or None
+def date_range_of(request: Request) -> tuple[str | None, str | None]:
+    """``since`` and ``until`` as the first and last day they cover, checked as the API and exports
+    check them (E153)."""
+    try:
+        return date_range(text_param(request, "since"), text_param(request, "until"))
+    except NarrascopeError as exc:
+        raise PageError(400, exc.code, exc.message) from None
 
 
 def text_param(request: Request, name: str) -> str | None:
