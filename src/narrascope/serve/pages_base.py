@@ -10,15 +10,17 @@ http(s) and open with ``rel="noopener noreferrer nofollow"``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import HTTPException, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from narrascope import __version__
 from narrascope.errors import NarrascopeError
@@ -43,13 +45,24 @@ T = TypeVar("T")
 
 
 class PageError(Exception):
-    """A request the pages cannot answer: shown as an error page with this status."""
+    """A request the pages cannot answer: shown as an error page with this status, ``headers`` and a
+    ``link`` (href, text) onwards."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        link: tuple[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
+        self.link = link
 
 
 def safe_url(url: object) -> str | None:
@@ -91,11 +104,32 @@ templates.filters["singular"] = lambda noun: _SINGULAR.get(noun, noun.removesuff
 templates.globals["version"] = __version__
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+def render(
+    request: Request,
+    template: str,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+    **context: Any,
+) -> Response:
     page = templates.get_template(template)
     html = page.render(request=request, qs=_qs(request), status_code=status, **context)
     # errors="replace": a lone surrogate in stored text must not turn a page into a server error
-    return Response(html.encode("utf-8", "replace"), status, headers=SECURITY_HEADERS, media_type="text/html")
+    sent = {**SECURITY_HEADERS, **(headers or {})}
+    return Response(html.encode("utf-8", "replace"), status, headers=sent, media_type="text/html")
+
+
+def error_page(request: Request, exc: PageError) -> Response:
+    context = {"code": exc.code, "message": exc.message, "link": exc.link}
+    return render(request, "error.html", exc.status, exc.headers, **context)
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """Starlette's own refusals (no such route or file, a method not allowed): JSON under ``/api``, an
+    error page with the security headers elsewhere."""
+    if request.url.path == "/api" or request.url.path.startswith("/api/"):
+        return await http_exception_handler(request, exc)
+    message = "There is no page at this address." if exc.status_code == 404 else str(exc.detail)
+    return error_page(request, PageError(exc.status_code, "E144", message, headers=exc.headers))
 
 
 def _qs(request: Request) -> Callable[..., str]:
@@ -117,13 +151,13 @@ class PageRoute(APIRoute):
             except (HTTPException, RequestValidationError):
                 raise  # FastAPI's own answers: 401/403 for a missing or wrong token
             except PageError as exc:
-                return render(request, "error.html", exc.status, code=exc.code, message=exc.message)
+                return error_page(request, exc)
             except NarrascopeError as exc:
-                return render(request, "error.html", 404, code=exc.code, message=exc.message)
+                return error_page(request, PageError(404, exc.code, exc.message))
             except Exception:
                 log.exception("page %s failed", request.url.path)
                 message = "Something went wrong on our side; the error has been logged."
-                return render(request, "error.html", 500, code="E149", message=message)
+                return error_page(request, PageError(500, "E149", message))
 
         return page_handler
 
@@ -195,6 +229,11 @@ def page_of(
     has_next = len(rows) > limit
     rows = rows[:limit]
     fragment = f"#{anchor}" if anchor else ""
+    if offset and not rows:
+        first = query_string(request, **{param: None}) + fragment
+        raise PageError(
+            404, "E146", f"{param}={offset} is past the last page.", link=(first, "the first page")
+        )
     prev_href = query_string(request, **{param: max(offset - limit, 0)}) + fragment if offset else None
     next_href = query_string(request, **{param: offset + limit}) + fragment if has_next else None
     return rows, Pager(param, offset, limit, len(rows), has_next, total, prev_href, next_href)

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from narrascope import __version__
@@ -165,7 +166,7 @@ def _too_large(limit: int) -> HTTPException:
 
 def create_app(settings: ServeSettings) -> FastAPI:
     """The API and the web UI for one database (which must exist: ``narrascope ingest`` creates it)."""
-    from narrascope.serve import api, pages
+    from narrascope.serve import api, pages, pages_base
 
     Narrascope(settings.db, readonly=True).close()  # fail now, with the store's message, not per request
     handles = Handles(settings.db)
@@ -190,6 +191,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.include_router(api.router, prefix="/api")
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(files("narrascope") / "serve" / "static")), name="static")
+    app.add_exception_handler(StarletteHTTPException, pages_base.http_error)  # type: ignore[arg-type]
 
     @app.middleware("http")
     async def no_sniffing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
