@@ -3,6 +3,7 @@ PostgreSQL: every endpoint, paging that reaches every row, filters, auth refusal
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -23,6 +24,7 @@ from narrascope.store.query import EntityQuery, StatementQuery
 
 TOKEN = "correct-horse-battery-staple"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+BASIC = {"Authorization": "Basic " + base64.b64encode(f"anyone:{TOKEN}".encode()).decode()}
 WRONG = {"Authorization": "Bearer not-the-token"}
 
 
@@ -572,6 +574,7 @@ def test_protected_reads_need_the_token(read_db):
             assert api.get(url).status_code == 401, path
             assert api.get(url, headers=WRONG).status_code == 403, path
             assert api.get(url, headers=AUTH).status_code in (200, 404), path
+            assert api.get(url, headers=BASIC).status_code in (200, 404), path  # what a browser sends
 
 
 # -- writes ---------------------------------------------------------------------------------------------------------------
@@ -783,7 +786,8 @@ def test_served_app_answers_over_a_real_socket(read_db):
 
 
 def test_serve_command(built, read_db, tmp_path):
-    """``narrascope serve``: the token from the environment, reads protected; refused without a token."""
+    """``narrascope serve``: the token from the environment, reads protected (a bearer token, or Basic
+    credentials as a browser sends them); refused without a token; a foreign Host refused."""
     import os
     import socket
     import subprocess
@@ -801,7 +805,8 @@ def test_serve_command(built, read_db, tmp_path):
         "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"),
         "NARRASCOPE_TOKEN": TOKEN,
     }
-    command = [sys.executable, "-m", "narrascope", "serve", "--db", read_db, "--port", str(port)]
+    command = [sys.executable, "-m", "narrascope", "serve", "--db", read_db, "--port", str(port),
+               "--allowed-host", "news.example"]  # fmt: skip
     refused = subprocess.run([*command, "--protect-reads"], env=env | {"NARRASCOPE_TOKEN": ""},
                              capture_output=True, text=True, timeout=60)  # fmt: skip
     assert refused.returncode == 1 and "E128" in refused.stderr
@@ -817,6 +822,12 @@ def test_serve_command(built, read_db, tmp_path):
         assert health.json()["reads_protected"] and health.json()["counts"] is None
         assert httpx.get(f"http://127.0.0.1:{port}/api/articles").status_code == 401
         assert httpx.get(f"http://127.0.0.1:{port}/api/articles", headers=AUTH).json()["total"] > 0
+        assert httpx.get(f"http://127.0.0.1:{port}/", headers=BASIC).status_code == 200
+        for host, status in (("attacker.example", 400), ("news.example", 200), (f"localhost:{port}", 200)):
+            assert (
+                httpx.get(f"http://127.0.0.1:{port}/api/articles", headers=AUTH | {"Host": host}).status_code
+                == status
+            )
     finally:
         server.terminate()
         server.wait(10)

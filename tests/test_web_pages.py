@@ -8,6 +8,7 @@ fictional ones written here.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -27,7 +28,7 @@ from narrascope.serve import pages_narratives
 from narrascope.serve.highlight import Mark, highlight
 from narrascope.serve.pages_base import safe_url
 from narrascope.serve.plots import bin_counts, choose_width, outlet_rows, spread_svg, timeline_svg
-from narrascope.serve.server import ServeSettings, create_app
+from narrascope.serve.server import ServeSettings, create_app, host_allowlist
 from narrascope.store import ArticleQuery
 from narrascope.store.query import StatementQuery
 from narrascope.store.views import SpreadCount
@@ -343,11 +344,50 @@ def test_unknown_addresses_give_an_html_404_page(client: TestClient) -> None:
     assert client.get("/articles", follow_redirects=False).headers["location"] == "/search"
 
 
-def test_reads_can_require_the_token(demo_db: Path) -> None:
+def basic(user: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def test_reads_can_require_the_token_and_a_browser_can_give_it(demo_db: Path) -> None:
+    """A browser cannot send a bearer token: pages ask for Basic credentials (any user name, the token as
+    password) and ask again after a wrong one; the API takes both; writes take a bearer token only."""
     with TestClient(create_app(ServeSettings(str(demo_db), token="s3cret", protect_reads=True))) as c:
-        assert c.get("/").status_code == 401
-        assert c.get("/", headers={"Authorization": "Bearer wrong"}).status_code == 403
-        assert c.get("/", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        for headers in (
+            {},
+            {"Authorization": "Bearer wrong"},
+            basic("analyst", "wrong"),
+            {"Authorization": "Basic !"},
+        ):
+            page = c.get("/narratives", headers=headers)
+            assert page.status_code == 401, headers
+            assert page.headers["www-authenticate"] == 'Basic realm="narrascope"'
+            assert page.headers["content-type"].startswith("text/html") and "[E145]" in page.text
+            assert "content-security-policy" in page.headers
+        for headers in ({"Authorization": "Bearer s3cret"}, basic("analyst", "s3cret"), basic("", "s3cret")):
+            assert c.get("/narratives", headers=headers).status_code == 200, headers
+            assert c.get("/api/articles", headers=headers).status_code == 200, headers
+        refused = c.get("/api/articles")
+        assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
+        assert c.get("/api/articles", headers=basic("analyst", "wrong")).status_code == 403
+        write = c.post("/api/ingest/records", headers=basic("analyst", "s3cret"), json={"records": []})
+        assert write.status_code == 401  # remembered Basic credentials go with other sites' posts too
+
+
+def test_a_loopback_server_answers_only_loopback_host_names(demo_db: Path) -> None:
+    """DNS rebinding: a page on attacker.example that rebinds its name to 127.0.0.1 sends Host:
+    attacker.example; a server on a loopback address refuses it."""
+    assert host_allowlist("0.0.0.0") is None and host_allowlist("192.0.2.7", ["news.example"]) == (
+        "news.example",
+    )
+    assert host_allowlist("::1") == host_allowlist("127.0.0.1") == host_allowlist("localhost")
+    allowed = host_allowlist("127.0.0.1", ["News.Example"])
+    with TestClient(create_app(ServeSettings(str(demo_db), allowed_hosts=allowed))) as c:
+        for host in ("localhost:8000", "127.0.0.1:8765", "[::1]:8000", "127.0.0.1", "news.example"):
+            assert c.get("/", headers={"Host": host}).status_code == 200, host
+            assert c.get("/api/articles", headers={"Host": host}).status_code == 200, host
+        for host in ("attacker.example:8765", "localhost.attacker.example", "127.0.0.2", ""):
+            assert c.get("/", headers={"Host": host}).status_code == 400, host
+            assert c.get("/api/articles", headers={"Host": host}).status_code == 400, host
 
 
 # -- paging -------------------------------------------------------------------------------------------

@@ -799,23 +799,45 @@ def serve(
         help="Bearer token every write needs (ingest, watchlist, deletes); without one, writes are refused."
         " Prefer the environment variable: a command line is visible to other users.",
     ),
-    protect_reads: bool = typer.Option(False, "--protect-reads", help="Reads need the token too."),
+    protect_reads: bool = typer.Option(
+        False,
+        "--protect-reads",
+        help="Reads need the token too (a browser asks for it: any user name, the token as password).",
+    ),
     max_upload: str = typer.Option(
         DEFAULT_UPLOAD, "--max-upload", help="Largest request body a write takes."
     ),
+    allowed_host: list[str] = typer.Option(
+        [],
+        "--allowed-host",
+        help="A host name requests may give in Host (repeatable). On a loopback address only localhost,"
+        " 127.0.0.1, [::1] and these are answered (DNS rebinding); elsewhere only these, when given.",
+    ),
 ) -> None:
     """Serve the REST API (/api, OpenAPI spec at /api/openapi.json) and the web UI."""
-    _serve(db, host, port, token=token, protect_reads=protect_reads, max_upload=max_upload)
+    _serve(db, host, port, token=token, protect_reads=protect_reads, max_upload=max_upload,
+           allowed_hosts=allowed_host)  # fmt: skip
 
 
-def _serve(db: str, host: str, port: int, *, token: str | None, protect_reads: bool, max_upload: str) -> None:
+def _serve(
+    db: str,
+    host: str,
+    port: int,
+    *,
+    token: str | None,
+    protect_reads: bool,
+    max_upload: str,
+    allowed_hosts: list[str] | None = None,
+) -> None:
     import uvicorn
 
-    from narrascope.serve.server import ServeSettings, create_app
+    from narrascope.serve.server import ServeSettings, create_app, host_allowlist
 
     if protect_reads and not token:
         raise NarrascopeError("E128", "--protect-reads needs a token (--token or NARRASCOPE_TOKEN)")
-    settings = ServeSettings(db, token or None, protect_reads, parse_size(max_upload))
+    settings = ServeSettings(
+        db, token or None, protect_reads, parse_size(max_upload), host_allowlist(host, allowed_hosts or ())
+    )
     web = create_app(settings)
     writes = "need the token" if token else "are refused (no token given)"
     err.print(

@@ -149,7 +149,7 @@ class PageRoute(APIRoute):
                 _no_nul(request)
                 return await handler(request)
             except (HTTPException, RequestValidationError):
-                raise  # FastAPI's own answers: 401/403 for a missing or wrong token
+                raise  # FastAPI's own answers
             except PageError as exc:
                 return error_page(request, exc)
             except NarrascopeError as exc:
