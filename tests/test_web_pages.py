@@ -24,9 +24,10 @@ from fastapi.testclient import TestClient
 
 from api_store import WATCHLIST
 from narrascope.app import Narrascope
+from narrascope.model import Article, content_hash
 from narrascope.serve import pages_narratives
+from narrascope.serve.display import FSI, PDI, safe_url
 from narrascope.serve.highlight import Mark, highlight
-from narrascope.serve.pages_base import safe_url
 from narrascope.serve.plots import bin_counts, choose_width, outlet_rows, spread_svg, timeline_svg
 from narrascope.serve.server import ServeSettings, create_app, host_allowlist
 from narrascope.store import ArticleQuery
@@ -568,6 +569,78 @@ def test_hostile_article_text_is_shown_as_text_everywhere(hostile: tuple[TestCli
     assert ESCAPED_SCRIPT in html and PAYLOAD in "".join(Page(html).text)  # shown as written
 
 
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: without its closing PDF it reverses all that follows it
+
+
+class Isolation(HTMLParser):
+    """Where text holding an RLO sits: inside ``<bdi>`` (isolated), or in plain text (a title, an
+    attribute) between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE; ``loose`` lists the rest."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.loose: list[str] = []
+        self.isolated = 0
+        self.feed(html)
+
+    def plain(self, text: str) -> None:
+        if RLO in text:
+            outside = re.sub(f"{FSI}[^{PDI}]*{PDI}", "", text)
+            self.loose += [text] if RLO in outside else []
+            self.isolated += RLO not in outside
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.depth += tag == "bdi"
+        for name, value in attrs:
+            if name != "value":  # a form field shows what was typed into it, in its own box
+                self.plain(value or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= tag == "bdi"
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.isolated += RLO in data
+        else:
+            self.plain(data)
+
+
+def test_bidi_overrides_in_data_cannot_reorder_what_is_beside_them(tmp_path: Path) -> None:
+    """An outlet and a title with an unterminated RLO: each field is isolated, so the date and language
+    after the outlet, and the text after the title, read as they are."""
+    text = (
+        "Ferries across the Tessaly river stopped on Monday after the spring floods, the harbour office said."
+    )
+    hash_ = content_hash(text)
+    spoof = Article(hash_[:16], hash_, text, "bidi.txt", url="https://rtl.example/a", outlet=f"{RLO}Reverse Outlet",
+                    title=f"{RLO}Bidi spoof title 2024-01-01", author=f"{RLO}Ana", published="2024-06-21",
+                    language="en", word_count=len(text.split()))  # fmt: skip
+    db = tmp_path / "bidi.db"
+    with Narrascope(db) as nar:
+        nar.store.write_batch(nar.store.start_run(["bidi"]), [spoof], [], 1)
+    with TestClient(create_app(ServeSettings(str(db)))) as c:
+        for path in ("/search?q=ferries", "/search", f"/articles/{spoof.id}", "/search?q=x" + RLO):
+            response = c.get(path)
+            assert_safe_page(response)
+            found = Isolation(response.text)
+            assert found.loose == [] and found.isolated >= 1, (path, found.loose)
+        result = c.get("/search?q=ferries").text
+        assert (
+            f'<span class="meta"><bdi>{RLO}Reverse Outlet</bdi> · <span class="date">2024-06-21</span>'
+            in result
+        )
+        assert f"<bdi>{RLO}Bidi spoof title 2024-01-01</bdi>" in result
+        assert (
+            f"<title>{FSI}{RLO}Bidi spoof title 2024-01-01{PDI} · Narrascope</title>"
+            in c.get(f"/articles/{spoof.id}").text
+        )
+    spread = str(spread_svg(outlet_rows([SpreadCount(f"Outlet {RLO}evil", "2024-01-01", "asserts", 2, "2024-01-01",
+                                                     "2024-01-01")], "day"),
+                            bin_counts([SpreadCount("", "2024-01-01", "asserts", 2, None, None)], "day")[0], "day"))  # fmt: skip
+    found = Isolation(spread)
+    assert found.loose == [] and found.isolated == 3  # the name, its row's tooltip, its dot's tooltip
+
+
 # -- pieces --------------------------------------------------------------------------------------------
 
 
@@ -652,6 +725,23 @@ def test_plots_bin_by_span_and_escape_names() -> None:
     spread = str(spread_svg(outlets, bins, "day"))
     ET.fromstring(spread)
     assert "<script>" not in spread and "&lt;script&gt;" in spread
+    assert "both in one bin" not in spread  # no outlet asserts and denies in one bin here
+    mixed = [
+        SpreadCount("Wire", "2024-01-01", stance, 1, "2024-01-01", "2024-01-01")
+        for stance in ("asserts", "denies")
+    ]
+    both = str(spread_svg(outlet_rows(mixed, "day"), bin_counts(mixed, "day")[0], "day"))
+    assert 'class="dot mixed"' in both and 'class="mixed"/>' in both and "both in one bin" in both
+
+
+def test_dates_never_wrap_and_long_labels_do(client: TestClient) -> None:
+    css = client.get("/static/narrascope.css").text
+    assert re.search(r"\.date \{ white-space: nowrap; \}", css)
+    assert re.search(r"\.relations li[^{]*\{ overflow-wrap: anywhere; \}", css)
+    dated = [
+        a for t, a in Page(client.get("/narratives").text).tags if t == "td" and a.get("class") == "date"
+    ]
+    assert len(dated) == 2 * len(client.get("/api/narratives").json()["items"])  # first and last seen
 
 
 # -- the view queries on both back ends -----------------------------------------------------------------

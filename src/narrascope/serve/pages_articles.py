@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from narrascope.errors import NarrascopeError
+from narrascope.serve.display import isolate
 from narrascope.serve.highlight import Mark, highlight
 from narrascope.serve.pages_base import SECURITY_HEADERS, PageRoute, page_of, render
 from narrascope.serve.pages_cards import statement_marks
@@ -39,7 +40,11 @@ def article(request: Request, article_id: str) -> Response:
     marks = [m for st in statements for m in statement_marks(st, anchor=True)]
     marks += [
         Mark(
-            m.start, m.end, "entity", f"{m.name} ({m.label})", href="/entities/" + quote(m.entity_id, safe="")
+            m.start,
+            m.end,
+            "entity",
+            f"{isolate(m.name)} ({m.label})",
+            href="/entities/" + quote(m.entity_id, safe=""),
         )
         for m in mentions
     ]

@@ -4,7 +4,8 @@ Article text, titles, names and URLs are hostile input. Templates autoescape eve
 markup made in Python is built from escaped pieces (``highlight``, ``plots``). Every page is sent
 with a Content-Security-Policy that allows no inline script and nothing from elsewhere, so even a
 slip in escaping could not run a script. Links taken from article data are kept only when they are
-http(s) and open with ``rel="noopener noreferrer nofollow"``.
+http(s) and open with ``rel="noopener noreferrer nofollow"``; fields taken from data are bidi-isolated
+(``display``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from fastapi import HTTPException, Request, Response
 from fastapi.exception_handlers import http_exception_handler
@@ -24,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from narrascope import __version__
 from narrascope.errors import NarrascopeError
+from narrascope.serve.display import bdi, isolate, safe_url
 from narrascope.store.query import date_range
 
 log = logging.getLogger(__name__)
@@ -65,21 +67,6 @@ class PageError(Exception):
         self.link = link
 
 
-def safe_url(url: object) -> str | None:
-    """``url`` when it is an absolute http(s) URL with a host and no spaces or controls, else None."""
-    if (
-        not isinstance(url, str)
-        or len(url) > 4000
-        or any(c.isspace() or ord(c) < 32 or 127 <= ord(c) < 160 for c in url)
-    ):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
-
-
 def query_string(request: Request, **changes: object) -> str:
     """The current query string with ``changes`` applied (None or "" removes a parameter)."""
     params = dict(request.query_params)
@@ -99,6 +86,8 @@ templates = Environment(
     lstrip_blocks=True,
 )
 templates.filters["safe_url"] = safe_url
+templates.filters["bdi"] = bdi
+templates.filters["isolate"] = isolate
 templates.filters["path"] = lambda value: quote(str(value), safe="")  # one path segment, "/" included
 templates.filters["singular"] = lambda noun: _SINGULAR.get(noun, noun.removesuffix("s"))
 templates.globals["version"] = __version__
