@@ -244,6 +244,9 @@ def test_paging_every_sub_listing(api, read_db):
         assert total == narrative.denial_count == len(denials)
     in_stories = 0
     for story in stories:
+        assert (
+            one(api, f"/api/stories/{story.id[:6]}?limit=1")["id"] == story.id
+        )  # a unique prefix, as articles
         url = f"/api/stories/{story.id}?limit=1"
         detail = one(api, url)
         pages, url = [detail["articles"]], detail["articles"]["next"]

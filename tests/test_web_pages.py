@@ -546,6 +546,9 @@ def test_stories_page_and_one_story(client: TestClient, nar: Narrascope) -> None
     page = assert_safe_page(client.get(f"/stories/{story.id}"))
     listed = {h for h in page.links() if re.fullmatch(r"/articles/[0-9a-f]{16}", h)}
     assert listed == {f"/articles/{a.id}" for a in nar.story(story.id)}
+    by_prefix = assert_safe_page(client.get(f"/stories/{story.id[:6].upper()}"))  # as articles and narratives
+    assert {h for h in by_prefix.links() if re.fullmatch(r"/articles/[0-9a-f]{16}", h)} == listed
+    assert client.get("/stories/ffffff").status_code == 404
 
 
 # -- hostile text -------------------------------------------------------------------------------------

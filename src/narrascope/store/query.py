@@ -14,6 +14,7 @@ from narrascope.errors import NarrascopeError
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _DAY = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]*)?([+-][0-9:]+|Z)?")
+_HEX = frozenset("0123456789abcdef")
 # SQLite: a full-text search with more matches than this pages by walking the date index and keeping the
 # matches, rather than sorting them all (each read whole); few matches are cheaper sorted (bench/scale.py).
 MANY_MATCHES = 2000
@@ -99,6 +100,14 @@ def check_moment(value: str | None) -> str | None:
             "E153", f"{value!r} is not a date or time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
         ) from None
     return value
+
+
+def id_prefix_range(key: str) -> tuple[str, str] | None:
+    """The ids (16 hex digits) that start with ``key``, as an index range ``[low, high)``, when ``key`` is
+    4 to 15 lower-case hex digits; else None."""
+    if not 4 <= len(key) < 16 or not set(key) <= _HEX:
+        return None
+    return key, key[:-1] + chr(ord(key[-1]) + 1)
 
 
 def like_escape(fragment: str) -> str:
