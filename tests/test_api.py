@@ -3,6 +3,7 @@ PostgreSQL: every endpoint, paging that reaches every row, filters, auth refusal
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -23,6 +24,7 @@ from narrascope.store.query import EntityQuery, StatementQuery
 
 TOKEN = "correct-horse-battery-staple"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+BASIC = {"Authorization": "Basic " + base64.b64encode(f"anyone:{TOKEN}".encode()).decode()}
 WRONG = {"Authorization": "Bearer not-the-token"}
 
 
@@ -242,6 +244,9 @@ def test_paging_every_sub_listing(api, read_db):
         assert total == narrative.denial_count == len(denials)
     in_stories = 0
     for story in stories:
+        assert (
+            one(api, f"/api/stories/{story.id[:6]}?limit=1")["id"] == story.id
+        )  # a unique prefix, as articles
         url = f"/api/stories/{story.id}?limit=1"
         detail = one(api, url)
         pages, url = [detail["articles"]], detail["articles"]["next"]
@@ -304,6 +309,36 @@ def test_article_filters(api):
     assert {a["title"] for a in found} == {HOSTILE_TITLE, "Undated levy note"}
     dates = [a["published"] for a in everything]
     assert dates == sorted((d for d in dates if d), reverse=True) + [None] * dates.count(None)
+
+
+def test_dates_are_checked_alike_everywhere(api):
+    """One parser for every date filter: a date that does not exist, or a range that ends before it starts,
+    is E153 (as the exports always said), never a filter that silently keeps nothing; YYYY and YYYY-MM mean
+    the whole year or month."""
+    for url in (
+        "/api/articles?since=2024-13-45",
+        "/api/articles?until=2024-02-30",
+        "/api/articles?since=yesterday",
+        "/api/statements?since=2024-99-99",
+        "/api/claims?until=2024-00",
+        "/api/search?q=partition&since=2024-02-30",
+        "/api/articles?since=2025&until=2024",
+        "/api/export/articles?since=2024-13-45",
+        "/api/export/articles?since=2024-06&until=2024-05",
+        "/api/watchlist/matches?since=2024-13-99",
+        "/api/watchlist/matches?since=2024-01-01T99:99",
+    ):
+        response = api.get(url)
+        assert response.status_code == 400, url
+        assert response.json()["code"] == "E153" and response.json()["detail"], url
+    assert "is after until" in api.get("/api/articles?since=2025&until=2024").json()["detail"]
+    month = one(api, "/api/articles?since=2024-05&until=2024-05&limit=500")
+    days = one(api, "/api/articles?since=2024-05-01&until=2024-05-31&limit=500")
+    assert month["items"] == days["items"] and month["total"] > 0
+    assert (
+        one(api, "/api/statements?since=2024&until=2024")["total"]
+        == one(api, "/api/statements?since=2024-01-01&until=2024-12-31")["total"]
+    )
 
 
 def test_statement_filters(api):
@@ -403,7 +438,8 @@ def test_search_refuses_empty_and_never_fails_on_hostile_queries(api):
         for mode in ("text", "semantic"):
             assert api.get("/api/search", params={"q": q, "mode": mode}).status_code == 200, q
     assert api.get("/api/search", params={"q": "a\x00b"}).status_code == 422
-    assert api.get("/api/articles", params={"since": "2024-13-99x"}).status_code == 422
+    malformed = api.get("/api/articles", params={"since": "2024-13-99x"})
+    assert malformed.status_code == 400 and malformed.json()["code"] == "E153"  # as every date filter
 
 
 # -- one of each ------------------------------------------------------------------------------------------------------
@@ -541,6 +577,7 @@ def test_protected_reads_need_the_token(read_db):
             assert api.get(url).status_code == 401, path
             assert api.get(url, headers=WRONG).status_code == 403, path
             assert api.get(url, headers=AUTH).status_code in (200, 404), path
+            assert api.get(url, headers=BASIC).status_code in (200, 404), path  # what a browser sends
 
 
 # -- writes ---------------------------------------------------------------------------------------------------------------
@@ -787,7 +824,8 @@ def test_served_app_answers_over_a_real_socket(read_db):
 
 
 def test_serve_command(built, read_db, tmp_path):
-    """``narrascope serve``: the token from the environment, reads protected; refused without a token."""
+    """``narrascope serve``: the token from the environment, reads protected (a bearer token, or Basic
+    credentials as a browser sends them); refused without a token; a foreign Host refused."""
     import os
     import socket
     import subprocess
@@ -805,7 +843,8 @@ def test_serve_command(built, read_db, tmp_path):
         "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"),
         "NARRASCOPE_TOKEN": TOKEN,
     }
-    command = [sys.executable, "-m", "narrascope", "serve", "--db", read_db, "--port", str(port)]
+    command = [sys.executable, "-m", "narrascope", "serve", "--db", read_db, "--port", str(port),
+               "--allowed-host", "news.example"]  # fmt: skip
     refused = subprocess.run([*command, "--protect-reads"], env=env | {"NARRASCOPE_TOKEN": ""},
                              capture_output=True, text=True, timeout=60)  # fmt: skip
     assert refused.returncode == 1 and "E128" in refused.stderr
@@ -821,6 +860,12 @@ def test_serve_command(built, read_db, tmp_path):
         assert health.json()["reads_protected"] and health.json()["counts"] is None
         assert httpx.get(f"http://127.0.0.1:{port}/api/articles").status_code == 401
         assert httpx.get(f"http://127.0.0.1:{port}/api/articles", headers=AUTH).json()["total"] > 0
+        assert httpx.get(f"http://127.0.0.1:{port}/", headers=BASIC).status_code == 200
+        for host, status in (("attacker.example", 400), ("news.example", 200), (f"localhost:{port}", 200)):
+            assert (
+                httpx.get(f"http://127.0.0.1:{port}/api/articles", headers=AUTH | {"Host": host}).status_code
+                == status
+            )
     finally:
         server.terminate()
         server.wait(10)

@@ -61,6 +61,8 @@ ARTICLES = (
     (OUTLETS[2], None, "fr", [("an official", None, "said", 3, "asserts")], False),
     (None, "2024-04-01", "en", [("Vex", ANA, "denied", 2, "denies")], False),
 )  # fmt: skip
+URLS = ("https://ex.example/0?a=1&b=<2>", "data:text/html,<script>alert(1)</script>", None,
+        "//evil.example/protocol-relative")  # fmt: skip
 OWN_VOICE = "The partition of Tessia is near, <i>we</i> report."
 CITATIONS = (
     (1, OUTLETS[0], 0),
@@ -93,7 +95,7 @@ def build_fictional(db: str) -> dict[str, list]:
             text += f" Article {i}."
             hash_ = content_hash(text)
             aid = hash_[:16]
-            articles.append(Article(aid, hash_, text, f"fictional/{i}.txt", url=f"https://ex.example/{i}?a=1&b=<2>",
+            articles.append(Article(aid, hash_, text, f"fictional/{i}.txt", url=URLS[i],
                                     outlet=outlet, title=f'Title {i}: "{LABEL}"', author='=Author "x"\n',
                                     published=published, date_source="metadata" if published else None,
                                     language=language, word_count=len(text.split())))  # fmt: skip
@@ -373,6 +375,9 @@ def test_claimreview_json_ld_is_script_safe_and_reads_back(fictional, tmp_path):
     assert claim["firstAppearance"]["datePublished"] == "2024-03-01"
     # the article that only denies the claim is no appearance of it
     assert [a["publisher"]["name"] for a in claim["appearance"]] == [OUTLETS[0], OUTLETS[1]]
+    # a URL the pages would not link (data:, protocol-relative, spaces) is left out, as on the pages
+    assert [a.get("url") for a in claim["appearance"]] == [URLS[0], None]
+    assert claim["firstAppearance"]["url"] == URLS[0]
     path = tmp_path / "review.jsonld"
     path.write_bytes(data)
     [item], problems = read_watchlist(path)
@@ -506,6 +511,8 @@ def test_filters_pick_the_same_records_as_the_listings(demo):
         ("statements", "csv", {"publisher": "Desk"}, "E152"),
         ("articles", "csv", {"since": "2024-13"}, "E153"),
         ("articles", "csv", {"until": "yesterday"}, "E153"),
+        ("articles", "csv", {"since": "2024-02-30"}, "E153"),
+        ("articles", "csv", {"since": "2024-06", "until": "2024-05-31"}, "E153"),
         ("claimreview", "jsonld", {}, "E154"),
         ("claimreview", "jsonld", {"publisher": "Desk", "narratives": ["ffff0000"]}, "E155"),
         ("claimreview", "jsonld", {"publisher": "Desk", "ratings": {"n1recurring00000": "False"}}, "E156"),

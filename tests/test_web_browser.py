@@ -13,6 +13,7 @@ import struct
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 from urllib.parse import quote
@@ -20,7 +21,7 @@ from urllib.parse import quote
 import pytest
 
 from narrascope.app import Narrascope
-from narrascope.serve.server import ServeSettings, create_app
+from narrascope.serve.server import ServeSettings, create_app, host_allowlist
 from narrascope.store.query import StatementQuery
 from test_web_pages import PAYLOAD, write_hostile
 
@@ -48,15 +49,15 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-@pytest.fixture(scope="module")
-def site(db: Path) -> Iterator[str]:
+@contextmanager
+def serving(settings: ServeSettings) -> Iterator[str]:
     """A real uvicorn server in a thread, on a socket bound here (so the port is known and free)."""
     import uvicorn
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(ServeSettings(str(db))), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -67,6 +68,12 @@ def site(db: Path) -> Iterator[str]:
     server.should_exit = True
     thread.join(timeout=30)
     sock.close()
+
+
+@pytest.fixture(scope="module")
+def site(db: Path) -> Iterator[str]:
+    with serving(ServeSettings(str(db), allowed_hosts=host_allowlist("127.0.0.1"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +162,35 @@ def test_hostile_text_stays_inert_in_the_browser(site: str, db: Path, page) -> N
     page.goto(site + "/search?q=pwned")
     sync_api.expect(page.locator("#articles li.result").first).to_contain_text('onerror="window.__pwned=1"')
     assert page.problems == []
+
+
+def test_date_filters_stay_in_the_form(site: str, page) -> None:
+    """A month typed as YYYY-MM is shown in the form and kept when the form is sent again."""
+    page.goto(site + "/search?since=2024-05&q=partition")
+    since = page.locator("main form.search input[name=since]")
+    assert since.input_value() == "2024-05"
+    page.press("main form.search input[name=q]", "Enter")
+    page.wait_for_load_state()
+    assert "since=2024-05" in page.url and since.input_value() == "2024-05"
+    assert page.problems == []
+
+
+def test_a_browser_signs_in_where_reads_are_protected(db: Path, browser) -> None:
+    """Chromium answers the pages' Basic challenge with the credentials a person would type."""
+    with serving(ServeSettings(str(db), token="s3cret", protect_reads=True)) as url:
+        anonymous = browser.new_context()
+        with pytest.raises(sync_api.Error, match="ERR_INVALID_AUTH_CREDENTIALS"):  # a person would be asked
+            anonymous.new_page().goto(url + "/narratives")
+        anonymous.close()
+        wrong = browser.new_context(http_credentials={"username": "analyst", "password": "guess"})
+        refused = wrong.new_page().goto(url + "/narratives")
+        assert refused.status == 401 and refused.headers["www-authenticate"] == 'Basic realm="narrascope"'
+        wrong.close()
+        signed_in = browser.new_context(http_credentials={"username": "analyst", "password": "s3cret"})
+        opened = signed_in.new_page()
+        assert opened.goto(url + "/narratives").status == 200
+        sync_api.expect(opened.locator("h1")).to_have_text("Narratives")
+        opened.locator("table.list a[href^='/narratives/']").first.click()
+        opened.wait_for_url("**/narratives/*")
+        sync_api.expect(opened.locator("svg.plot.timeline")).to_be_visible()
+        signed_in.close()

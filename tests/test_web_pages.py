@@ -8,6 +8,7 @@ fictional ones written here.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -23,11 +24,12 @@ from fastapi.testclient import TestClient
 
 from api_store import WATCHLIST
 from narrascope.app import Narrascope
+from narrascope.model import Article, content_hash
 from narrascope.serve import pages_narratives
+from narrascope.serve.display import FSI, PDI, safe_url
 from narrascope.serve.highlight import Mark, highlight
-from narrascope.serve.pages_base import safe_url
 from narrascope.serve.plots import bin_counts, choose_width, outlet_rows, spread_svg, timeline_svg
-from narrascope.serve.server import ServeSettings, create_app
+from narrascope.serve.server import ServeSettings, create_app, host_allowlist
 from narrascope.store import ArticleQuery
 from narrascope.store.query import StatementQuery
 from narrascope.store.views import SpreadCount
@@ -243,20 +245,75 @@ def test_search_filters_by_outlet_date_and_speaker(client: TestClient, nar: Narr
     }
 
 
-def test_bad_parameters_give_an_error_page_not_a_crash(client: TestClient) -> None:
+def test_bad_parameters_give_an_error_page_not_a_crash(client: TestClient, nar: Narrascope) -> None:
+    narrative = nar.narratives()[0].id
     for path, code in (
-        ("/search?since=yesterday", "E142"),
         ("/statements?offset=-5", "E142"),
         ("/statements?offset=abc", "E142"),
+        ("/search?offset=%C2%B2", "E142"),  # "²": str.isdigit() says yes, int() says no
+        ("/statements?offset=%C2%B2", "E142"),
+        (f"/narratives/{narrative}?op=%C2%B9", "E142"),
+        ("/search?offset=%EF%BC%91", "E142"),  # a full-width 1
+        ("/statements?offset=%D9%A3", "E142"),  # an Arabic-Indic 3
         ("/narratives?sort=loudest", "E142"),
         ("/statements?kind=shouted", "E142"),
         ("/search?q=" + "x" * 501, "E143"),
+        ("/search?q=%00", "E143"),
+        ("/search?q=a%00b", "E143"),
+        ("/statements?q=%00", "E143"),
+        ("/entities?name=%00", "E143"),
+        (f"/narratives/{narrative}?outlet=%00", "E143"),
+        ("/articles/%00", "E143"),
     ):
         response = client.get(path)
         assert response.status_code == 400, path
-        assert code in response.text and "content-security-policy" in response.headers
-    beyond = client.get("/statements?offset=1000000000")
-    assert beyond.status_code == 200 and "No statements match." in beyond.text
+        assert code in response.text and "content-security-policy" in response.headers, path
+
+
+def test_dates_that_do_not_exist_are_refused_as_everywhere(client: TestClient) -> None:
+    for path in (
+        "/search?since=yesterday",
+        "/search?since=2024-13-45",
+        "/search?until=2024-02-30",
+        "/statements?since=2024-99",
+        "/search?since=2025&until=2024",
+        "/statements?since=2024-06-02&until=2024-06-01",
+    ):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        assert "[E153]" in response.text and "content-security-policy" in response.headers, path
+    assert "is after until" in client.get("/search?since=2025&until=2024").text
+
+
+def test_date_filters_keep_their_form_and_cover_whole_months(client: TestClient, nar: Narrascope) -> None:
+    """YYYY and YYYY-MM stay valid, mean the whole year or month, and the form shows them as given (a date
+    input would drop them, and the filter would vanish when the form is sent again)."""
+    page = assert_safe_page(client.get("/search?since=2024-05&until=2024-05"))
+    fields = {a["name"]: a for t, a in page.tags if t == "input" and a.get("name") in ("since", "until")}
+    assert fields["since"]["value"] == fields["until"]["value"] == "2024-05"
+    assert all(f["type"] == "text" and f["pattern"] and f["placeholder"] for f in fields.values())
+    shown = {h.removeprefix("/articles/") for h in page.links() if re.fullmatch(r"/articles/[0-9a-f]{16}", h)}
+    may = nar.articles(ArticleQuery(since="2024-05-01", until="2024-05-31"))
+    assert may and shown == {a.id for a in may}
+    year = Page(client.get("/statements?since=2024&speaker=Korvin").text)
+    assert [a["value"] for t, a in year.tags if t == "input" and a.get("name") == "since"] == ["2024"]
+
+
+def test_a_page_past_the_last_says_so(client: TestClient, nar: Narrascope) -> None:
+    n = nar.narratives()[0]
+    for path, first in (
+        ("/statements?q=partition&offset=80", "?q=partition"),
+        ("/statements?offset=1000000000", "?"),
+        (f"/narratives/{n.id}?stance=denies&offset=999999", "?stance=denies#claims"),
+        (f"/narratives/{n.id}?op=999", "?#outlets"),
+        ("/search?offset=20", "?"),
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "past the last page" in response.text and "No statements match" not in response.text
+        assert first in Page(response.text).links(), path
+        assert "content-security-policy" in response.headers
+    assert client.get("/search?offset=0").status_code == 200
 
 
 def test_unknown_ids_give_the_404_page(client: TestClient) -> None:
@@ -273,11 +330,65 @@ def test_unknown_ids_give_the_404_page(client: TestClient) -> None:
         assert Page(response.text).dangers() == []
 
 
-def test_reads_can_require_the_token(demo_db: Path) -> None:
+def test_unknown_addresses_give_an_html_404_page(client: TestClient) -> None:
+    for path in ("/similar", "/copies", "/docs", "/static/nope.css", "/entities/x/y", "/nope?q=<script>"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert "[E144]" in response.text and "content-security-policy" in response.headers, path
+        assert response.headers["x-frame-options"] == "DENY" and Page(response.text).dangers() == []
+    api = client.get("/api/nope")
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}  # the API keeps JSON
+    listing = client.get("/articles?q=partition", follow_redirects=False)
+    assert listing.status_code == 303 and listing.headers["location"] == "/search?q=partition"
+    assert "content-security-policy" in listing.headers
+    assert client.get("/articles", follow_redirects=False).headers["location"] == "/search"
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def test_reads_can_require_the_token_and_a_browser_can_give_it(demo_db: Path) -> None:
+    """A browser cannot send a bearer token: pages ask for Basic credentials (any user name, the token as
+    password) and ask again after a wrong one; the API takes both; writes take a bearer token only."""
     with TestClient(create_app(ServeSettings(str(demo_db), token="s3cret", protect_reads=True))) as c:
-        assert c.get("/").status_code == 401
-        assert c.get("/", headers={"Authorization": "Bearer wrong"}).status_code == 403
-        assert c.get("/", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        for headers in (
+            {},
+            {"Authorization": "Bearer wrong"},
+            basic("analyst", "wrong"),
+            {"Authorization": "Basic !"},
+        ):
+            page = c.get("/narratives", headers=headers)
+            assert page.status_code == 401, headers
+            assert page.headers["www-authenticate"] == 'Basic realm="narrascope"'
+            assert page.headers["content-type"].startswith("text/html") and "[E145]" in page.text
+            assert "content-security-policy" in page.headers
+        for headers in ({"Authorization": "Bearer s3cret"}, basic("analyst", "s3cret"), basic("", "s3cret")):
+            assert c.get("/narratives", headers=headers).status_code == 200, headers
+            assert c.get("/api/articles", headers=headers).status_code == 200, headers
+        refused = c.get("/api/articles")
+        assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
+        assert c.get("/api/articles", headers=basic("analyst", "wrong")).status_code == 403
+        write = c.post("/api/ingest/records", headers=basic("analyst", "s3cret"), json={"records": []})
+        assert write.status_code == 401  # remembered Basic credentials go with other sites' posts too
+
+
+def test_a_loopback_server_answers_only_loopback_host_names(demo_db: Path) -> None:
+    """DNS rebinding: a page on attacker.example that rebinds its name to 127.0.0.1 sends Host:
+    attacker.example; a server on a loopback address refuses it."""
+    assert host_allowlist("0.0.0.0") is None and host_allowlist("192.0.2.7", ["news.example"]) == (
+        "news.example",
+    )
+    assert host_allowlist("::1") == host_allowlist("127.0.0.1") == host_allowlist("localhost")
+    allowed = host_allowlist("127.0.0.1", ["News.Example"])
+    with TestClient(create_app(ServeSettings(str(demo_db), allowed_hosts=allowed))) as c:
+        for host in ("localhost:8000", "127.0.0.1:8765", "[::1]:8000", "127.0.0.1", "news.example"):
+            assert c.get("/", headers={"Host": host}).status_code == 200, host
+            assert c.get("/api/articles", headers={"Host": host}).status_code == 200, host
+        for host in ("attacker.example:8765", "localhost.attacker.example", "127.0.0.2", ""):
+            assert c.get("/", headers={"Host": host}).status_code == 400, host
+            assert c.get("/api/articles", headers={"Host": host}).status_code == 400, host
 
 
 # -- paging -------------------------------------------------------------------------------------------
@@ -435,6 +546,9 @@ def test_stories_page_and_one_story(client: TestClient, nar: Narrascope) -> None
     page = assert_safe_page(client.get(f"/stories/{story.id}"))
     listed = {h for h in page.links() if re.fullmatch(r"/articles/[0-9a-f]{16}", h)}
     assert listed == {f"/articles/{a.id}" for a in nar.story(story.id)}
+    by_prefix = assert_safe_page(client.get(f"/stories/{story.id[:6].upper()}"))  # as articles and narratives
+    assert {h for h in by_prefix.links() if re.fullmatch(r"/articles/[0-9a-f]{16}", h)} == listed
+    assert client.get("/stories/ffffff").status_code == 404
 
 
 # -- hostile text -------------------------------------------------------------------------------------
@@ -456,6 +570,78 @@ def test_hostile_article_text_is_shown_as_text_everywhere(hostile: tuple[TestCli
         assert "javascript:" not in " ".join(page.links()), path
     html = client.get(f"/articles/{articles[0].id}").text
     assert ESCAPED_SCRIPT in html and PAYLOAD in "".join(Page(html).text)  # shown as written
+
+
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: without its closing PDF it reverses all that follows it
+
+
+class Isolation(HTMLParser):
+    """Where text holding an RLO sits: inside ``<bdi>`` (isolated), or in plain text (a title, an
+    attribute) between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE; ``loose`` lists the rest."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.loose: list[str] = []
+        self.isolated = 0
+        self.feed(html)
+
+    def plain(self, text: str) -> None:
+        if RLO in text:
+            outside = re.sub(f"{FSI}[^{PDI}]*{PDI}", "", text)
+            self.loose += [text] if RLO in outside else []
+            self.isolated += RLO not in outside
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.depth += tag == "bdi"
+        for name, value in attrs:
+            if name != "value":  # a form field shows what was typed into it, in its own box
+                self.plain(value or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= tag == "bdi"
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.isolated += RLO in data
+        else:
+            self.plain(data)
+
+
+def test_bidi_overrides_in_data_cannot_reorder_what_is_beside_them(tmp_path: Path) -> None:
+    """An outlet and a title with an unterminated RLO: each field is isolated, so the date and language
+    after the outlet, and the text after the title, read as they are."""
+    text = (
+        "Ferries across the Tessaly river stopped on Monday after the spring floods, the harbour office said."
+    )
+    hash_ = content_hash(text)
+    spoof = Article(hash_[:16], hash_, text, "bidi.txt", url="https://rtl.example/a", outlet=f"{RLO}Reverse Outlet",
+                    title=f"{RLO}Bidi spoof title 2024-01-01", author=f"{RLO}Ana", published="2024-06-21",
+                    language="en", word_count=len(text.split()))  # fmt: skip
+    db = tmp_path / "bidi.db"
+    with Narrascope(db) as nar:
+        nar.store.write_batch(nar.store.start_run(["bidi"]), [spoof], [], 1)
+    with TestClient(create_app(ServeSettings(str(db)))) as c:
+        for path in ("/search?q=ferries", "/search", f"/articles/{spoof.id}", "/search?q=x" + RLO):
+            response = c.get(path)
+            assert_safe_page(response)
+            found = Isolation(response.text)
+            assert found.loose == [] and found.isolated >= 1, (path, found.loose)
+        result = c.get("/search?q=ferries").text
+        assert (
+            f'<span class="meta"><bdi>{RLO}Reverse Outlet</bdi> · <span class="date">2024-06-21</span>'
+            in result
+        )
+        assert f"<bdi>{RLO}Bidi spoof title 2024-01-01</bdi>" in result
+        assert (
+            f"<title>{FSI}{RLO}Bidi spoof title 2024-01-01{PDI} · Narrascope</title>"
+            in c.get(f"/articles/{spoof.id}").text
+        )
+    spread = str(spread_svg(outlet_rows([SpreadCount(f"Outlet {RLO}evil", "2024-01-01", "asserts", 2, "2024-01-01",
+                                                     "2024-01-01")], "day"),
+                            bin_counts([SpreadCount("", "2024-01-01", "asserts", 2, None, None)], "day")[0], "day"))  # fmt: skip
+    found = Isolation(spread)
+    assert found.loose == [] and found.isolated == 3  # the name, its row's tooltip, its dot's tooltip
 
 
 # -- pieces --------------------------------------------------------------------------------------------
@@ -542,6 +728,23 @@ def test_plots_bin_by_span_and_escape_names() -> None:
     spread = str(spread_svg(outlets, bins, "day"))
     ET.fromstring(spread)
     assert "<script>" not in spread and "&lt;script&gt;" in spread
+    assert "both in one bin" not in spread  # no outlet asserts and denies in one bin here
+    mixed = [
+        SpreadCount("Wire", "2024-01-01", stance, 1, "2024-01-01", "2024-01-01")
+        for stance in ("asserts", "denies")
+    ]
+    both = str(spread_svg(outlet_rows(mixed, "day"), bin_counts(mixed, "day")[0], "day"))
+    assert 'class="dot mixed"' in both and 'class="mixed"/>' in both and "both in one bin" in both
+
+
+def test_dates_never_wrap_and_long_labels_do(client: TestClient) -> None:
+    css = client.get("/static/narrascope.css").text
+    assert re.search(r"\.date \{ white-space: nowrap; \}", css)
+    assert re.search(r"\.relations li[^{]*\{ overflow-wrap: anywhere; \}", css)
+    dated = [
+        a for t, a in Page(client.get("/narratives").text).tags if t == "td" and a.get("class") == "date"
+    ]
+    assert len(dated) == 2 * len(client.get("/api/narratives").json()["items"])  # first and last seen
 
 
 # -- the view queries on both back ends -----------------------------------------------------------------

@@ -350,10 +350,10 @@ class Narrascope:
     def count_stories(self) -> int:
         return self.store.count_stories()
 
-    def story_info(self, story_id: str) -> Story:
-        found = self.store.get_story(story_id)
+    def story_info(self, id_or_prefix: str) -> Story:
+        found = self.store.get_story(id_or_prefix)
         if found is None:
-            raise NarrascopeError("E120", f"no story {story_id!r}: see `narrascope stories`")
+            raise NarrascopeError("E120", f"no story {id_or_prefix!r}: see `narrascope stories`")
         return found
 
     def story_page(self, story_id: str, limit: int = 20, offset: int = 0) -> list[ArticleSummary]:

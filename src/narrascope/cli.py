@@ -30,7 +30,7 @@ from narrascope.model import IngestReport
 from narrascope.serve import exports
 from narrascope.serve.output import FORMATS, as_dict, render, terminal_safe
 from narrascope.store import ArticleQuery
-from narrascope.store.query import EntityQuery, StatementQuery
+from narrascope.store.query import EntityQuery, StatementQuery, date_range
 
 app = typer.Typer(
     name="narrascope",
@@ -131,12 +131,6 @@ def _bar(label: str, enabled: bool) -> Iterator[tuple[Callable[..., None], Calla
         yield advance, set_total
 
 
-def _check_dates(*values: str | None) -> None:
-    for value in values:
-        if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-            raise typer.BadParameter(f"{value!r}: use YYYY-MM-DD", param_hint="--since/--until")
-
-
 def _print_report(report: IngestReport, fmt: str) -> None:
     if fmt != "table":
         summary = {
@@ -207,7 +201,7 @@ def articles(
 ) -> None:
     """List stored articles, newest first, with filters and full-text search."""
     _check_format(fmt)
-    _check_dates(since, until)
+    since, until = date_range(since, until)
     query_ = ArticleQuery(outlet=outlet, language=language, since=since, until=until, text=query,
                           limit=limit, offset=offset)  # fmt: skip
     with Narrascope(db, readonly=True) as nar:
@@ -420,7 +414,7 @@ def statements(
 ) -> None:
     """List attributed statements: who said what, where and when."""
     _check_format(fmt)
-    _check_dates(since, until)
+    since, until = date_range(since, until)
     if stance not in (None, "asserts", "denies"):
         raise typer.BadParameter(f"{stance!r}: choose asserts or denies", param_hint="--stance")
     query = StatementQuery(speaker=speaker, entity=entity, outlet=outlet, kind=kind, stance=stance, since=since,
@@ -807,23 +801,45 @@ def serve(
         help="Bearer token every write needs (ingest, watchlist, deletes); without one, writes are refused."
         " Prefer the environment variable: a command line is visible to other users.",
     ),
-    protect_reads: bool = typer.Option(False, "--protect-reads", help="Reads need the token too."),
+    protect_reads: bool = typer.Option(
+        False,
+        "--protect-reads",
+        help="Reads need the token too (a browser asks for it: any user name, the token as password).",
+    ),
     max_upload: str = typer.Option(
         DEFAULT_UPLOAD, "--max-upload", help="Largest request body a write takes."
     ),
+    allowed_host: list[str] = typer.Option(
+        [],
+        "--allowed-host",
+        help="A host name requests may give in Host (repeatable). On a loopback address only localhost,"
+        " 127.0.0.1, [::1] and these are answered (DNS rebinding); elsewhere only these, when given.",
+    ),
 ) -> None:
     """Serve the REST API (/api, OpenAPI spec at /api/openapi.json) and the web UI."""
-    _serve(db, host, port, token=token, protect_reads=protect_reads, max_upload=max_upload)
+    _serve(db, host, port, token=token, protect_reads=protect_reads, max_upload=max_upload,
+           allowed_hosts=allowed_host)  # fmt: skip
 
 
-def _serve(db: str, host: str, port: int, *, token: str | None, protect_reads: bool, max_upload: str) -> None:
+def _serve(
+    db: str,
+    host: str,
+    port: int,
+    *,
+    token: str | None,
+    protect_reads: bool,
+    max_upload: str,
+    allowed_hosts: list[str] | None = None,
+) -> None:
     import uvicorn
 
-    from narrascope.serve.server import ServeSettings, create_app
+    from narrascope.serve.server import ServeSettings, create_app, host_allowlist
 
     if protect_reads and not token:
         raise NarrascopeError("E128", "--protect-reads needs a token (--token or NARRASCOPE_TOKEN)")
-    settings = ServeSettings(db, token or None, protect_reads, parse_size(max_upload))
+    settings = ServeSettings(
+        db, token or None, protect_reads, parse_size(max_upload), host_allowlist(host, allowed_hosts or ())
+    )
     web = create_app(settings)
     writes = "need the token" if token else "are refused (no token given)"
     err.print(

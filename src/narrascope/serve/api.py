@@ -16,7 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from narrascope import __version__
 from narrascope.serve import api_export, api_ingest, api_link, api_read, api_watch, schemas
 from narrascope.serve.api_common import AUTH_ERRORS, ERRORS, ApiRoute
-from narrascope.serve.server import _bearer, may_read, require_read, require_write
+from narrascope.serve.server import _bearer, may_read, read_token, require_read, require_write
 
 router = APIRouter(route_class=ApiRoute)
 
@@ -33,7 +33,7 @@ def health(
         "backend": nar.store.dialect,
         "reads_protected": settings.protect_reads,
         "writes_enabled": settings.token is not None,
-        "counts": nar.counts() if may_read(settings, credentials) else None,
+        "counts": nar.counts() if may_read(settings, read_token(request, credentials)) else None,
     }
 
 

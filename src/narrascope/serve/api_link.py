@@ -37,7 +37,8 @@ def list_stories(request: Request, nar: Nar, paged: Paged) -> dict[str, Any]:
 
 @router.get("/stories/{story_id}", response_model=schemas.StoryDetail, tags=["stories"])
 def get_story(request: Request, story_id: Id, nar: Nar, paged: Paged) -> dict[str, Any]:
-    """One story and a page of its articles, oldest first (``limit``/``offset`` page the articles)."""
+    """One story (by id or a unique prefix of at least 4 characters) and a page of its articles, oldest
+    first (``limit``/``offset`` page the articles)."""
     story = nar.story_info(story_id)
     articles = nar.story_page(story.id, paged.limit, paged.offset)
     return asdict(story) | {

@@ -22,11 +22,10 @@ from narrascope.serve.api_common import (
     next_url,
     page,
     paging,
-    until_day,
 )
 from narrascope.serve.server import reader
 from narrascope.store.browse import Filters
-from narrascope.store.query import EntityQuery
+from narrascope.store.query import EntityQuery, date_range
 
 router = APIRouter(route_class=ApiRoute, responses=ERRORS)
 Nar = Annotated[Narrascope, Depends(reader)]
@@ -44,7 +43,8 @@ def article_filters(
     since: Annotated[Day, Query(description="Published on or after.")] = None,
     until: Annotated[Day, Query(description="Published on or before.")] = None,
 ) -> Filters:
-    return Filters(text=q, outlet=outlet, language=language, since=since, until=until_day(until))
+    first, last = date_range(since, until)
+    return Filters(text=q, outlet=outlet, language=language, since=first, until=last)
 
 
 def entity_ids(nar: Narrascope, entity: str | None) -> tuple[str, ...] | None:

@@ -12,14 +12,14 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from narrascope.serve import schemas, uploads
 from narrascope.serve.api_common import ApiRoute, Id, Text, page, watch_item_record
 from narrascope.serve.api_read import Nar, Paged
+from narrascope.store.query import check_moment
 
 router = APIRouter(route_class=ApiRoute)
 writes = APIRouter(route_class=ApiRoute)
 Moment = Annotated[
-    str | None,
-    Query(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]*)?([+-][0-9:]+|Z)?$",
-          description="ISO date or time (UTC): matches recorded after it."),
-]  # fmt: skip
+    str | None,  # checked by ``query.check_moment``: E153, as for every date
+    Query(max_length=40, description="ISO date or time (UTC): matches recorded after it."),
+]
 
 
 @router.get("/watchlist", response_model=schemas.Page[schemas.WatchItemOut], tags=["watchlist"])
@@ -38,7 +38,9 @@ def list_watch_matches(
     item: Annotated[Text, Query(description="Only this item's matches (its id).")] = None,
 ) -> dict[str, Any]:
     """Claims that repeat (or deny) a watched narrative, best first, with the evidence of each match."""
-    items, total = nar.watch_matches(since=since, item_id=item, limit=paged.limit, offset=paged.offset)
+    items, total = nar.watch_matches(
+        since=check_moment(since), item_id=item, limit=paged.limit, offset=paged.offset
+    )
     return page(request, paged, items, total)
 
 

@@ -3,9 +3,9 @@ watchlists (``narrascope watch --import`` among them) read.
 
 One ClaimReview per narrative, authored by the organisation the user names: ``claimReviewed`` is the
 narrative's label; ``itemReviewed`` is the Claim with its first appearance, its author (the speaker there)
-and every article asserting it (``appearance``; an article denying the claim is not one). A verdict
-(``reviewRating``) is written only where the user gives one: narrascope finds where claims travel, it does
-not judge them. The document is streamed, appearances included, so a narrative carried by thousands of
+and every article asserting it (``appearance``; an article denying the claim is not one; its URL only
+when it is a plain http(s) URL, ``display.safe_url``). A verdict (``reviewRating``) is written only where
+the user gives one: narrascope finds where claims travel, it does not judge them. The document is streamed, appearances included, so a narrative carried by thousands of
 articles costs no more memory than one carried by two. ``<``, ``>`` and ``&`` are written as JSON escapes,
 so the document can be pasted into a ``<script type="application/ld+json">`` block as it is.
 """
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, BinaryIO
 
+from narrascope.serve.display import safe_url
 from narrascope.serve.sink import TextSink
 from narrascope.store.dumps import DumpFilter, DumpTables
 
@@ -96,7 +97,7 @@ def _appearance(row: Mapping[str, Any]) -> dict[str, Any]:
     return _compact(
         {
             "@type": "CreativeWork",
-            "url": row["url"],
+            "url": safe_url(row["url"]),  # as on the pages: a CMS or search engine may make it a link
             "headline": row["title"],
             "datePublished": row["published"],
             "author": {"@type": "Person", "name": row["author"]} if row["author"] else None,

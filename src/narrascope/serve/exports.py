@@ -10,14 +10,12 @@ appears whole or not at all (E159).
 
 from __future__ import annotations
 
-import calendar
 import os
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -27,6 +25,7 @@ from narrascope.serve.claimreview import Reviewer, write_claimreviews
 from narrascope.serve.gexf import GexfWriter
 from narrascope.serve.tables import COLUMNS, write_csv, write_jsonl, write_parquet
 from narrascope.store.dumps import DumpFilter, DumpTables
+from narrascope.store.query import date_range
 
 if TYPE_CHECKING:
     from narrascope.app import Narrascope
@@ -50,7 +49,6 @@ TABLE_READERS = {
     "narratives": DumpTables.dump_narratives,
     "claims": DumpTables.dump_claims,
 }
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,11 +156,12 @@ def prepare(
             "E152", f"--publisher, --publisher-url, --review-url and --rating are for claimreview, not {what}"
         )
     ids = tuple(dict.fromkeys(_narrative_id(nar.store, n) for n in narratives))
+    first, last = date_range(since, until)
     filter_ = DumpFilter(
         outlet=outlet or None,
         language=language or None,
-        since=_date_bound(since, end=False),
-        until=_date_bound(until, end=True),
+        since=first,
+        until=last,
         narrative_ids=ids,
         all_narratives=all_narratives,
     )
@@ -328,21 +327,6 @@ def _kind(what: str) -> ExportKind:
     if what not in EXPORTS:
         raise NarrascopeError("E150", f"nothing called {what!r} to export; choose from {', '.join(EXPORTS)}")
     return EXPORTS[what]
-
-
-def _date_bound(value: str | None, *, end: bool) -> str | None:
-    """YYYY, YYYY-MM or YYYY-MM-DD as the first (or, for ``end``, the last) day it covers."""
-    if not value:
-        return None
-    match = _DATE.fullmatch(value.strip())
-    try:
-        if match is None:
-            raise ValueError
-        year, month = int(match[1]), int(match[2] or (12 if end else 1))
-        day = int(match[3]) if match[3] else calendar.monthrange(year, month)[1] if end else 1
-        return date(year, month, day).isoformat()
-    except ValueError:
-        raise NarrascopeError("E153", f"{value!r} is not a date: use YYYY-MM-DD (or YYYY-MM, YYYY)") from None
 
 
 def _narrative_id(store: SQLStore, id_or_prefix: str) -> str:

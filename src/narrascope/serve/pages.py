@@ -7,11 +7,29 @@ are inline SVG drawn on the server, and the only assets are the package's own st
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials
 
 from narrascope.serve import pages_articles, pages_entities, pages_narratives, pages_search, pages_stories
-from narrascope.serve.server import require_read
+from narrascope.serve.pages_base import PageError
+from narrascope.serve.server import _bearer, require_read
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
+SIGN_IN = "This server protects reads: sign in with any user name and the server's token as the password."
+
+
+def require_page_read(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> None:
+    """``require_read`` for a browser: without the token, or with a wrong one, a page answers 401 with
+    a Basic challenge, so the browser asks for it (again)."""
+    try:
+        require_read(request, credentials)
+    except HTTPException:
+        raise PageError(
+            401, "E145", SIGN_IN, headers={"WWW-Authenticate": 'Basic realm="narrascope"'}
+        ) from None
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_page_read)])
 for _area in (pages_search, pages_articles, pages_narratives, pages_entities, pages_stories):
     router.include_router(_area.router)

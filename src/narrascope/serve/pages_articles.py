@@ -6,10 +6,12 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
 
 from narrascope.errors import NarrascopeError
+from narrascope.serve.display import isolate
 from narrascope.serve.highlight import Mark, highlight
-from narrascope.serve.pages_base import PageRoute, page_of, render
+from narrascope.serve.pages_base import SECURITY_HEADERS, PageRoute, page_of, render
 from narrascope.serve.pages_cards import statement_marks
 from narrascope.serve.server import reader
 from narrascope.store.query import StatementQuery
@@ -18,6 +20,13 @@ router = APIRouter(route_class=PageRoute)
 
 COPIES_PER_PAGE = 20
 SIMILAR_ON_PAGE = 8
+
+
+@router.get("/articles")
+def articles(request: Request) -> Response:
+    """The article listing is the search page (its filters as given)."""
+    target = "/search" + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(target, 303, headers=SECURITY_HEADERS)
 
 
 @router.get("/articles/{article_id}")
@@ -31,7 +40,11 @@ def article(request: Request, article_id: str) -> Response:
     marks = [m for st in statements for m in statement_marks(st, anchor=True)]
     marks += [
         Mark(
-            m.start, m.end, "entity", f"{m.name} ({m.label})", href="/entities/" + quote(m.entity_id, safe="")
+            m.start,
+            m.end,
+            "entity",
+            f"{isolate(m.name)} ({m.label})",
+            href="/entities/" + quote(m.entity_id, safe=""),
         )
         for m in mentions
     ]

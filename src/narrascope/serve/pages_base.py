@@ -4,25 +4,29 @@ Article text, titles, names and URLs are hostile input. Templates autoescape eve
 markup made in Python is built from escaped pieces (``highlight``, ``plots``). Every page is sent
 with a Content-Security-Policy that allows no inline script and nothing from elsewhere, so even a
 slip in escaping could not run a script. Links taken from article data are kept only when they are
-http(s) and open with ``rel="noopener noreferrer nofollow"``.
+http(s) and open with ``rel="noopener noreferrer nofollow"``; fields taken from data are bidi-isolated
+(``display``).
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from fastapi import HTTPException, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from narrascope import __version__
 from narrascope.errors import NarrascopeError
+from narrascope.serve.display import bdi, isolate, safe_url
+from narrascope.store.query import date_range
 
 log = logging.getLogger(__name__)
 
@@ -38,34 +42,29 @@ SECURITY_HEADERS = {
 MAX_OFFSET = 10**9
 MAX_QUERY_CHARS = 500
 _SINGULAR = {"entities": "entity", "stories": "story", "matches": "match", "copies": "copy"}
-_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 T = TypeVar("T")
 
 
 class PageError(Exception):
-    """A request the pages cannot answer: shown as an error page with this status."""
+    """A request the pages cannot answer: shown as an error page with this status, ``headers`` and a
+    ``link`` (href, text) onwards."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        link: tuple[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
-
-
-def safe_url(url: object) -> str | None:
-    """``url`` when it is an absolute http(s) URL with a host and no spaces or controls, else None."""
-    if (
-        not isinstance(url, str)
-        or len(url) > 4000
-        or any(c.isspace() or ord(c) < 32 or 127 <= ord(c) < 160 for c in url)
-    ):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+        self.headers = headers
+        self.link = link
 
 
 def query_string(request: Request, **changes: object) -> str:
@@ -87,16 +86,39 @@ templates = Environment(
     lstrip_blocks=True,
 )
 templates.filters["safe_url"] = safe_url
+templates.filters["bdi"] = bdi
+templates.filters["isolate"] = isolate
 templates.filters["path"] = lambda value: quote(str(value), safe="")  # one path segment, "/" included
 templates.filters["singular"] = lambda noun: _SINGULAR.get(noun, noun.removesuffix("s"))
 templates.globals["version"] = __version__
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+def render(
+    request: Request,
+    template: str,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+    **context: Any,
+) -> Response:
     page = templates.get_template(template)
     html = page.render(request=request, qs=_qs(request), status_code=status, **context)
     # errors="replace": a lone surrogate in stored text must not turn a page into a server error
-    return Response(html.encode("utf-8", "replace"), status, headers=SECURITY_HEADERS, media_type="text/html")
+    sent = {**SECURITY_HEADERS, **(headers or {})}
+    return Response(html.encode("utf-8", "replace"), status, headers=sent, media_type="text/html")
+
+
+def error_page(request: Request, exc: PageError) -> Response:
+    context = {"code": exc.code, "message": exc.message, "link": exc.link}
+    return render(request, "error.html", exc.status, exc.headers, **context)
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """Starlette's own refusals (no such route or file, a method not allowed): JSON under ``/api``, an
+    error page with the security headers elsewhere."""
+    if request.url.path == "/api" or request.url.path.startswith("/api/"):
+        return await http_exception_handler(request, exc)
+    message = "There is no page at this address." if exc.status_code == 404 else str(exc.detail)
+    return error_page(request, PageError(exc.status_code, "E144", message, headers=exc.headers))
 
 
 def _qs(request: Request) -> Callable[..., str]:
@@ -105,40 +127,50 @@ def _qs(request: Request) -> Callable[..., str]:
 
 class PageRoute(APIRoute):
     """A page route: a ``PageError`` or ``NarrascopeError`` becomes an error page (404 for a record
-    not found), anything else a 500 page, each with the security headers."""
+    not found), anything else a 500 page, each with the security headers. No parameter may hold a NUL
+    (no stored value has one; PostgreSQL text and FTS5 queries cannot)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:
             try:
+                _no_nul(request)
                 return await handler(request)
             except (HTTPException, RequestValidationError):
-                raise  # FastAPI's own answers: 401/403 for a missing or wrong token
+                raise  # FastAPI's own answers
             except PageError as exc:
-                return render(request, "error.html", exc.status, code=exc.code, message=exc.message)
+                return error_page(request, exc)
             except NarrascopeError as exc:
-                return render(request, "error.html", 404, code=exc.code, message=exc.message)
+                return error_page(request, PageError(404, exc.code, exc.message))
             except Exception:
                 log.exception("page %s failed", request.url.path)
                 message = "Something went wrong on our side; the error has been logged."
-                return render(request, "error.html", 500, code="E149", message=message)
+                return error_page(request, PageError(500, "E149", message))
 
         return page_handler
 
 
+def _no_nul(request: Request) -> None:
+    for name, value in (*request.query_params.multi_items(), *request.path_params.items()):
+        if "\x00" in str(value):
+            raise PageError(400, "E143", f"{name} holds a NUL character")
+
+
 def offset_of(request: Request, name: str = "offset") -> int:
     value = request.query_params.get(name, "0") or "0"
-    if not value.isdigit() or int(value) > MAX_OFFSET:
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_OFFSET:  # "²".isdigit() is true
         raise PageError(400, "E142", f"{name} must be a whole number from 0 to {MAX_OFFSET}")
     return int(value)
 
 
-def date_param(request: Request, name: str) -> str | None:
-    value = (request.query_params.get(name) or "").strip()
-    if value and not _DATE.fullmatch(value):
-        raise PageError(400, "E142", f"{name} must be a date: YYYY-MM-DD, YYYY-MM or YYYY")
-    return value or None
+def date_range_of(request: Request) -> tuple[str | None, str | None]:
+    """``since`` and ``until`` as the first and last day they cover, checked as the API and exports
+    check them (E153)."""
+    try:
+        return date_range(text_param(request, "since"), text_param(request, "until"))
+    except NarrascopeError as exc:
+        raise PageError(400, exc.code, exc.message) from None
 
 
 def text_param(request: Request, name: str) -> str | None:
@@ -186,6 +218,11 @@ def page_of(
     has_next = len(rows) > limit
     rows = rows[:limit]
     fragment = f"#{anchor}" if anchor else ""
+    if offset and not rows:
+        first = query_string(request, **{param: None}) + fragment
+        raise PageError(
+            404, "E146", f"{param}={offset} is past the last page.", link=(first, "the first page")
+        )
     prev_href = query_string(request, **{param: max(offset - limit, 0)}) + fragment if offset else None
     next_href = query_string(request, **{param: offset + limit}) + fragment if has_next else None
     return rows, Pager(param, offset, limit, len(rows), has_next, total, prev_href, next_href)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from narrascope.model import Statement
+from narrascope.serve.display import isolate
 from narrascope.serve.highlight import Mark, highlight
 from narrascope.store.query import fts_terms
 from narrascope.store.records import StatementRow
@@ -43,7 +44,7 @@ def statement_marks(st: Statement, *, anchor: bool = False) -> list[Mark]:
     """The sentence(s), source, cue and content of a statement, as marks."""
     return [
         Mark(st.sentence_start, st.sentence_end, "sentence", anchor=f"s-{st.id}" if anchor else None),
-        Mark(st.speaker_start, st.speaker_end, "source", "source: " + (st.speaker_name or st.speaker)),
+        Mark(st.speaker_start, st.speaker_end, "source", "source: " + isolate(st.speaker_name or st.speaker)),
         Mark(st.cue_start, st.cue_end, "cue", "cue"),
         Mark(st.content_start, st.content_end, "content", f"{st.kind} statement"),
     ]
@@ -124,7 +125,7 @@ def statement_cards(
 def claim_card(c: ClaimCard) -> Card:
     marks = [
         Mark(c.sentence_start, c.sentence_end, "sentence"),
-        Mark(c.speaker_start, c.speaker_end, "source", f"source: {c.speaker or c.written}"),
+        Mark(c.speaker_start, c.speaker_end, "source", f"source: {isolate(c.speaker or c.written)}"),
         Mark(c.cue_start, c.cue_end, "cue", "cue"),
         Mark(c.content_start, c.content_end, "content", f"{c.kind} statement" if c.kind else ""),
         Mark(c.claim_start, c.claim_end, "claim", f"claim ({c.stance})"),

@@ -9,7 +9,7 @@ from narrascope.serve.pages_base import (
     SECURITY_HEADERS,
     PageRoute,
     choice_param,
-    date_param,
+    date_range_of,
     page_of,
     query_string,
     render,
@@ -39,22 +39,19 @@ def home(request: Request) -> Response:
     )
 
 
-def _filters(request: Request) -> dict[str, str | None]:
-    return {
-        "q": text_param(request, "q"),
-        "outlet": text_param(request, "outlet"),
-        "language": text_param(request, "language"),
-        "since": date_param(request, "since"),
-        "until": date_param(request, "until"),
-        "speaker": text_param(request, "speaker"),
+def _filters(request: Request) -> tuple[dict[str, str | None], tuple[str | None, str | None]]:
+    """The form as sent (shown again as typed), and its dates as the days they cover."""
+    form = {
+        name: text_param(request, name) for name in ("q", "outlet", "language", "since", "until", "speaker")
     }
+    return form, date_range_of(request)
 
 
 @router.get("/search")
 def search(request: Request) -> Response:
     """Articles matching the form (full text, outlet, language, dates); its statements tab is the
     statement listing with the same filters, where a search naming a speaker goes straight away."""
-    f = _filters(request)
+    f, (since, until) = _filters(request)
     if f["speaker"]:
         target = "/statements" + query_string(request, language=None, offset=None)
         return RedirectResponse(target, 303, headers=SECURITY_HEADERS)
@@ -62,7 +59,7 @@ def search(request: Request) -> Response:
     articles, pager = page_of(
         request,
         lambda limit, offset: nar.articles(
-            ArticleQuery(f["outlet"], f["language"], f["since"], f["until"], f["q"], limit, offset)
+            ArticleQuery(f["outlet"], f["language"], since, until, f["q"], limit, offset)
         ),
         limit=ARTICLES_PER_PAGE,
     )
@@ -78,7 +75,8 @@ def search(request: Request) -> Response:
 @router.get("/statements")
 def statements(request: Request) -> Response:
     nar = reader(request)
-    f = _filters(request) | {"kind": choice_param(request, "kind", KINDS)}
+    f, (since, until) = _filters(request)
+    f["kind"] = choice_param(request, "kind", KINDS)
     rows, pager = page_of(
         request,
         lambda limit, offset: nar.statements(
@@ -86,8 +84,8 @@ def statements(request: Request) -> Response:
                 speaker=f["speaker"],
                 outlet=f["outlet"],
                 kind=f["kind"],
-                since=f["since"],
-                until=f["until"],
+                since=since,
+                until=until,
                 text=f["q"],
                 limit=limit,
                 offset=offset,

@@ -1,7 +1,8 @@
 """Server-side SVG plots of a narrative: its timeline and its spread across outlets.
 
 Both are plain SVG markup built here, with no script and no user text unescaped (outlet names, labels
-and tooltips all pass through ``escape``). Colours are presentation attributes, so a plot reads the
+and tooltips all pass through ``escape``); outlet names are bidi-isolated (``display.isolate``), so one
+cannot reverse the counts and dates beside it. Colours are presentation attributes, so a plot reads the
 same without the stylesheet (saved, printed, pasted into a report); the stylesheet may refine them
 through the ``asserts`` / ``denies`` / ``mixed`` classes.
 
@@ -20,6 +21,7 @@ from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
+from narrascope.serve.display import isolate
 from narrascope.store.views import SpreadCount
 
 ASSERTS_COLOUR = "#2f6db5"
@@ -165,14 +167,19 @@ def _svg(width: int, height: int, title: str, summary: str, body: list[str], cls
     )
 
 
-def _legend(x: float, y: float) -> list[str]:
+def _legend(right: float, y: float, *, mixed: bool = False) -> list[str]:
+    """The colours' legend, ending at ``right``; ``mixed``: with the spread's purple dot."""
+    entries = [("asserts", "asserts", ASSERTS_COLOUR), ("denies", "denies", DENIES_COLOUR)]
+    if mixed:
+        entries.append(("mixed", "both in one bin", MIXED_COLOUR))
     out = []
-    for i, (name, colour) in enumerate((("asserts", ASSERTS_COLOUR), ("denies", DENIES_COLOUR))):
-        left = x + i * 90
+    left = right - 90 * (len(entries) - 1) - 14 - 6 * len(entries[-1][1])  # about 6 px a character
+    for i, (cls, name, colour) in enumerate(entries):
+        x = left + i * 90
         out.append(
-            f'<rect x="{_f(left)}" y="{_f(y - 9)}" width="10" height="10" fill="{colour}" class="{name}"/>'
+            f'<rect x="{_f(x)}" y="{_f(y - 9)}" width="10" height="10" fill="{colour}" class="{cls}"/>'
         )
-        out.append(_text(left + 14, y, name, anchor="start"))
+        out.append(_text(x + 14, y, name, anchor="start"))
     return out
 
 
@@ -212,7 +219,7 @@ def timeline_svg(bins: Sequence[Bin], width: str, *, plot_width: int = 760, heig
     summary = f"{asserts + denies} dated claims per {width}, {span}: {asserts} asserting, {denies} denying"
     body = [
         _text(left - 36, top - 14, f"claims per {width}", anchor="start", size=12),
-        *_legend(left + inner_w - 170, top - 12),
+        *_legend(left + inner_w, top - 12),
     ]
     for tick in ticks:
         y = base - h(tick)
@@ -258,15 +265,16 @@ def spread_svg(
     def x_of(i: int) -> float:
         return left + slot * (i + 0.5)
 
+    mixed = any(a and d for r in rows for a, d in r.bins.values())
     body = [
         _text(8, top - 14, f"outlets, by first appearance (dots per {width})", anchor="start", size=12),
-        *_legend(left + inner_w - 170, top - 12),
+        *_legend(left + inner_w, top - 12, mixed=mixed),
     ]
     body += _x_labels(bins, x_of, height - bottom + 18, top)
     for n, row in enumerate(rows):
         y = top + row_h * (n + 0.5)
-        name = row.outlet or "(unknown outlet)"
-        short = name if len(name) <= 26 else name[:25] + "…"
+        name = isolate(row.outlet) if row.outlet else "(unknown outlet)"
+        short = name if len(row.outlet) <= 26 else isolate(row.outlet[:25]) + "…"
         about = f"{name}: {row.claims} claims ({row.denies} denying), first {row.first_seen or 'undated'}"
         body.append(
             f'<g class="outlet"><title>{escape(about)}</title>{_text(left - 8, y + 4, short, anchor="end")}</g>'

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
+from narrascope.errors import NarrascopeError
 from narrascope.model import Mention, Statement, Story
 from narrascope.store import query
 from narrascope.store.query import fts_terms, ilike, like_escape, text_only
@@ -171,6 +172,21 @@ class BrowseTables:
     _text_clause: Callable[..., tuple[str, list[object]]]  # the back end's full-text condition
     _many_matches: Callable[..., bool]
     _count_matches: Callable[..., int | None]
+
+    def _by_id_or_prefix(self, select: str, column: str, id_or_prefix: str, noun: str) -> Row | None:
+        """The row of ``select`` whose ``column`` (a 16-hex-digit id) is ``id_or_prefix``, else the one it
+        starts with (4 to 15 hex digits: an index range); ``None`` when there is none, E104 when the
+        prefix fits several."""
+        key = id_or_prefix.lower()
+        rows = self.conn.execute(f"{select} WHERE {column} = ?", (key,)).fetchall()
+        bounds = query.id_prefix_range(key)
+        if not rows and bounds:
+            rows = self.conn.execute(
+                f"{select} WHERE {column} >= ? AND {column} < ? ORDER BY {column} LIMIT 2", bounds
+            ).fetchall()
+        if len(rows) > 1:
+            raise NarrascopeError("E104", f"{noun} id prefix {id_or_prefix!r} is ambiguous: give more of it")
+        return rows[0] if rows else None
 
     # -- conditions -------------------------------------------------------------------------------------
     def _add_text(
@@ -495,10 +511,10 @@ class BrowseTables:
         return [ArticleSummary(*r) for r in rows]
 
     # -- stories ----------------------------------------------------------------------------------------------
-    def get_story(self, story_id: str) -> Story | None:
-        row = self.conn.execute(
-            "SELECT id, label, first_seen, last_seen, article_count FROM stories WHERE id = ?", (story_id,)
-        ).fetchone()
+    def get_story(self, id_or_prefix: str) -> Story | None:
+        """A story by its id, else by a unique prefix (``_by_id_or_prefix``)."""
+        select = "SELECT id, label, first_seen, last_seen, article_count FROM stories"
+        row = self._by_id_or_prefix(select, "id", id_or_prefix, "story")
         return None if row is None else Story(*row)
 
     def count_stories(self) -> int:

@@ -1,12 +1,20 @@
-"""Filters for listing stored records, shared by every back end, the CLI and (later) the web API."""
+"""Filters for listing stored records, shared by every back end, the CLI, the web pages, the API and the
+exports; date filters are read here once for all of them (``date_range``)."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
+from narrascope.errors import NarrascopeError
+
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+_DAY = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]*)?([+-][0-9:]+|Z)?")
+_HEX = frozenset("0123456789abcdef")
 # SQLite: a full-text search with more matches than this pages by walking the date index and keeping the
 # matches, rather than sorting them all (each read whole); few matches are cheaper sorted (bench/scale.py).
 MANY_MATCHES = 2000
@@ -53,6 +61,53 @@ class EntityQuery:
     type: str | None = None
     limit: int = 50
     offset: int = 0
+
+
+def date_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """Date filters given as YYYY, YYYY-MM or YYYY-MM-DD, as the first day ``since`` covers and the last
+    day ``until`` covers (ISO, inclusive). A date that does not exist, or a range that ends before it
+    starts, is an error (E153), never a filter that silently keeps nothing."""
+    first, last = _day_bound(since, end=False), _day_bound(until, end=True)
+    if first and last and first > last:
+        raise NarrascopeError("E153", f"since ({since}) is after until ({until}): nothing could match")
+    return first, last
+
+
+def _day_bound(value: str | None, *, end: bool) -> str | None:
+    if not value or not value.strip():
+        return None
+    match = _DAY.fullmatch(value.strip())
+    try:
+        if match is None:
+            raise ValueError
+        year, month = int(match[1]), int(match[2] or (12 if end else 1))
+        day = int(match[3]) if match[3] else calendar.monthrange(year, month)[1] if end else 1
+        return date(year, month, day).isoformat()
+    except ValueError:
+        raise NarrascopeError("E153", f"{value!r} is not a date: use YYYY-MM-DD (or YYYY-MM, YYYY)") from None
+
+
+def check_moment(value: str | None) -> str | None:
+    """``value`` when it is an ISO date or date and time that exists (else E153), unchanged."""
+    if value is None:
+        return None
+    try:
+        if not _MOMENT.fullmatch(value):
+            raise ValueError
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise NarrascopeError(
+            "E153", f"{value!r} is not a date or time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+        ) from None
+    return value
+
+
+def id_prefix_range(key: str) -> tuple[str, str] | None:
+    """The ids (16 hex digits) that start with ``key``, as an index range ``[low, high)``, when ``key`` is
+    4 to 15 lower-case hex digits; else None."""
+    if not 4 <= len(key) < 16 or not set(key) <= _HEX:
+        return None
+    return key, key[:-1] + chr(ord(key[-1]) + 1)
 
 
 def like_escape(fragment: str) -> str:

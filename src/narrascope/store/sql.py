@@ -19,7 +19,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
-from narrascope.errors import NarrascopeError
 from narrascope.model import Article, Enrichment, Entity, IngestError, Mention, Statement
 from narrascope.store.browse import BrowseTables, Filters
 from narrascope.store.dumps import DumpTables
@@ -260,19 +259,9 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         return None
 
     def get_article(self, id_or_prefix: str) -> Article | None:
-        """An article by its id (indexed), else by a unique prefix of 4 to 15 hex digits (an index range);
-        ``None`` when there is none."""
-        key = id_or_prefix.lower()
-        rows = self.conn.execute(f"SELECT {_A_COLUMNS} FROM articles a WHERE a.id = ?", (key,)).fetchall()
-        if not rows and 4 <= len(key) < 16 and all(ch in "0123456789abcdef" for ch in key):
-            upper = key[:-1] + chr(ord(key[-1]) + 1)
-            rows = self.conn.execute(
-                f"SELECT {_A_COLUMNS} FROM articles a WHERE a.id >= ? AND a.id < ? ORDER BY a.id LIMIT 2",
-                (key, upper),
-            ).fetchall()
-        if len(rows) > 1:
-            raise NarrascopeError("E104", f"article id prefix {id_or_prefix!r} is ambiguous: give more of it")
-        return _article(rows[0]) if rows else None
+        """An article by its id, else by a unique prefix (``_by_id_or_prefix``)."""
+        row = self._by_id_or_prefix(f"SELECT {_A_COLUMNS} FROM articles a", "a.id", id_or_prefix, "article")
+        return None if row is None else _article(row)
 
     def article_sources(self, article_id: str) -> list[SourceRecord]:
         rows = self.conn.execute(
