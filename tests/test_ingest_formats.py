@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 
+from narrascope.app import Narrascope
 from narrascope.errors import NarrascopeError
 from narrascope.ingest import IngestOptions, parse_field_map, read_source
 from narrascope.model import Document, IngestError
@@ -104,6 +105,27 @@ def test_an_overlong_metadata_value_is_left_out_and_reported(tmp_path: Path) -> 
     assert isinstance(error, IngestError) and (error.source, error.reason) == (str(path), "malformed")
     assert "'title'" in error.detail
     assert isinstance(doc, Document) and (doc.title, doc.author) == (None, "Jo Marsh")
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        ("2024-13-01", None),
+        ("2024-02-30", None),
+        ("2024-03-11 25:00:00", "2024-03-11"),
+        ("2024-03-11", "2024-03-11"),
+    ],
+)
+def test_an_impossible_front_matter_date_leaves_the_article_undated(
+    tmp_path: Path, published: str, expected: str | None
+) -> None:
+    path = tmp_path / "dated.txt"
+    path.write_text(f"---\ntitle: Ferry line opens\npublished: {published}\n---\n" + BODY, encoding="utf-8")
+    with Narrascope(tmp_path / "a.db") as nar:
+        report = nar.ingest([str(path)])
+        [article] = nar.articles()
+    assert (report.stored, report.errors) == (1, [])
+    assert (article.title, article.published) == ("Ferry line opens", expected)
 
 
 @pytest.mark.parametrize("sidecar_name", ["ferry.txt.json", "ferry.json"])

@@ -64,7 +64,9 @@ def read_text(
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
-    """YAML without anchors and aliases: a few hundred bytes of nested aliases expand to gigabytes."""
+    """YAML without anchors and aliases: a few hundred bytes of nested aliases expand to gigabytes. Dates
+    stay strings, so that an impossible one (``2024-02-30``) leaves the article undated instead of failing
+    it, as a quoted one or a sidecar's does."""
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         event = self.peek_event()
@@ -73,6 +75,9 @@ class _FrontMatterLoader(yaml.SafeLoader):
                 problem="anchors and aliases are not allowed", problem_mark=event.start_mark
             )
         return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
 class FrontMatter(NamedTuple):
