@@ -1,7 +1,8 @@
 """Render records for people (tables) and for programs (JSON, JSON Lines, CSV).
 
-Everything here treats field values as hostile: terminal control sequences are stripped, Rich markup
-is never interpreted, and CSV cells that a spreadsheet would run as a formula are defused.
+Everything here treats field values as hostile: terminal control sequences are stripped (from every
+format: a file name in a CSV cell reaches the terminal too), Rich markup is never interpreted, and CSV
+cells that a spreadsheet would run as a formula are defused.
 """
 
 from __future__ import annotations
@@ -44,6 +45,17 @@ def terminal_safe(value: object, width: int | None = None, *, keep_end: bool = F
     return text
 
 
+def without_controls(value: Any) -> Any:
+    """Strings (inside lists and mappings too) without C0/C1 control characters, tab and newline aside."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, Mapping):
+        return {k: without_controls(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [without_controls(v) for v in value]
+    return value
+
+
 def spreadsheet_safe(value: object) -> object:
     """Prefix text that spreadsheets would evaluate as a formula (CSV injection) with a quote."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
@@ -62,6 +74,8 @@ def render(
 ) -> str | None:
     """Render records as ``fmt``; tables are printed to ``console``, other formats returned as text."""
     rows = [as_dict(r) for r in records]
+    if fmt in ("json", "jsonl", "csv"):
+        rows = [without_controls(r) for r in rows]
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2)
     if fmt == "jsonl":
