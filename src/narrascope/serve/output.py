@@ -36,6 +36,11 @@ def as_dict(record: Any) -> dict[str, Any]:
     return dict(record)
 
 
+def field_names(record_type: type) -> tuple[str, ...]:
+    """A record type's fields: the CSV header of a listing even when it has no rows."""
+    return tuple(f.name for f in dataclasses.fields(record_type))
+
+
 def terminal_safe(value: object, width: int | None = None, *, keep_end: bool = False) -> str:
     """One-line text with control characters (ANSI escapes included) removed, optionally shortened."""
     text = "" if value is None else str(value)
