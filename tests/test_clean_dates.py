@@ -125,7 +125,6 @@ def test_unparseable_metadata_falls_through_to_url_then_text():
             "would go on for as long as they needed to.",
             "2018-11-24",
         ),
-        ("Body.\n" * 40 + "Last modified: 5 May 2019\n", "2019-05-05"),
         ("Body.\n" * 40 + "24.11.2018\n", "2018-11-24"),  # a date standing as its own short line
         ("Headline\nLast updated 5 May 2019\nPosted on 3 May 2019\nBody.", "2019-05-03"),
     ],
@@ -148,4 +147,16 @@ def test_explicit_publication_dates_in_text(text, expected):
     ],
 )
 def test_dates_in_prose_are_events_not_publication_dates(text):
+    assert find_date(published=None, url=None, text=text) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Headline\nUpdated: March 5, 2024 10:32\n\nBody.",
+        "Headline\nBy Jane Doe | Last updated 5 May 2019\nBody.",
+        "Body.\n" * 40 + "Last modified: 5 May 2019\n",
+    ],
+)
+def test_an_update_date_alone_is_no_publication_date(text):
     assert find_date(published=None, url=None, text=text) == (None, None)

@@ -308,3 +308,29 @@ def test_line_counter_folds_counters_and_keeps_groups_apart():
     assert counter.furniture("b") == frozenset()
     with pytest.raises(ValueError):
         LineCounter(min_docs=1)
+
+
+LEAD = (
+    "\n\nIn our last report from the capital, we described the ambitions of three hopefuls in some detail. "
+    "Each of them says the dam question will decide the vote.\n\nNothing much changed in last night's debate.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Is the Tessaly Dam safe for the villages below?",
+        "Velmora accuses Ostmark of seeking a partition of the valley.",
+        "Fact-check: If the minister says it, it's true!",
+        "Velmora accuses Ostmark of seeking a partition of the valley",
+    ],
+)
+def test_a_short_first_line_set_apart_is_the_headline_whatever_ends_it(headline):
+    cleaned = clean_plain_text(headline + LEAD)
+    assert cleaned.title == headline
+    assert cleaned.text.startswith("In our last report")
+
+
+def test_a_first_line_run_into_the_next_is_no_headline():
+    cleaned = clean_plain_text("Is the Tessaly Dam safe for the villages below?\n" + LEAD.lstrip())
+    assert cleaned.title is None

@@ -62,6 +62,20 @@ def test_articles_csv_defuses_formulas_and_table_strips_escapes(db):
     assert "\x1b[31m" not in table.stdout
 
 
+@pytest.mark.parametrize("listing", ["articles", "statements", "entities"])
+def test_an_empty_listing_is_a_csv_header_or_no_jsonl_at_all(db, listing):
+    args = [listing, "--db", str(db), *(["-q", "zzzz"] if listing == "articles" else ["--limit", "1"])]
+    csv_out = runner.invoke(app, [*args, "--format", "csv"])
+    jsonl_out = runner.invoke(app, [*args, "--format", "jsonl"])
+    assert csv_out.exit_code == jsonl_out.exit_code == 0, csv_out.output + jsonl_out.output
+    if listing == "articles":
+        assert csv_out.stdout.startswith("id,content_hash,text,source,") and csv_out.stdout.count("\n") == 1
+        assert jsonl_out.stdout == ""
+    else:  # nothing enriched yet
+        header = csv_out.stdout.splitlines()
+        assert len(header) == 1 and "," in header[0] and jsonl_out.stdout == ""
+
+
 def test_search_show_and_errors(db):
     listing = json.loads(
         runner.invoke(app, ["articles", "--db", str(db), "-q", "tram Easter", "-f", "json"]).stdout

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from pathlib import Path
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 
+from narrascope.app import Narrascope
 from narrascope.errors import NarrascopeError
 from narrascope.ingest import IngestOptions, parse_field_map, read_source
 from narrascope.model import Document, IngestError
@@ -80,6 +82,50 @@ def test_front_matter_that_is_not_yaml_is_reported_and_the_text_kept(tmp_path: P
     assert isinstance(error, IngestError) and (error.source, error.reason) == (str(path), "malformed")
     assert "front matter is not valid YAML" in error.detail and "at line 3" in error.detail
     assert isinstance(doc, Document) and doc.content == text and doc.outlet is None
+
+
+def test_front_matter_with_aliases_is_refused_fast_and_the_text_kept(tmp_path: Path) -> None:
+    """Nine levels of nested aliases would expand the title to 9**9 words; anchors are refused outright."""
+    levels = "".join(f"l{i + 1}: &l{i + 1} [{', '.join([f'*l{i}'] * 9)}]\n" for i in range(8))
+    front = f"---\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n{levels}title: *l8\n---\n"
+    path = tmp_path / "bomb.txt"
+    path.write_text(front + BODY, encoding="utf-8")
+    started = time.perf_counter()
+    error, doc = read(path)
+    assert time.perf_counter() - started < 2
+    assert isinstance(error, IngestError) and (error.source, error.reason) == (str(path), "malformed")
+    assert "anchors and aliases are not allowed" in error.detail
+    assert isinstance(doc, Document) and doc.title is None and BODY in doc.content
+
+
+def test_an_overlong_metadata_value_is_left_out_and_reported(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text(f"---\ntitle: {'Ferry ' * 1000}\nauthor: Jo Marsh\n---\n" + BODY, encoding="utf-8")
+    error, doc = read(path)
+    assert isinstance(error, IngestError) and (error.source, error.reason) == (str(path), "malformed")
+    assert "'title'" in error.detail
+    assert isinstance(doc, Document) and (doc.title, doc.author) == (None, "Jo Marsh")
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        ("2024-13-01", None),
+        ("2024-02-30", None),
+        ("2024-03-11 25:00:00", "2024-03-11"),
+        ("2024-03-11", "2024-03-11"),
+    ],
+)
+def test_an_impossible_front_matter_date_leaves_the_article_undated(
+    tmp_path: Path, published: str, expected: str | None
+) -> None:
+    path = tmp_path / "dated.txt"
+    path.write_text(f"---\ntitle: Ferry line opens\npublished: {published}\n---\n" + BODY, encoding="utf-8")
+    with Narrascope(tmp_path / "a.db") as nar:
+        report = nar.ingest([str(path)])
+        [article] = nar.articles()
+    assert (report.stored, report.errors) == (1, [])
+    assert (article.title, article.published) == ("Ferry line opens", expected)
 
 
 @pytest.mark.parametrize("sidecar_name", ["ferry.txt.json", "ferry.json"])

@@ -137,3 +137,72 @@ def test_folder_of_malformed_files_is_reported_and_good_files_are_stored(tmp_pat
     assert any(name == "garbage.txt" for name, _ in reasons)
     assert any(name == "nested.html" for name in stored | {n for n, _ in reasons})  # handled, not crashed
     assert reasons == recorded  # every error reported is also kept in the database
+
+
+CRAWL_TOPICS = ["the ferry timetable", "a harbour wall", "the tram depot", "school meals"]
+# No closing full stop, so furniture-shaped: once on three pages of the folder it is learned and removed.
+CLUB = (
+    "Lakeside Herald readers club meets for harbour walks on Sundays at nine, and new members are always "
+    "welcome to join the walk"
+)
+TALKING_POINT = (
+    "The Velorian water compact was signed without asking the villages downstream, and they will pay for it."
+)
+
+
+def crawl_page(i: int, *extra: str) -> str:
+    """A fictional page of one outlet: its name on top, a promo line at the end, a distinct body."""
+    town, topic = TOWNS[i], CRAWL_TOPICS[i]
+    return "\n\n".join(
+        [
+            "Daily Lakeside Herald",
+            f"The council of {town} met on Monday to settle {topic} after months of delay.",
+            f"Residents of {town} told the meeting that {topic} had cost them more than the council admits.",
+            *extra,
+            f"The mayor of {town} promised a vote on {topic} before the end of the summer session.",
+            "Stand with local news: become a Lakeside Herald member\n",
+        ]
+    )
+
+
+def test_a_growing_folder_reingested_stores_only_its_new_page(tmp_path):
+    """The third page makes the club line furniture; the first two, read unchanged, are not cleaned again."""
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    for i in (0, 1):
+        (crawl / f"p{i}.txt").write_text(crawl_page(i, CLUB), encoding="utf-8")
+    with Narrascope(tmp_path / "a.db") as nar:
+        first = nar.ingest([str(crawl)])
+        (crawl / "p2.txt").write_text(crawl_page(2, CLUB), encoding="utf-8")
+        second = nar.ingest([str(crawl)])
+        edited = crawl_page(0, CLUB, "The council of Bresk will meet again on Friday, its clerk said.")
+        (crawl / "p0.txt").write_text(edited, encoding="utf-8")
+        third = nar.ingest([str(crawl)])
+    assert (first.seen, first.stored, first.duplicates) == (2, 2, 0)
+    assert (second.seen, second.stored, second.duplicates) == (3, 1, 2)
+    assert (third.seen, third.stored, third.duplicates) == (3, 1, 2)  # an edited page is read again
+    conn = sqlite3.connect(tmp_path / "a.db")
+    try:
+        per_source = dict(
+            conn.execute("SELECT source, COUNT(*) FROM article_sources GROUP BY source").fetchall()
+        )
+    finally:
+        conn.close()
+    assert per_source == {str(crawl / "p0.txt"): 2, str(crawl / "p1.txt"): 1, str(crawl / "p2.txt"): 1}
+
+
+def test_a_talking_point_repeated_by_one_outlet_survives_in_every_article(tmp_path):
+    outlet = tmp_path / "outlet"
+    outlet.mkdir()
+    for i in range(4):
+        (outlet / f"story{i}.txt").write_text(crawl_page(i, TALKING_POINT), encoding="utf-8")
+    with Narrascope(tmp_path / "a.db") as nar:
+        assert nar.ingest([str(outlet)]).stored == 4
+    conn = sqlite3.connect(tmp_path / "a.db")
+    try:
+        texts = [row[0] for row in conn.execute("SELECT text FROM articles")]
+    finally:
+        conn.close()
+    assert len(texts) == 4
+    assert all(TALKING_POINT in text for text in texts)
+    assert not any("Lakeside Herald member" in text for text in texts)  # the promo line is still furniture

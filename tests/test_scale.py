@@ -69,7 +69,8 @@ def test_furniture_per_outlet_and_chunk_matches_ingest_chunks() -> None:
     """450 documents of two outlets interleaved, cleaned per outlet (as the job does) and per chunk of 200
     with one counter (as ingest does): the same furniture for every page. A line on two pages of the first
     chunk and one of the second is furniture only from the second chunk on, in both."""
-    club = "The Tessaly kettle club meets at noon on Fridays in the old harbour hall, its secretary said."
+    # no closing full stop: not a prose sentence, so repetition may learn it (``repetition.is_prose``)
+    club = "The Tessaly kettle club meets at noon on Fridays in the old harbour hall, its secretary said"
     docs = []
     for i in range(450):
         outlet = "north" if i % 3 else "south"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -55,3 +56,27 @@ def test_wide_characters_count_by_their_display_width():
         lines = buffer.getvalue().splitlines()
         assert all(cell_len(line) <= width for line in lines)
         assert (title in lines[3]) is whole and "0123456789abcdef" in lines[3]
+
+
+HOSTILE = {
+    "source": "bin\x1b]0;TITLE\x07\x1b[31m.html",
+    "outlet": "Evil\x1b]8;;http://x.example\x07Outlet\x1b[0m\x9b31m",
+    "title": '=HYPERLINK("http://x.example")',
+    "text": "line one\n\tline two\r",
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])
+def test_machine_formats_carry_no_terminal_controls(fmt):
+    out = render([HOSTILE], fmt)
+    assert out is not None
+    assert not any(ch in out for ch in "\x1b\x07\x9b\r")
+    assert "bin]0;TITLE[31m.html" in out and "Evil]8;;http://x.exampleOutlet[0m31m" in out
+
+
+def test_csv_keeps_tabs_and_newlines_and_defuses_formulas():
+    out = render([HOSTILE, {**HOSTILE, "title": "\x1b=1+2"}], "csv")
+    assert out is not None
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [row["title"] for row in rows] == ['\'=HYPERLINK("http://x.example")', "'=1+2"]
+    assert rows[0]["text"] == "line one\n\tline two"

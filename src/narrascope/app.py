@@ -526,12 +526,26 @@ class _Renamed:
     def finish_run(self, run_id: str, status: str = "done") -> None:
         self.store.finish_run(run_id, status)
 
+    def stored_inputs(self, inputs: Mapping[str, str]) -> dict[str, str]:
+        named = {self.name(source): source for source in inputs}
+        found = self.store.stored_inputs({name: inputs[source] for name, source in named.items()})
+        return {named[name]: article for name, article in found.items()}
+
     def write_batch(
-        self, run_id: str, articles: Sequence[Article], errors: Sequence[IngestError], seen: int
+        self,
+        run_id: str,
+        articles: Sequence[Article],
+        errors: Sequence[IngestError],
+        seen: int,
+        *,
+        inputs: Mapping[str, str] | None = None,
+        unchanged: Sequence[str] = (),
     ) -> object:
         return self.store.write_batch(
             run_id,
             [replace(a, source=self.name(a.source)) for a in articles],
             [replace(e, source=self.name(e.source)) for e in errors],
             seen,
+            inputs={self.name(source): hash_ for source, hash_ in (inputs or {}).items()},
+            unchanged=unchanged,
         )

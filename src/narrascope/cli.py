@@ -26,11 +26,12 @@ from narrascope.app import DEFAULT_DB, Narrascope
 from narrascope.errors import NarrascopeError
 from narrascope.evaluate import BenchmarkError
 from narrascope.ingest import IngestOptions, parse_field_map
-from narrascope.model import IngestReport
+from narrascope.model import Article, IngestReport
 from narrascope.serve import exports
-from narrascope.serve.output import FORMATS, as_dict, render, terminal_safe
+from narrascope.serve.output import FORMATS, as_dict, field_names, render, terminal_safe
 from narrascope.store import ArticleQuery
 from narrascope.store.query import EntityQuery, StatementQuery, date_range
+from narrascope.store.records import EntityRow, StatementRow, StoredError
 
 app = typer.Typer(
     name="narrascope",
@@ -99,7 +100,7 @@ def parse_size(text: str) -> int:
 
 
 def _emit(text: str | None) -> None:
-    if text is not None:
+    if text:  # an empty JSON Lines listing is no output at all, not a blank line
         sys.stdout.write(text + "\n")
 
 
@@ -211,7 +212,7 @@ def articles(
         render(rows, "table", columns=ARTICLE_COLUMNS, widths=ARTICLE_WIDTHS, console=out,
                title=f"{len(rows)} of {total} articles")  # fmt: skip
     else:
-        _emit(render(rows, fmt))
+        _emit(render(rows, fmt, columns=field_names(Article)))
 
 
 @app.command()
@@ -270,7 +271,7 @@ def errors(
         render(rows, "table", columns=("source", "reason", "detail", "last_seen"),
                widths={"source": 60, "detail": 60}, console=out, title=f"{len(rows)} of {total} errors")  # fmt: skip
     else:
-        _emit(render(rows, fmt))
+        _emit(render(rows, fmt, columns=field_names(StoredError)))
 
 
 @app.command()
@@ -426,7 +427,7 @@ def statements(
         render(rows, "table", columns=STATEMENT_COLUMNS, widths={"content": 70, "speaker": 30, "role": 30},
                console=out, title=f"{len(rows)} of {total} statements")  # fmt: skip
     else:
-        _emit(render(rows, fmt))
+        _emit(render(rows, fmt, columns=field_names(StatementRow)))
 
 
 @app.command()
@@ -444,7 +445,7 @@ def entities(
     with Narrascope(db, readonly=True) as nar:
         rows = nar.entities(EntityQuery(name=name, type=type_, limit=limit, offset=offset))
     if fmt != "table":
-        _emit(render(rows, fmt))
+        _emit(render(rows, fmt, columns=field_names(EntityRow)))
         return
     render(
         rows,

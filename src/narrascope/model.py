@@ -229,6 +229,17 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()
 
 
+def input_hash(doc: Document) -> str:
+    """Hash of a document as read (content and container metadata): unchanged input, unchanged hash."""
+    fields = (doc.kind, doc.content, doc.url, doc.title, doc.author, doc.published, doc.outlet, doc.language)
+    digest = hashlib.sha256()
+    for value in fields:
+        digest.update(
+            b"\x00" if value is None else b"\x01" + value.encode("utf-8", "surrogatepass") + b"\x00"
+        )
+    return digest.hexdigest()
+
+
 def article_id(hash_: str) -> str:
     """Short stable id: the first 16 hex digits of the content hash."""
     return hash_[:16]

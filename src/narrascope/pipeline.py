@@ -3,18 +3,20 @@
 Documents are processed in chunks: lines repeated across a chunk's documents of one outlet feed the
 plain-text cleaner (counts carry over to later chunks of the same run), then the chunk's articles and
 errors are written in one transaction. Memory stays bounded by the chunk size, and a kill loses at most
-the chunk in flight, which the next run redoes.
+the chunk in flight, which the next run redoes. A source read again from the same input
+(``model.input_hash``, kept in ``article_sources``) is already stored and is not cleaned again, so a
+folder that grows between runs does not store its older pages a second time with other furniture.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from narrascope.clean import LineCounter, clean_document, repetition_group
 from narrascope.ingest import IngestOptions, discover, read_source
-from narrascope.model import Article, Document, IngestError, IngestReport
+from narrascope.model import Article, Document, IngestError, IngestReport, input_hash
 
 if TYPE_CHECKING:
     from narrascope.enrich.enricher import Enricher
@@ -45,10 +47,14 @@ def ingest(
     errors: list[IngestError] = list(missing)
 
     def flush() -> None:
+        inputs = {doc.source: input_hash(doc) for doc in docs}
+        unchanged = store.stored_inputs(inputs)
         articles: list[Article] = []
-        for result in clean_chunk(docs, counter):
+        for result in clean_chunk(docs, counter, skip=unchanged):
             (articles if isinstance(result, Article) else errors).append(result)  # type: ignore[arg-type]
-        batch = store.write_batch(run_id, articles, errors, seen=len(docs))
+        batch = store.write_batch(
+            run_id, articles, errors, seen=len(docs), inputs=inputs, unchanged=list(unchanged.values())
+        )
         report.seen += len(docs)
         report.stored += len(batch.stored_ids)
         report.duplicates += len(batch.duplicate_ids)
@@ -75,10 +81,15 @@ def ingest(
     return report
 
 
-def clean_chunk(docs: Sequence[Document], counter: LineCounter) -> list[Article | IngestError]:
-    """Clean one chunk in order, each document with its outlet's furniture (``chunk_furniture``)."""
+def clean_chunk(
+    docs: Sequence[Document], counter: LineCounter, skip: Container[str] = ()
+) -> list[Article | IngestError]:
+    """Clean one chunk in order, each document with its outlet's furniture (``chunk_furniture``). Sources
+    in ``skip`` (stored before from the same input) are counted for furniture but not cleaned."""
     return [
-        clean_one(doc, furniture) for doc, furniture in zip(docs, chunk_furniture(docs, counter), strict=True)
+        clean_one(doc, furniture)
+        for doc, furniture in zip(docs, chunk_furniture(docs, counter), strict=True)
+        if doc.source not in skip
     ]
 
 

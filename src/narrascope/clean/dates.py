@@ -3,7 +3,7 @@
 The product rule is *never a guess*: a date is returned only when something states it as the page's date.
 Metadata hints are parsed in any common format; URLs give a date only when the path holds year, month
 and day; in text only a full date (day, month, year) counts, and only where pages put their own date —
-after a label ("Published", "Updated", "date", …), in the furniture near the top, as a dateline, or as a
+after a label ("Published", "date", …; never "Updated" alone), in the furniture near the top, as a dateline, or as a
 short line of its own. Dates in article prose ("on May 25, 2018, the regulation…", photo captions,
 "since September 2014", "on Wednesday") are events, not publication dates, and are ignored.
 """
@@ -80,8 +80,9 @@ MAX_LINE_CHARS = 300
 MAX_LINES = 5_000
 
 # Candidate ranks: a publication label beats furniture at the top, which beats a lone date line lower
-# down (often a comment time stamp), which beats an "Updated" label.
-RANK_PUBLISHED, RANK_TOP, RANK_SHORT, RANK_UPDATED = 4, 3, 2, 1
+# down (often a comment time stamp). A date after an "Updated" label is no candidate at all: a page
+# dated only by its last change stays undated.
+RANK_PUBLISHED, RANK_TOP, RANK_SHORT, RANK_UPDATED = 3, 2, 1, 0
 
 _MONTH_ALT = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
@@ -269,7 +270,7 @@ def date_from_text(text: str | None) -> date | None:
             rank = _rank(line, m, top=top)
             if rank == RANK_PUBLISHED:
                 return value  # nothing later can outrank the first publication label
-            if rank is not None and (best is None or (rank, -index) > best):
+            if rank is not None and rank > RANK_UPDATED and (best is None or (rank, -index) > best):
                 best, found = (rank, -index), value
     return found
 

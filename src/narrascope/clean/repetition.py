@@ -1,7 +1,10 @@
 """Lines repeated across the pages of one outlet: its furniture, learned from the batch itself.
 
 A line seen on many pages of one host or folder ("Sputnik push notifications", a newsletter blurb,
-the outlet's self-description) is furniture, whatever the vocabulary says. Syndication must not fool
+the outlet's self-description) is furniture, whatever the vocabulary says. Only lines shaped like furniture
+count: a prose sentence repeated across an outlet's articles is a talking point, which is evidence, so a
+line of ``PROSE_WORDS`` words or more that reads as sentences (opens with a capital, ends with sentence
+punctuation, no furniture marks such as ``|`` or ``©``) is never learned. Syndication must not fool
 this: three copies of one article in a group share every body line, so a line only counts when it
 appears in ``min_docs`` documents that are *different* articles. Two documents are copies when
 their long lines (the prose, not the navigation) mostly coincide.
@@ -14,6 +17,7 @@ repeats, because ``furniture`` answers with line keys.
 from __future__ import annotations
 
 import hashlib
+import re
 from array import array
 from dataclasses import dataclass, field
 
@@ -25,6 +29,9 @@ LONG_LINE_WORDS = 12  # lines this long are prose: they tell one article from an
 FALLBACK_LINE_WORDS = 4  # for pages with too few long lines, compare these instead
 MIN_SIGNATURE_LINES = 3
 COPY_JACCARD = 0.7  # documents sharing this share of their long lines are copies of one article
+PROSE_WORDS = 8  # a repeated line this long that reads as sentences is a talking point, not furniture
+_SENTENCE = re.compile(r"^[\"'“‘(]?[A-Z\u00c0-\u024f\u0400-\u04ff].*[.!?][\"'”’)]?$", re.S)
+_FURNITURE_MARKS = re.compile(r"[|©®™•»«]|https?://|www\.|\.(com|org|net)\b", re.I)
 
 
 def _hash(key: str) -> int:
@@ -67,7 +74,7 @@ class LineCounter:
                 long_lines.add(h)
             elif words >= FALLBACK_LINE_WORDS:
                 short_lines.add(h)
-            if h in seen:
+            if h in seen or (words >= PROSE_WORDS and is_prose(raw)):
                 continue
             seen.add(h)
             first = g.first_doc.setdefault(h, doc)
@@ -105,6 +112,12 @@ class LineCounter:
                 if len(leaders) >= self.min_docs:
                     break
         return len(leaders)
+
+
+def is_prose(line: str) -> bool:
+    """A line that reads as one or more sentences of prose, not as a label, a menu or a credit."""
+    line = line.strip()
+    return bool(_SENTENCE.match(line)) and not _FURNITURE_MARKS.search(line)
 
 
 def _copies(a: frozenset[int], b: frozenset[int]) -> bool:

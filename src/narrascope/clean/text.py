@@ -66,6 +66,7 @@ PROMO_MAX_WORDS = 40  # a self-promotion blurb is at most this long; longer line
 CARD_MAX_WORDS = 80  # a link card (headline and blurb on one line) is at most this long
 PATTERN_MAX_WORDS = 80  # the [regex] patterns describe lines no longer than a caption
 TITLE_LOOKBACK = 12  # lines before the body searched for the headline
+HEADING_MAX_WORDS = 14  # a page's first line, set apart by a blank line, is its headline up to this long
 DATELINE_MAX_WORDS = 6  # a line this short holding a full date is a dateline
 CLOSING_MAX_WORDS = 5  # a closing heading ("More from Reuters", "3 Comments") is at most this long
 GAP_LINES = 4  # this many non-prose lines in a row split the best run into parts
@@ -416,12 +417,13 @@ def _topic_words(lines: list[_Line], first: int, last: int) -> dict[str, int]:
     return counts
 
 
-def _find_title(lines: list[_Line], start: int, vocab: Vocabulary) -> int | None:
+def _find_title(lines: list[_Line], start: int, vocab: Vocabulary, heading: bool) -> int | None:
     """Index of the headline: a headline-shaped line shortly before the body, else None.
 
     Title-case lines come first (a repeated one before others), then sentence-case lines that do not
     end as a sentence; the nearest to the body wins. The body's own first line counts when it does not
-    end as a sentence and prose follows it.
+    end as a sentence and prose follows it. Last, the page's first line when it is set apart by a blank
+    line (``heading``), short, and followed by longer prose, whatever ends it ("Is the dam safe?").
     """
     counts: dict[str, int] = {}
     for line in lines[: start + 1]:
@@ -438,10 +440,26 @@ def _find_title(lines: list[_Line], start: int, vocab: Vocabulary) -> int | None
     unpunctuated = [i for i in shaped if not lines[i].sentence]
     before = [i for i in unpunctuated if i < start]
     opening = [i for i in unpunctuated if i == start and i + 1 < len(lines) and lines[i + 1].prose]
-    for found in (repeated, title_case, before, opening):
+    first = [
+        i
+        for i in shaped[:1]
+        if heading
+        and i == 0
+        and lines[i].words <= HEADING_MAX_WORDS
+        and len(lines) > 1
+        and lines[1].prose
+        and lines[1].words > lines[i].words
+    ]
+    for found in (repeated, title_case, before, opening, first):
         if found:
             return found[-1]
     return None
+
+
+def _set_apart(text: str) -> bool:
+    """The page's first line is followed by a blank line."""
+    head = text.lstrip().split("\n", 2)
+    return len(head) == 3 and not head[1].strip()
 
 
 def _dateline(line: _Line) -> bool:
@@ -490,7 +508,7 @@ def clean_plain_text(text: str, furniture: frozenset[str] = frozenset()) -> Text
     _link_cards(lines, vocab)
     body = _body(lines)
     start = body.index(True) if True in body else len(lines)
-    title_at = _find_title(lines, start, vocab) if body[start:] else None
+    title_at = _find_title(lines, start, vocab, _set_apart(text)) if body[start:] else None
     kept: list[str] = []
     removed: list[tuple[str, str]] = []
     title_key = line_key(lines[title_at].text) if title_at is not None else None

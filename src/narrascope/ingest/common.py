@@ -134,7 +134,7 @@ def as_text(value: Any, joiner: str = ", ") -> str | None:
         return None
     if isinstance(value, str):
         return value.strip() or None
-    if isinstance(value, dt.date):  # YAML front matter parses dates
+    if isinstance(value, dt.date):  # Parquet date columns
         return value.isoformat()
     if isinstance(value, (int, float)):
         return str(value)

@@ -159,6 +159,7 @@ INVISIBLE_EDGES = " \u200b\u200c\u200d\u2060\ufeff"
 # --- text files ------------------------------------------------------------------------------------------
 
 FRONT_MATTER_MAX_CHARS = 65536
+HINT_MAX_CHARS = 2048  # a metadata value (title, author, url, ...) longer than this is left out and reported
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 # A block between the rules that opens with "key:" was meant as front matter: when it is not valid YAML
 # that is reported. Prose set between rules ("This is prose: it has a colon") is kept silently.

@@ -12,6 +12,7 @@ import yaml
 from narrascope.ingest.common import (
     IngestOptions,
     Rejected,
+    as_text,
     failure,
     make_document,
     normalise_text,
@@ -24,6 +25,7 @@ from narrascope.ingest.heuristics import (
     FRONT_MATTER_MAX_CHARS,
     GZIP_EXTENSION,
     HINT_FIELDS,
+    HINT_MAX_CHARS,
 )
 from narrascope.ingest.records import map_columns
 from narrascope.model import Document, IngestError
@@ -53,7 +55,29 @@ def read_text(
         )
         yield IngestError(source, "malformed", detail)
     hints.update(_hints(meta))
+    for name, value in list(hints.items()):
+        if len(as_text(value) or "") > HINT_MAX_CHARS:
+            del hints[name]
+            detail = f"metadata field {name!r} is over {HINT_MAX_CHARS} characters long; it was left out"
+            yield IngestError(source, "malformed", detail)
     yield make_document(source, "text", body, decoded.encoding, hints)
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: a few hundred bytes of nested aliases expand to gigabytes. Dates
+    stay strings, so that an impossible one (``2024-02-30``) leaves the article undated instead of failing
+    it, as a quoted one or a sidecar's does."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                problem="anchors and aliases are not allowed", problem_mark=event.start_mark
+            )
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
 class FrontMatter(NamedTuple):
@@ -69,7 +93,7 @@ def split_front_matter(text: str) -> FrontMatter:
     if not match:
         return FrontMatter({}, text)
     try:
-        meta = yaml.safe_load(match.group(1))
+        meta = yaml.load(match.group(1), Loader=_FrontMatterLoader)  # a SafeLoader subclass
     except (yaml.YAMLError, RecursionError) as exc:
         return FrontMatter({}, text, _yaml_problem(exc) if FRONT_MATTER_KEY.match(match.group(1)) else None)
     if not isinstance(meta, dict):

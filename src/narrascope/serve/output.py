@@ -1,7 +1,8 @@
 """Render records for people (tables) and for programs (JSON, JSON Lines, CSV).
 
-Everything here treats field values as hostile: terminal control sequences are stripped, Rich markup
-is never interpreted, and CSV cells that a spreadsheet would run as a formula are defused.
+Everything here treats field values as hostile: terminal control sequences are stripped (from every
+format: a file name in a CSV cell reaches the terminal too), Rich markup is never interpreted, and CSV
+cells that a spreadsheet would run as a formula are defused.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def as_dict(record: Any) -> dict[str, Any]:
     return dict(record)
 
 
+def field_names(record_type: type) -> tuple[str, ...]:
+    """A record type's fields: the CSV header of a listing even when it has no rows."""
+    return tuple(f.name for f in dataclasses.fields(record_type))
+
+
 def terminal_safe(value: object, width: int | None = None, *, keep_end: bool = False) -> str:
     """One-line text with control characters (ANSI escapes included) removed, optionally shortened."""
     text = "" if value is None else str(value)
@@ -42,6 +48,17 @@ def terminal_safe(value: object, width: int | None = None, *, keep_end: bool = F
     if width is not None and len(text) > width:
         text = "…" + text[-(width - 1) :] if keep_end else text[: width - 1] + "…"
     return text
+
+
+def without_controls(value: Any) -> Any:
+    """Strings (inside lists and mappings too) without C0/C1 control characters, tab and newline aside."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, Mapping):
+        return {k: without_controls(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [without_controls(v) for v in value]
+    return value
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -62,6 +79,8 @@ def render(
 ) -> str | None:
     """Render records as ``fmt``; tables are printed to ``console``, other formats returned as text."""
     rows = [as_dict(r) for r in records]
+    if fmt in ("json", "jsonl", "csv"):
+        rows = [without_controls(r) for r in rows]
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2)
     if fmt == "jsonl":

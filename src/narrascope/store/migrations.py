@@ -532,6 +532,13 @@ DROP INDEX mentions_entity
 """
 
 
+# Each source's input as read (``model.input_hash``): a source read again unchanged is already stored and is
+# not cleaned again, so cleaning that depends on the batch (repeated lines) cannot store it twice.
+_SOURCE_INPUTS = """
+ALTER TABLE article_sources ADD COLUMN input_hash TEXT
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
     Migration("0002_link", _LINK),
@@ -553,4 +560,5 @@ MIGRATIONS: tuple[Migration, ...] = (
         postgres=_postgres_text_index("statements", "content") + _postgres_text_index("claims", "text"),
     ),
     Migration("0010_mention_articles", _MENTION_ARTICLES),
+    Migration("0011_source_inputs", _SOURCE_INPUTS),
 )

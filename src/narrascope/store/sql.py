@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import astuple, fields
 from datetime import datetime, timezone
@@ -146,12 +146,37 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
                 "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", (utc_now(), status, run_id)
             )
 
+    def stored_inputs(self, inputs: Mapping[str, str]) -> dict[str, str]:
+        """The sources among ``inputs`` (source -> ``model.input_hash``) already stored from that very
+        input, each with its article's id."""
+        found: dict[str, str] = {}
+        for source, hash_ in inputs.items():
+            row = self.conn.execute(
+                "SELECT article_id FROM article_sources WHERE source = ? AND input_hash = ?"
+                " ORDER BY seen_at DESC, article_id LIMIT 1",
+                (source, hash_),
+            ).fetchone()
+            if row:
+                found[source] = row[0]
+        return found
+
     def write_batch(
-        self, run_id: str, articles: Sequence[Article], errors: Sequence[IngestError], seen: int
+        self,
+        run_id: str,
+        articles: Sequence[Article],
+        errors: Sequence[IngestError],
+        seen: int,
+        *,
+        inputs: Mapping[str, str] | None = None,
+        unchanged: Sequence[str] = (),
     ) -> BatchResult:
-        """Store one batch atomically: articles (deduplicated by content hash), their sources, errors."""
+        """Store one batch atomically: articles (deduplicated by content hash), their sources, errors.
+
+        ``inputs`` gives each source's input hash, recorded with it; ``unchanged`` holds the ids of articles
+        whose source was read again unchanged and not cleaned (``stored_inputs``): already stored."""
         now = utc_now()
-        result = BatchResult()
+        inputs = inputs or {}
+        result = BatchResult(duplicate_ids=list(unchanged))
         with self.transaction() as conn:
             for art in articles:
                 cur = conn.execute(
@@ -178,9 +203,10 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
                     stored_id = row[0]
                     result.duplicate_ids.append(stored_id)
                 conn.execute(
-                    "INSERT INTO article_sources (article_id, source, url, seen_at) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT (article_id, source) DO NOTHING",
-                    (stored_id, art.source, art.url, now),
+                    "INSERT INTO article_sources (article_id, source, url, seen_at, input_hash)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id, source) DO UPDATE SET"
+                    " input_hash = COALESCE(excluded.input_hash, article_sources.input_hash)",
+                    (stored_id, art.source, art.url, now, inputs.get(art.source)),
                 )
                 # A source that now reads cleanly no longer has the errors of an earlier run.
                 conn.execute("DELETE FROM ingest_errors WHERE source = ?", (art.source,))
