@@ -334,3 +334,10 @@ def test_a_short_first_line_set_apart_is_the_headline_whatever_ends_it(headline)
 def test_a_first_line_run_into_the_next_is_no_headline():
     cleaned = clean_plain_text("Is the Tessaly Dam safe for the villages below?\n" + LEAD.lstrip())
     assert cleaned.title is None
+
+
+def test_a_short_opening_sentence_that_reports_speech_is_the_lead_not_a_headline():
+    lead = "Foreign Minister Anya Korvin said on Monday that the dam would open."
+    cleaned = clean_plain_text(lead + LEAD)
+    assert cleaned.title is None
+    assert cleaned.text.startswith(lead)  # the statement stays in the text, where enrich finds it

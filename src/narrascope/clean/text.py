@@ -67,6 +67,8 @@ CARD_MAX_WORDS = 80  # a link card (headline and blurb on one line) is at most t
 PATTERN_MAX_WORDS = 80  # the [regex] patterns describe lines no longer than a caption
 TITLE_LOOKBACK = 12  # lines before the body searched for the headline
 HEADING_MAX_WORDS = 14  # a page's first line, set apart by a blank line, is its headline up to this long
+# ... unless it is a lead: a finished sentence that reports speech in the past ("Lavrov said on Monday …")
+_REPORTED = re.compile(r"\b(?:said|told|added|according\s+to|announced|reported|stated)\b", re.IGNORECASE)
 DATELINE_MAX_WORDS = 6  # a line this short holding a full date is a dateline
 CLOSING_MAX_WORDS = 5  # a closing heading ("More from Reuters", "3 Comments") is at most this long
 GAP_LINES = 4  # this many non-prose lines in a row split the best run into parts
@@ -449,6 +451,7 @@ def _find_title(lines: list[_Line], start: int, vocab: Vocabulary, heading: bool
         and len(lines) > 1
         and lines[1].prose
         and lines[1].words > lines[i].words
+        and not (lines[i].sentence and _REPORTED.search(lines[i].text))
     ]
     for found in (repeated, title_case, before, opening, first):
         if found:
