@@ -144,3 +144,21 @@ def test_hostile_input_never_raises(html):
     result = extract_html(html)
     assert result is None or isinstance(result, HtmlExtract)
     assert time.perf_counter() - start < 5
+
+
+def test_text_a_reader_never_sees_is_no_article_text():
+    """Cloaked text (a hidden element, a template, an inline display:none) must not feed statements."""
+    para = (
+        "<p>" + "The minister said the dam would open in May after the inspection was finished. " * 3 + "</p>"
+    )
+    hidden = (
+        "<div hidden>HIDDENPAYLOAD claims the dam is unsafe</div>"
+        "<template><p>TEMPLATEPAYLOAD claims the dam is unsafe</p></template>"
+        "<p style='display: none'>STYLEPAYLOAD claims the dam is unsafe</p>"
+        "<p style='VISIBILITY : hidden'>VISIBILITYPAYLOAD</p>"
+    )
+    found = extract_html(
+        f"<html><body><article><h1>Dam to open</h1>{para}{hidden}{para}</article></body></html>"
+    )
+    assert found is not None and "inspection was finished" in found.text
+    assert "PAYLOAD" not in found.text

@@ -57,6 +57,13 @@ SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 DEPTH_LIMIT_MESSAGE = "Excessive depth"
 MAX_HTML_CHARS = 20_000_000  # trafilatura's own MAX_FILE_SIZE, which it skips when given a parsed tree
 MIN_ARTICLE_WORDS = 5  # below this trafilatura's fallback found a menu item ("Home"), not an article
+_STYLE = "translate(@style, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ \t', 'abcdefghijklmnopqrstuvwxyz')"
+# What a reader never sees (cloaked keywords, template markup). Not aria-hidden: a page saved with a
+# dialog open marks the article itself so.
+HIDDEN = etree.XPath(
+    "//template | //*[@hidden]"
+    f" | //*[contains({_STYLE}, 'display:none') or contains({_STYLE}, 'visibility:hidden')]"
+)
 MAX_ATTRIBUTE_CHARS = 10_000  # longer values are inline data (base64 images), never article text
 
 
@@ -104,6 +111,8 @@ def _load(html: str) -> lxml.html.HtmlElement | None:
             for name, value in element.attrib.items():
                 if len(value) > MAX_ATTRIBUTE_CHARS:
                     del element.attrib[name]
+        for element in HIDDEN(tree):  # text a reader never sees is no article text (cloaked keywords)
+            element.drop_tree()
     return tree
 
 
