@@ -88,7 +88,22 @@ def test_statement_filters(db):
     by_title = statements(db, "--entity", "Minister Korvin")  # an alias never written that way in the text
     assert by_title and {r["speaker_name"] for r in by_title} >= {"Anya Korvin"}
     assert all("partition" in r["content"] for r in statements(db, "--text", "partition"))
-    assert statements(db, "--entity", "Nobody At All") == []
+    assert statements(db, "--kind", "DIRECT") == statements(db, "--kind", "direct")
+    first = statements(db)[0]["article_id"]
+    assert {r["article_id"] for r in statements(db, "--article", first[:6])} == {first}  # a prefix, as `show`
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--entity", "Nobody At All"], "[E109] no entity named 'Nobody At All'"),
+        (["--kind", "quote"], "'quote': choose direct"),
+        (["--article", "ffffffffffffffff"], "[E106] no article with id"),
+    ],
+)
+def test_a_filter_that_cannot_match_says_why_instead_of_listing_nothing(db, args, message):
+    result = runner.invoke(app, ["statements", "--db", str(db), *args])
+    assert result.exit_code != 0 and message in result.output, result.output
 
 
 def test_entities_and_entity(db):

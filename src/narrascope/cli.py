@@ -51,6 +51,7 @@ DbOption = typer.Option(
     DEFAULT_DB, "--db", envvar="NARRASCOPE_DB", help="SQLite database file, or a postgresql:// URL."
 )
 MAX_ROWS = 10**12  # SQLite takes 64-bit integers; past this a number is a typo
+STATEMENT_KINDS = ("direct", "indirect", "mixed", "according_to")
 LimitOption = typer.Option(50, "--limit", min=1, max=MAX_ROWS, help="Rows to show.")
 OffsetOption = typer.Option(0, "--offset", min=0, max=MAX_ROWS, help="Rows to skip (for paging).")
 FormatOption = typer.Option("table", "--format", "-f", help="Output format: " + ", ".join(FORMATS) + ".")
@@ -418,9 +419,15 @@ def statements(
     since, until = date_range(since, until)
     if stance not in (None, "asserts", "denies"):
         raise typer.BadParameter(f"{stance!r}: choose asserts or denies", param_hint="--stance")
-    query = StatementQuery(speaker=speaker, entity=entity, outlet=outlet, kind=kind, stance=stance, since=since,
-                           until=until, text=text, article_id=article, limit=limit, offset=offset)  # fmt: skip
+    if kind is not None and kind.lower() not in STATEMENT_KINDS:
+        raise typer.BadParameter(f"{kind!r}: choose {', '.join(STATEMENT_KINDS)}", param_hint="--kind")
     with Narrascope(db, readonly=True) as nar:
+        if entity and not nar.entity_ids(entity):  # an empty list would read as "never said anything"
+            raise NarrascopeError("E109", f"no entity named {entity!r}")
+        article_id = nar.article(article).id if article else None  # a prefix, as `show` takes
+        query = StatementQuery(speaker=speaker, entity=entity, outlet=outlet, kind=kind and kind.lower(),
+                               stance=stance, since=since, until=until, text=text, article_id=article_id,
+                               limit=limit, offset=offset)  # fmt: skip
         rows = nar.statements(query)
         total = nar.count_statements(query)
     if fmt == "table":

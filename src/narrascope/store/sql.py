@@ -244,7 +244,7 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
             (outlet, "LOWER(a.outlet) = LOWER(?)"),
             (since, "a.published >= ?"),
             (until, "a.published <= ?"),
-            (language, "a.language = ?"),
+            (language and language.strip().lower(), "a.language = ?"),  # codes are stored lower-case
         ):
             if value:
                 clauses.append(clause)
