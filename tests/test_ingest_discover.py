@@ -92,3 +92,16 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_is_read(tmp_path:
             str(tmp_path / "bad\\xff.txt"), "unreadable", "its name is not UTF-8 (rename it to read it)"
         )
     ]
+
+
+def test_a_database_kept_in_the_folder_it_ingests_is_not_read_as_pages(tmp_path: Path) -> None:
+    from narrascope.app import Narrascope
+
+    (tmp_path / "page.txt").write_text(
+        "Mayor Ann Lee said the depot would reopen on Friday.", encoding="utf-8"
+    )
+    with Narrascope(tmp_path / "case.db") as nar:
+        first = nar.ingest([str(tmp_path)])
+        second = nar.ingest([str(tmp_path)])  # now case.db, case.db-wal and case.db-shm are in the folder
+    assert first.stored == 1 and not first.errors
+    assert second.stored == 0 and not second.errors, [(e.source, e.reason) for e in second.errors]

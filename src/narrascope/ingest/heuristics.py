@@ -41,7 +41,11 @@ BINARY_EXTENSIONS = _extensions(
 )
 # Text files found while walking a folder (site mirrors, project folders) that are code or configuration,
 # never articles: skipped silently, where sniffing would read them as text. Named explicitly, they are read.
-WALK_SKIP_EXTENSIONS = _extensions(".css .js .mjs .map .svg .yaml .yml .toml .ini .cfg .log .py .sh")
+WALK_SKIP_EXTENSIONS = _extensions(
+    ".css .js .mjs .map .svg .yaml .yml .toml .ini .cfg .log .py .sh "
+    # a database kept beside its pages (ours too: narrascope.db, its WAL, shared memory and vector indexes)
+    ".db .sqlite .sqlite3 .db-wal .db-shm .db-journal .sqlite-wal .sqlite-shm .usearch"
+)
 
 # Files that start with one of these are binary whatever their name says.
 MAGIC_NUMBERS: dict[bytes, str] = {
