@@ -534,7 +534,11 @@ def narratives(
     offset: int = OffsetOption,
     fmt: str = FormatOption,
 ) -> None:
-    """List narratives: claim groups that recur across stories, outlets or time."""
+    """List narratives: claim groups that recur across stories, outlets or time.
+
+    article_count counts a syndicated copy once (with its original); outlet_count counts every outlet
+    that carried the narrative, copies included, so it can be the larger.
+    """
     _check_format(fmt)
     with Narrascope(db, readonly=True) as nar:
         found = nar.narratives(all_groups=all_groups, limit=limit, offset=offset)
