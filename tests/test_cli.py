@@ -197,3 +197,11 @@ def test_another_programs_sqlite_file_is_left_as_it_was(tmp_path):
         assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["stuff"]
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal"
     conn.close()
+
+
+@pytest.mark.parametrize(("query", "noted"), [("dam OR bridge", True), ("-dam", True), ("parti*", True),
+                                              ('"dam OR bridge"', False), ("e-mail dam", False)])  # fmt: skip
+def test_a_search_written_for_an_engines_syntax_gets_a_note(db, query, noted):
+    result = runner.invoke(app, ["articles", "--db", str(db), "-q", query])
+    assert result.exit_code == 0
+    assert ("every word must be there" in result.stderr) == noted

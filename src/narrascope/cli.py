@@ -30,7 +30,7 @@ from narrascope.model import Article, IngestReport
 from narrascope.serve import exports
 from narrascope.serve.output import FORMATS, as_dict, field_names, render, terminal_safe
 from narrascope.store import ArticleQuery
-from narrascope.store.query import EntityQuery, StatementQuery, date_range
+from narrascope.store.query import EntityQuery, StatementQuery, date_range, operator_like
 from narrascope.store.records import EntityRow, StatementRow, StoredError
 
 app = typer.Typer(
@@ -204,6 +204,10 @@ def articles(
     """List stored articles, newest first, with filters and full-text search."""
     _check_format(fmt)
     since, until = date_range(since, until)
+    if operator_like(query):
+        err.print(
+            "note: every word must be there, as written: OR, AND, NOT, NEAR, -word and word* are plain words"
+        )
     query_ = ArticleQuery(outlet=outlet, language=language, since=since, until=until, text=query,
                           limit=limit, offset=offset)  # fmt: skip
     with Narrascope(db, readonly=True) as nar:

@@ -134,6 +134,19 @@ def fts_terms(query: str) -> list[str]:
     return terms
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+_OPERATOR = re.compile(r"(?:^|\s)(?:OR|AND|NOT|NEAR)(?=\s|$|\()|(?:^|\s)-\w|\w\*")
+
+
+def operator_like(query: str | None) -> bool:
+    """Whether a search looks written for a search engine's syntax ("a OR b", "-word", "part*"), which
+    ours reads as plain words that must all be there."""
+    if not query:
+        return False
+    unquoted = _QUOTED.sub(" ", query)  # inside a quoted phrase every word is meant as written
+    return _OPERATOR.search(unquoted) is not None
+
+
 def text_only(q: Any) -> list[str]:
     """The search terms of a query (a dataclass with ``text``, ``limit`` and ``offset``) that filters on
     its text and nothing else, so that its count can come from the full-text index alone; else none."""
