@@ -426,3 +426,32 @@ def test_an_alias_table_entity_found_by_lookup_alone_is_registered_for_the_store
     found = resolver.lookup("Presstv")
     assert found is not None and found.name == "Press TV"
     assert found.id in {e.id for e in resolver.changed()}
+
+
+def test_a_known_name_the_model_types_otherwise_is_the_same_entity():
+    """The small model tags one name differently from sentence to sentence: "Veloria" a place here and a
+    nationality there, the outlet "Harbor Gazette" a person, the person "Marta Kovac" a place."""
+    from narrascope.enrich.entities import EntityResolver
+
+    resolver = EntityResolver()
+    first = "Veloria rejected the claim. Harbor Gazette reported it. Marta Kovac spoke."
+    second = "Harbor Gazette said Veloria was calm. Marta Kovac left. Russians and Syrians watched."
+
+    def spans(text, labelled):
+        return [(text.index(p), text.index(p) + len(p), label) for p, label in labelled]
+
+    one = resolver.resolve(
+        first, spans(first, [("Veloria", "GPE"), ("Harbor Gazette", "ORG"), ("Marta Kovac", "PERSON")])
+    )
+    two = resolver.resolve(
+        second,
+        spans(
+            second,
+            [("Harbor Gazette", "PERSON"), ("Veloria", "NORP"), ("Marta Kovac", "GPE"), ("Russians", "NORP")],
+        ),
+    )
+    by_name = {m.text: (m.entity_id, m.label) for m in two}
+    assert {m.text: (m.entity_id, m.label) for m in one} == {
+        k: v for k, v in by_name.items() if k != "Russians"
+    }
+    assert by_name["Russians"][1] == "NORP"  # a people's name stays one
