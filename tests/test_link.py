@@ -402,3 +402,47 @@ def test_story_threshold_is_lower_only_between_two_known_languages():
     assert story_threshold("ru", "en") == STORY_SIMILARITY_ACROSS_LANGUAGES
     assert story_threshold("en", "en") == STORY_SIMILARITY
     assert story_threshold(None, "en") == story_threshold("ru", None) == STORY_SIMILARITY  # unknown: strict
+
+
+GRAIN = {
+    "selin-daily.txt": (
+        "Selin Daily",
+        "2025-05-20",
+        "Opposition leader Marta Kovac said that grain loaded at the port of Selin is being shipped to Varos"
+        " in secret to pay for artillery shells. She spoke at a rally in the harbour district, where dockers"
+        " have complained about night shifts for months. Bread prices rose again in April.",
+    ),
+    "coastal-times.txt": (
+        "Coastal Times",
+        "2025-05-21",
+        "Parliament's agriculture committee met behind closed doors on Wednesday. Opposition leader Marta Kovac"
+        " repeated that grain loaded at the port of Selin is being shipped to Varos in secret to pay for"
+        " artillery shells, and asked for the manifests of eleven bulk carriers to be published.",
+    ),
+    "evening-news.txt": (
+        "Evening News",
+        "2025-05-22",
+        "The government answered the opposition on Thursday. Prime Minister Jan Horak said that grain loaded at"
+        " the port of Selin is not being shipped to Varos in secret to pay for artillery shells. Customs"
+        " officials will open their registers to journalists next week, his office added.",
+    ),
+}
+
+
+def test_a_claim_and_its_negation_are_one_narrative_asserted_and_denied(tmp_path):
+    """The vectors barely see a "not": the negation joins the claim's narrative, as its denial; the
+    negation alone does not make the prime minister's statement a denial (accusers say "not" too)."""
+    for name, (outlet, day, text) in GRAIN.items():
+        (tmp_path / name).write_text(
+            f"---\noutlet: {outlet}\npublished: {day}\n---\n{text}\n", encoding="utf-8"
+        )
+    with Narrascope(tmp_path / "grain.db") as nar:
+        nar.ingest([str(tmp_path)])
+        nar.enrich()
+        nar.link()
+        (found,) = [nar.narrative(n.id) for n in nar.narratives(limit=10)]
+        horak = [s for s in nar.statements() if s.speaker_name == "Jan Horak"]
+    stances = {(e.speaker, e.stance) for e in found.evidence}
+    assert stances == {("Marta Kovac", "asserts"), ("Jan Horak", "denies")}
+    assert "not" not in found.narrative.label
+    assert horak and {s.stance for s in horak} == {"asserts"}

@@ -6,7 +6,7 @@ import pytest
 
 from narrascope.errors import NarrascopeError
 from narrascope.link.claims import build_claims
-from narrascope.link.frames import ASSERTS, DENIES, claim_stance, find_frames, load_frames, stance
+from narrascope.link.frames import ASSERTS, DENIES, claim_stance, find_frames, load_frames, negative, stance
 from narrascope.model import Article, Statement
 
 
@@ -63,24 +63,28 @@ def test_stance_to_a_frame(frames, text, cue, expected):
 
 
 @pytest.mark.parametrize(
-    ("text", "cue", "expected"),
+    ("text", "cue", "stance", "is_negative"),
     [
-        ("grain loaded at the port of Selin is not being shipped to Varos in secret", "said", DENIES),
-        ("There is no barter arrangement with Varos, and there never has been", "said", DENIES),
-        ("Vestria has no plans to open any laboratory abroad", "said", DENIES),
-        ("the claims were fabricated from start to finish", "told", DENIES),
-        ("That story is false", "told", DENIES),
-        ("the grain is being shipped to Varos to pay for shells", "said", ASSERTS),
-        ("the grain is being shipped to Varos to pay for shells", "denied", DENIES),
+        # a negation alone is no denial: accusers say "not" too; it tells the claim's polarity
+        ("grain loaded at the port of Selin is not being shipped to Varos in secret", "said", ASSERTS, True),
+        ("Nobody builds a level-three containment facility to vaccinate sheep", "said", ASSERTS, True),
+        ("We will not stop until every manifest is published", "said", ASSERTS, True),
+        ("There is no barter arrangement with Varos, and there never has been", "said", ASSERTS, True),
+        # calling it false, or a denial cue, denies
+        ("the claims were fabricated from start to finish", "told", DENIES, True),
+        ("That story is false", "told", DENIES, True),
+        ("the grain is being shipped to Varos to pay for shells", "said", ASSERTS, False),
+        ("the grain is being shipped to Varos to pay for shells", "denied", DENIES, True),
         # a negation in a later clause is not the claim's
-        ("the ships are real, whatever the minister does not want to see", "said", ASSERTS),
+        ("the ships are real, whatever the minister does not want to see", "said", ASSERTS, False),
         # denying a negation asserts it; a quotation's negation is the speaker's own, whatever the cue
-        ("that there was no plan to partition the country", "denied", ASSERTS),
-        ("“There is no barter arrangement with Varos,”", "denied", DENIES),
+        ("that there was no plan to partition the country", "denied", DENIES, False),
+        ("“There is no barter arrangement with Varos,”", "denied", DENIES, True),
     ],
 )
-def test_stance_of_a_claim_that_names_no_frame(text, cue, expected):
-    assert claim_stance(text, cue) == expected
+def test_stance_and_polarity_of_a_claim_that_names_no_frame(text, cue, stance, is_negative):
+    assert claim_stance(text, cue) == stance
+    assert negative(text, stance) == is_negative
 
 
 @pytest.mark.parametrize(

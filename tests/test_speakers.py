@@ -191,3 +191,43 @@ def test_an_honorific_decides_between_people_of_one_surname():
     michelle, mister, missus = (m.entity_id for m in found)
     assert mister != michelle  # a man is not Michelle Obama
     assert missus == michelle
+
+
+OWNER_TEXT = (
+    "Bryan Pagliano set up the server. Pagliano's lawyer said he would not answer. Advisers to Mr. Obama say the"
+    " president is angry. Larry King and Ed Schultz host the show; Schultz said it was fair."
+)
+OWNER_MENTIONS = [
+    mention(OWNER_TEXT, "Bryan Pagliano", "PERSON", "e_pag", "Bryan Pagliano"),
+    mention(OWNER_TEXT, "Pagliano", "PERSON", "e_pag", "Bryan Pagliano", after=20),
+    mention(OWNER_TEXT, "Obama", "PERSON", "e_obama", "Barack Obama"),
+    mention(OWNER_TEXT, "Larry King", "PERSON", "e_king", "Larry King"),
+    mention(OWNER_TEXT, "Ed Schultz", "PERSON", "e_schultz", "Ed Schultz"),
+    mention(OWNER_TEXT, "Schultz", "PERSON", "e_schultz", "Ed Schultz", after=OWNER_TEXT.index("show")),
+]
+
+
+def test_someone_named_inside_the_source_is_not_always_its_speaker():
+    t = OWNER_TEXT
+    atts = [
+        attribution(t, "Pagliano's lawyer", "said", "he would not answer"),
+        attribution(t, "Advisers to Mr. Obama", "say", "the president is angry"),
+        attribution(t, "Schultz", "said", "it was fair", after=t.index("Schultz said")),
+    ]
+    lawyer, advisers, schultz = build_statements("a1", t, atts, OWNER_MENTIONS, NoLookup())
+    assert lawyer.speaker_entity_id is None  # Pagliano's lawyer, not Pagliano
+    assert advisers.speaker_entity_id is None  # his advisers, not Obama
+    assert schultz.speaker_entity_id == "e_schultz" and schultz.role is None  # "Larry King and" is no title
+
+
+def test_a_definite_description_left_unresolved_does_not_stop_a_pronoun():
+    """A definite description ("Russia's top diplomat") is someone already met: "he" still reaches Lavrov."""
+    t = 'Sergei Lavrov spoke in Lisbon. According to Russia\'s top diplomat, the talks failed. "We tried," he said.'
+    ments = [mention(t, "Sergei Lavrov", "PERSON", "e_lavrov", "Sergei Lavrov")]
+    atts = [
+        attribution(t, "Sergei Lavrov", "spoke", "in Lisbon"),
+        attribution(t, "Russia's top diplomat", "According to", "the talks failed"),
+        attribution(t, "he", "said", "We tried", "direct"),
+    ]
+    *_, he = build_statements("a1", t, atts, ments, NoLookup())
+    assert he.speaker_entity_id == "e_lavrov"

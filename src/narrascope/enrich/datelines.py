@@ -10,13 +10,14 @@ import re
 
 from narrascope.model import Span
 
-# A place in capitals ("LOS ANGELES", "VESTRIA CITY"), optionally a state or country and a date
-# ("FLINT, Mich., Oct. 4"), optionally an agency in brackets, then a dash or two.
+# A place in capitals ("LOS ANGELES", "VESTRIA CITY"; three letters at least, so not "RT —"), optionally
+# a state or country and a date ("FLINT, Mich., Oct. 4"), optionally an agency in brackets, then a dash
+# or two and a sentence's first word ("RT — the channel said" is no dateline).
 DATELINE = re.compile(
-    r"(?m)^[ \t]*[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'.\-]+(?:[ \t]+[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'.\-]+){0,3}"
+    r"(?m)^[ \t]*[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'.\-]{2,}(?:[ \t]+[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'.\-]+){0,3}"
     r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?\.?){0,2}"
     r"(?:,[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}|\d{1,2}[ \t]+[A-Z][a-z]{2,8}\.?))?"
-    r"(?:[ \t]*\([^()\n]{1,40}\))?[ \t]*(?:—|–|--?)[ \t]+"
+    r"(?:[ \t]*\([^()\n]{1,40}\))?[ \t]*(?:—|–|--?)[ \t]+(?=[A-ZÀ-ÖØ-Þ\"“«‘'0-9])"
 )
 
 
@@ -35,3 +36,21 @@ def trim(span: Span | None, text: str, datelines: list[tuple[int, int]]) -> Span
                 return None
             return Span(end, span.end, text[end : span.end])
     return span
+
+
+# "TESSEN — Kaldor's Foreign Ministry on Monday accused …": the subject between a dateline and the cue
+_WHEN = re.compile(
+    r"(?:,?\s+(?:on|last|this)?\s*(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|night"
+    r"|morning|evening)|,?\s+(?:yesterday|today|tonight))+[\s,]*$",
+    re.IGNORECASE,
+)
+MAX_SUBJECT_WORDS = 8
+
+
+def subject_after(text: str, dateline_end: int, cue_start: int) -> Span | None:
+    """The words between a dateline and the cue, without the time said ("on Monday"), when they are a
+    short phrase that starts as a name does: the speaker the parser lost to the dateline."""
+    phrase = _WHEN.sub("", text[dateline_end:cue_start]).rstrip(" ,")
+    if not phrase or not phrase[:1].isupper() or len(phrase.split()) > MAX_SUBJECT_WORDS or "\n" in phrase:
+        return None
+    return Span(dateline_end, dateline_end + len(phrase), phrase)

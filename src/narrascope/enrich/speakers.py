@@ -75,6 +75,9 @@ PERSON_NOUNS = frozenset(
         "person",
     ]
 )
+_INDEFINITE = re.compile(r"(?:an?|one|another)\s", re.IGNORECASE)
+_OWNER_AFTER = re.compile(r"\s*['’]s?\b")
+_TITLE_BEFORE = re.compile(r"(?:\b[A-Z][a-z]{1,3}\.\s*)+$")  # "to Mr. ", "of Dr. "
 _QUALIFIER = re.compile(r",|\s(?:for|of|at|who|whom|which|that|with|in|from|to)\s", re.I)
 # Words that open a sentence, not a role ("Meanwhile Trump said", "But Syrian Democratic Council
 # spokeswoman Ilhan Ahmed"), end a phrase short of the name ("Larry King and"), or only say "Mr."
@@ -216,7 +219,8 @@ def _resolve(
     head = _head_mention(source, mentions)
     role = None
     if head is None and (head := _name_after(source, text, mentions)) is not None:
-        role = _clean_role(text[source.start : head.start])  # the whole title, up to the name
+        # the title up to the name, unless the article gave the person a fuller one
+        role = roles.get(head.entity_id or "") or _clean_role(text[source.start : head.start])
     if head is not None:
         role = role or _role_around(source, head)
         return _Speaker(head.entity_id, head.canonical, head.label, role, genders.get(head.entity_id))
@@ -242,9 +246,13 @@ def _resolve(
 
 
 def _unnamed_person(source: Span | None) -> bool:
-    """Whether a source phrase describes one person without naming one ("a spokesman for the company")."""
-    if source is None:
-        return False
+    """Whether a source phrase brings in one person it does not name ("a spokesman for the company", "one
+    senior official"); a definite one ("the minister", "Russia's top diplomat") is someone already met."""
+    return source is not None and bool(_INDEFINITE.match(source.text.strip())) and _describes_person(source)
+
+
+def _describes_person(source: Span) -> bool:
+    """Whether a source phrase's head noun is one person's ("official", "spokeswoman", "minister")."""
     words = re.findall(r"[^\W\d_]+", _QUALIFIER.split(source.text, maxsplit=1)[0])
     if not words:
         return False
@@ -278,7 +286,14 @@ def _head_mention(source: Span, mentions: Sequence[EntityMention]) -> EntityMent
         return None
     comma = source.text.find(",")
     head_zone = source.start + comma if comma > 0 else source.end  # "Name, role": the name is before it
-    people = [m for m in inside if m.label == "PERSON" and m.start < head_zone]
+    people = [
+        m
+        for m in inside
+        if m.label == "PERSON"
+        and m.start < head_zone
+        and not _OWNER_AFTER.match(source.text, m.end - source.start)
+        and not _after_preposition(source, m)
+    ]  # not "Pagliano's lawyer" or "advisers to Mr. Obama": they name someone else
     if people:
         return people[-1]  # "Title Name": the name ends the head ("Velorian Deputy Minister Pavel Orlan")
     tail = source.text.rstrip(" ,.;:")
@@ -286,8 +301,7 @@ def _head_mention(source: Span, mentions: Sequence[EntityMention]) -> EntityMent
     enders = [
         m
         for m in inside
-        if (m.end >= tail_end - 1 or _before_apposition(source, m))
-        and not PREPOSITION_BEFORE.search(source.text[: m.start - source.start])
+        if (m.end >= tail_end - 1 or _before_apposition(source, m)) and not _after_preposition(source, m)
     ]
     if not enders:
         return None
@@ -297,7 +311,7 @@ def _head_mention(source: Span, mentions: Sequence[EntityMention]) -> EntityMent
 def _name_after(source: Span, text: str, mentions: Sequence[EntityMention]) -> EntityMention | None:
     """A person named right after a title the source stops at ("US special representative for Syria |
     engagement James Jeffrey"): the source was cut short of its name."""
-    if not _unnamed_person(source):
+    if not _describes_person(source):
         return None
     for m in mentions:
         if m.start >= source.end:
@@ -309,6 +323,11 @@ def _name_after(source: Span, text: str, mentions: Sequence[EntityMention]) -> E
             )
             return m if fits else None
     return None
+
+
+def _after_preposition(source: Span, mention: EntityMention) -> bool:
+    """ "advisers to Mr. Obama", "the embassy in Moscow": the name is the object of a preposition."""
+    return bool(PREPOSITION_BEFORE.search(_TITLE_BEFORE.sub("", source.text[: mention.start - source.start])))
 
 
 def _before_apposition(source: Span, mention: EntityMention) -> bool:
@@ -335,6 +354,8 @@ def _clean_role(role: str) -> str:
     "Syrian Democratic Council spokeswoman", "Larry King and" → "Larry King"); "" for an honorific alone
     ("Mr."), which says nothing of what the person does."""
     words = role.split()
+    if words and words[-1].casefold() in ("and", "or", "&"):
+        return ""  # "Larry King and [Ed Schultz]": another person, not a title
     while words and words[0].casefold().strip(",.;:") in ROLE_NOISE:
         words.pop(0)
     while words and (words[-1].casefold().strip(",.;:") in ROLE_TAIL or not words[-1].strip(",.;:—–-")):
@@ -408,21 +429,11 @@ def _antecedent(
             return _Speaker(last[1].entity_id, last[1].name, last[1].label, None)
         return _Speaker(None, None, None, None)
     wanted = {"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP"}
-    since = 0  # a person named after an unnamed speaker is the likelier "he" ("Retired General Reveals …
-    # Gen. Norman Ham is speaking out … he believes")
-    for cue_at, speaker in reversed(spoken):
+    for _, speaker in reversed(spoken):
         if speaker.label in wanted and compatible(gender, speaker.gender):
-            if speaker.entity_id:
-                return _Speaker(speaker.entity_id, speaker.name, speaker.label, None, speaker.gender)
-            since = cue_at
-            break
+            return _Speaker(speaker.entity_id, speaker.name, speaker.label, None, speaker.gender)
     for mention in reversed(mentions):
         known = genders.get(mention.entity_id or "")
-        if (
-            since <= mention.start
-            and mention.end <= position
-            and mention.label in wanted
-            and compatible(gender, known)
-        ):
+        if mention.end <= position and mention.label in wanted and compatible(gender, known):
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None, known)
     return _Speaker(None, None, None, None)

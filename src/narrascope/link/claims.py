@@ -50,7 +50,11 @@ def _reported_within(st: Statement, statements: list[Statement]) -> bool:
     """Whether ``st`` is said inside another statement's content ("Lavrov said the US wants to save
     al-Nusra"): the claim is that speaker's, made by the outer statement, not the US's own."""
     return any(
-        o is not st and o.content_start <= st.cue_start < o.content_end and o.speaker != st.speaker
+        o is not st
+        and o.content_start <= st.cue_start < o.content_end
+        and o.sentence_start <= st.sentence_start
+        and st.sentence_end <= o.sentence_end  # in one sentence: a run-on content swallows no one
+        and o.speaker != st.speaker
         for o in statements
     )
 

@@ -5,8 +5,9 @@ are data; a user file extends them. ``stance`` says whether a clause asserts the
 a negator before the match in the same clause ("is not looking for regime change", "no plans to break it
 apart"), the clause calling it false ("the claim that … is false") or a denial cue ("denied that …")
 flips it; a negator and a denial cue together cancel ("denied that there was no plan"), except in a
-quotation, where the negation is the speaker's own words. ``claim_stance`` reads a claim that names no
-frame the same way, with the negator anywhere in its first clause ("grain is not being shipped").
+quotation, where the negation is the speaker's own words. A claim that names no frame denies only by its
+cue or by calling something false (``claim_stance``); whether it says the negative (``negative``) matters
+against the claims it is linked to.
 """
 
 from __future__ import annotations
@@ -97,11 +98,22 @@ def stance(clause: str, hit_start: int, cue: str = "") -> str:
 
 
 def claim_stance(text: str, cue: str = "") -> str:
-    """Whether a claim that names no frame asserts or denies what it says: a negator in its first clause
-    ("is not being shipped", "there is no barter arrangement"), calling something false, or a denial cue."""
+    """Whether a claim that names no frame denies: a denial cue ("denied that …"), or the claim calling
+    something false ("That story is false", "fabricated"). A plain negation is no denial on its own ("We
+    will not stop", "Nobody builds a lab to vaccinate sheep" accuse): see ``negative``."""
+    return _combine(text, bool(_REFUTED.search(text)), cue)
+
+
+def negative(text: str, stance: str) -> bool:
+    """Whether a claim (with its ``claim_stance``) says the negative of what it is about: it denies, or a
+    negator stands in its first clause ("grain is not being shipped"); a denial of a negation cancels out,
+    but not in a quotation, where the negation is the speaker's own. Two claims the linker finds alike
+    (the vectors barely see a "not") disagree when one is negative and the other is not."""
     first = _FIRST_CLAUSE.split(text.strip(_QUOTE_MARKS + " "), maxsplit=1)[0]
-    negated = bool(_NEGATOR.search(first)) or bool(_REFUTED.search(text))
-    return _combine(text, negated, cue)
+    negated = bool(_NEGATOR.search(first)) and not _REFUTED.search(text)
+    if stance == DENIES and text.lstrip()[:1] in _QUOTE_MARKS:
+        return True
+    return negated != (stance == DENIES)
 
 
 def is_denial_cue(cue: str) -> bool:

@@ -32,7 +32,7 @@ from narrascope.link import citations as cite
 from narrascope.link import duplicates as dup
 from narrascope.link.claims import build_claims, main_places
 from narrascope.link.embed import Encoder, encoder_version, from_bytes, to_bytes
-from narrascope.link.frames import DENIES, Frame, is_denial_cue
+from narrascope.link.frames import ASSERTS, DENIES, Frame, is_denial_cue, negative
 from narrascope.link.watch import Watcher, now
 from narrascope.model import Article, Claim, Statement
 from narrascope.sentences import split_sentences
@@ -337,16 +337,22 @@ class Linker:
                 continue
             via = f"similar {score:.2f} to “{ref.id}”"
             targets = list(ref.narrative_ids)
+            ref_negative = negative(ref.text, ref.stance)
+            agree = negative(claim.text, claim.stance) == ref_negative
             if not targets:
                 new_id = _id("narrative", "", ref.id)
                 store.add_narrative(new_id, None, claim.text[:300], claim.id, now())
+                # the claim and its negation ("grain is (not) being shipped"): the positive is what is told
+                first = ref.stance if agree else (DENIES if ref_negative else ASSERTS)
                 store.add_narrative_claim(
-                    new_id, ref.id, ref.stance, round(score, 4), f"similar {score:.2f} to “{claim.id}”"
+                    new_id, ref.id, first, round(score, 4), f"similar {score:.2f} to “{claim.id}”"
                 )
                 targets = [new_id]
             for narrative_id in targets:
                 if narrative_id not in joined:
-                    store.add_narrative_claim(narrative_id, claim.id, claim.stance, round(score, 4), via)
+                    theirs = store.narrative_claim_stance(narrative_id, ref.id) or ref.stance
+                    stance = theirs if agree else (ASSERTS if theirs == DENIES else DENIES)
+                    store.add_narrative_claim(narrative_id, claim.id, stance, round(score, 4), via)
                     joined.append(narrative_id)
         similarity_only = [n for n in joined if store.narrative_frame(n) is None]
         if len(similarity_only) > 1:

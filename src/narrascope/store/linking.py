@@ -312,8 +312,8 @@ class LinkTables:
         ):
             narratives.setdefault(claim_id, []).append(narrative_id)
         rows = self.conn.execute(
-            "SELECT c.seq, c.id, c.article_id, COALESCE(l.copy_of, c.article_id), c.stance, c.frames, c.entity_ids"
-            f" FROM claims c LEFT JOIN article_links l ON l.article_id = c.article_id WHERE c.seq IN ({marks})",
+            "SELECT c.seq, c.id, c.article_id, COALESCE(l.copy_of, c.article_id), c.stance, c.frames, c.entity_ids,"
+            f" c.text FROM claims c LEFT JOIN article_links l ON l.article_id = c.article_id WHERE c.seq IN ({marks})",
             list(seqs),
         )
         return {
@@ -325,9 +325,18 @@ class LinkTables:
                 tuple(f.split(":")[0] for f in r[5].split()),
                 tuple(narratives.get(r[1], ())),
                 tuple(r[6].split()),
+                r[7],
             )
             for r in rows
         }
+
+    def narrative_claim_stance(self, narrative_id: str, claim_id: str) -> str | None:
+        """The stance a claim was linked into a narrative with."""
+        row = self.conn.execute(
+            "SELECT stance FROM narrative_claims WHERE narrative_id = ? AND claim_id = ?",
+            (narrative_id, claim_id),
+        ).fetchone()
+        return row[0] if row else None
 
     # -- narratives -------------------------------------------------------------------------------------
     def frame_narratives(self, frame: str, place_ids: Sequence[str]) -> list[str]:

@@ -92,3 +92,4 @@ class ClaimRef:
     frames: tuple[str, ...]
     narrative_ids: tuple[str, ...]
     entity_ids: tuple[str, ...] = ()
+    text: str = ""
