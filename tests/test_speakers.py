@@ -231,3 +231,35 @@ def test_a_definite_description_left_unresolved_does_not_stop_a_pronoun():
     ]
     *_, he = build_statements("a1", t, atts, ments, NoLookup())
     assert he.speaker_entity_id == "e_lavrov"
+
+
+def test_according_to_a_medium_right_after_a_speaker_only_names_who_reported_it():
+    t = '"It looks like division," Minister Lavrov said, according to TASS. "Plans do exist."'
+    ments = [
+        mention(t, "Lavrov", "PERSON", "e_lavrov", "Sergei Lavrov"),
+        mention(t, "TASS", "ORG", "e_tass", "TASS"),
+    ]
+    said = attribution(t, "Minister Lavrov", "said", '"It looks like division,"', "direct")
+    relayed = Attribution(
+        cue=span(t, "according to"),
+        content=span(t, '"Plans do exist."'),
+        source=span(t, "TASS"),
+        kind="according_to",
+        sentence=Span(0, len(t), t),
+    )
+    lavrov, tass = build_statements("a1", t, [said, relayed], ments, NoLookup())
+    assert lavrov.speaker_entity_id == tass.speaker_entity_id == "e_lavrov"
+    assert tass.speaker == "TASS"  # the source as written stays
+
+
+def test_according_to_a_medium_on_its_own_is_the_medium():
+    t = "According to TASS, the talks failed."
+    ments = [mention(t, "TASS", "ORG", "e_tass", "TASS")]
+    (found,) = build_statements(
+        "a1",
+        t,
+        [attribution(t, "TASS", "According to", "the talks failed", "according_to")],
+        ments,
+        NoLookup(),
+    )
+    assert found.speaker_entity_id == "e_tass"

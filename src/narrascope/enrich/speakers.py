@@ -162,8 +162,12 @@ def build_statements(
     spoken: list[tuple[int, _Speaker]] = []  # (cue position, speaker) of earlier statements
     statements = []
     seen_ids: set[str] = set()
+    previous: tuple[Attribution, _Speaker] | None = None
     for attribution in ordered:
         speaker = _resolve(attribution, text, by_position, spoken, roles, genders, resolver)
+        if previous is not None and _relays(attribution, previous[0], text):
+            speaker = previous[1]  # '"…," Lavrov said, according to TASS. "…"': Lavrov's words, TASS's report
+        previous = (attribution, speaker)
         if speaker.entity_id and speaker.role:
             roles.setdefault(speaker.entity_id, speaker.role)
         if speaker.entity_id and not speaker.role:
@@ -197,6 +201,16 @@ def build_statements(
             )
         )
     return statements
+
+
+def _relays(attribution: Attribution, before: Attribution, text: str) -> bool:
+    """Whether an "according to X" only names who reported the statement just before it, in the same
+    sentence with nothing but a comma between ("Lavrov said, according to TASS")."""
+    if attribution.kind != "according_to" or before.source is None:
+        return False
+    if not before.cue.end <= attribution.cue.start < before.sentence.end:
+        return False
+    return text[before.cue.end : attribution.cue.start].strip(" ,") == ""
 
 
 def _resolve(
