@@ -18,6 +18,8 @@ from fastapi.testclient import TestClient
 
 from api_store import (
     CITING_TEXT,
+    HOSTILE_MEDIUM,
+    HOSTILE_OUTLET,
     HOSTILE_TEXT,
     HOSTILE_TITLE,
     WATCHLIST,
@@ -525,6 +527,33 @@ def test_citation_pages_are_the_cli_edges_with_their_first_citations(db):
     assert all(CITING_TEXT[x.start : x.end] == name for name, x in examples if x.article_id == citing.id)
     assert [(e.citing, e.cited, e.articles) for e in ledger] == [("Levy Ledger", "TASS", 2)]
     assert [x.published for x in ledger[0].examples] == ["2024-07-01", None]  # dated first
+
+
+def test_citations_endpoint_pages_filters_and_returns_hostile_names_unchanged(db):
+    add_citations(db)
+    with Narrascope(db, readonly=True) as nar:
+        edges = nar.citations()
+    with client(db) as api:
+        items, total = walk(api, "/api/citations?limit=1")
+        assert total == len(items) == len(edges) == 4
+        assert [(e["citing"], e["cited"], e["citations"]) for e in items] == edges
+        hostile = [e for e in items if e["citing"] == HOSTILE_OUTLET]  # JSON holds the text as stored
+        assert [e["cited"] for e in hostile] == ["TASS", HOSTILE_MEDIUM]
+        assert [x["cue"] for x in hostile[0]["examples"]] == ["reported", "according to"]
+        assert hostile[1]["examples"][0]["sentence"].startswith(HOSTILE_MEDIUM)
+        assert hostile[0]["examples"][0]["title"] == HOSTILE_TITLE
+        ledger = one(api, "/api/citations?outlet=levy%20LEDGER&cited=tass&examples=1")
+        assert [(e["citing"], e["articles"], len(e["examples"])) for e in ledger["items"]] == [
+            ("Levy Ledger", 2, 1)
+        ]
+        assert ledger["total"] == 1 and ledger["items"][0]["examples"][0]["published"] == "2024-07-01"
+        assert one(api, "/api/citations?cited=TASS")["total"] == 2
+        assert one(api, "/api/citations?examples=0")["items"][0]["examples"] == []
+        assert one(api, "/api/citations?outlet=Nobody")["items"] == []
+        assert one(api, "/api/citations?outlet=" + quote(HOSTILE_OUTLET))["total"] == 2
+        for refused in ("limit=501", "examples=21", "offset=-1", "outlet=%00"):
+            response = api.get(f"/api/citations?{refused}")
+            assert response.status_code == 422 and response.json()["detail"], refused
 
 
 def test_watchlist_reads(api):
