@@ -16,11 +16,21 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from api_store import HOSTILE_TEXT, HOSTILE_TITLE, WATCHLIST, build, copy_sqlite
+from api_store import (
+    CITING_TEXT,
+    HOSTILE_MEDIUM,
+    HOSTILE_OUTLET,
+    HOSTILE_TEXT,
+    HOSTILE_TITLE,
+    WATCHLIST,
+    add_citations,
+    build,
+    copy_sqlite,
+)
 from narrascope.app import Narrascope
 from narrascope.serve.server import ServeSettings, create_app
 from narrascope.store.browse import Filters
-from narrascope.store.query import EntityQuery, StatementQuery
+from narrascope.store.query import ArticleQuery, EntityQuery, StatementQuery
 
 TOKEN = "correct-horse-battery-staple"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -498,6 +508,52 @@ def test_similar_articles(api):
     assert [a["cosine"] for a in cosine] == sorted((a["cosine"] for a in cosine), reverse=True)
     assert all(a["similarity"] is None for a in cosine)
     assert api.get(f"/api/articles/{article}/similar?offset=200").status_code == 422
+
+
+def test_citation_pages_are_the_cli_edges_with_their_first_citations(db):
+    citing = add_citations(db)
+    with Narrascope(db, readonly=True) as nar:
+        edges = nar.citations()
+        pages = [nar.citation_page(limit=1, offset=n) for n in range(len(edges) + 1)]
+        assert (
+            nar.count_citation_edges() == len(edges) == 4
+        )  # the demo's, and three added (a self-citation not)
+        assert [(e.citing, e.cited, e.citations) for page in pages for e in page] == edges and not pages[-1]
+        texts = {a.id: a.text for a in nar.articles(ArticleQuery(limit=500))}
+        ledger = nar.citation_page(outlet="LEVY ledger", cited="tass", examples=5)
+        assert nar.citation_page(outlet="Levy Ledger", examples=0)[0].examples == ()
+    examples = [(e.cited, x) for page in pages for e in page for x in e.examples]
+    assert len(examples) == 6 and all(x.sentence in texts[x.article_id] for _, x in examples)
+    assert all(CITING_TEXT[x.start : x.end] == name for name, x in examples if x.article_id == citing.id)
+    assert [(e.citing, e.cited, e.articles) for e in ledger] == [("Levy Ledger", "TASS", 2)]
+    assert [x.published for x in ledger[0].examples] == ["2024-07-01", None]  # dated first
+
+
+def test_citations_endpoint_pages_filters_and_returns_hostile_names_unchanged(db):
+    add_citations(db)
+    with Narrascope(db, readonly=True) as nar:
+        edges = nar.citations()
+    with client(db) as api:
+        items, total = walk(api, "/api/citations?limit=1")
+        assert total == len(items) == len(edges) == 4
+        assert [(e["citing"], e["cited"], e["citations"]) for e in items] == edges
+        hostile = [e for e in items if e["citing"] == HOSTILE_OUTLET]  # JSON holds the text as stored
+        assert [e["cited"] for e in hostile] == ["TASS", HOSTILE_MEDIUM]
+        assert [x["cue"] for x in hostile[0]["examples"]] == ["reported", "according to"]
+        assert hostile[1]["examples"][0]["sentence"].startswith(HOSTILE_MEDIUM)
+        assert hostile[0]["examples"][0]["title"] == HOSTILE_TITLE
+        ledger = one(api, "/api/citations?outlet=levy%20LEDGER&cited=tass&examples=1")
+        assert [(e["citing"], e["articles"], len(e["examples"])) for e in ledger["items"]] == [
+            ("Levy Ledger", 2, 1)
+        ]
+        assert ledger["total"] == 1 and ledger["items"][0]["examples"][0]["published"] == "2024-07-01"
+        assert one(api, "/api/citations?cited=TASS")["total"] == 2
+        assert one(api, "/api/citations?examples=0")["items"][0]["examples"] == []
+        assert one(api, "/api/citations?outlet=Nobody")["items"] == []
+        assert one(api, "/api/citations?outlet=" + quote(HOSTILE_OUTLET))["total"] == 2
+        for refused in ("limit=501", "examples=21", "offset=-1", "outlet=%00"):
+            response = api.get(f"/api/citations?{refused}")
+            assert response.status_code == 422 and response.json()["detail"], refused
 
 
 def test_watchlist_reads(api):

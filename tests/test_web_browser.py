@@ -148,6 +148,7 @@ def test_hostile_text_stays_inert_in_the_browser(site: str, db: Path, page) -> N
         "/search?q=" + quote(PAYLOAD),
         "/statements?outlet=Other+Post",
         "/narratives?all=1",
+        "/citations",
     ]
     paths += [f"/entities/{e}" for e in speakers]
     for path in paths:

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api_store import WATCHLIST
+from api_store import HOSTILE_MEDIUM, WATCHLIST, add_citations
 from narrascope.app import Narrascope
 from narrascope.model import Article, content_hash
-from narrascope.serve import pages_narratives
+from narrascope.serve import pages_citations, pages_narratives
 from narrascope.serve.display import FSI, PDI, safe_url
 from narrascope.serve.highlight import Mark, highlight
 from narrascope.serve.plots import bin_counts, choose_width, outlet_rows, spread_svg, timeline_svg
@@ -198,6 +198,8 @@ def test_every_page_renders_safely_with_the_security_headers(client: TestClient,
         "/stories",
         f"/stories/{story.id}",
         "/watchlist",
+        "/citations",
+        "/citations?outlet=northwind+wire&cited=the+harbor+gazette",
     ):
         page = assert_safe_page(client.get(path))
         assert "/static/narrascope.css" in {a.get("href") for t, a in page.tags if t == "link"}, path
@@ -549,6 +551,50 @@ def test_stories_page_and_one_story(client: TestClient, nar: Narrascope) -> None
     by_prefix = assert_safe_page(client.get(f"/stories/{story.id[:6].upper()}"))  # as articles and narratives
     assert {h for h in by_prefix.links() if re.fullmatch(r"/articles/[0-9a-f]{16}", h)} == listed
     assert client.get("/stories/ffffff").status_code == 404
+
+
+def edge_cells(html: str) -> list[tuple[str, str]]:
+    """(citing outlet, cited medium) of each row of the citations page, as shown."""
+    cells = [unescape(cell) for cell in re.findall(r"<td><bdi>(.*?)</bdi></td>", html)]
+    return list(zip(cells[::2], cells[1::2], strict=True))
+
+
+def test_citations_page_lists_the_cli_edges_with_their_first_articles(
+    client: TestClient, nar: Narrascope
+) -> None:
+    response = client.get("/citations")
+    page = assert_safe_page(response)
+    assert "/citations" in assert_safe_page(client.get("/")).links()  # in the site navigation
+    assert edge_cells(response.text) == [(citing, cited) for citing, cited, _ in nar.citations()]
+    example = nar.citation_page(limit=1)[0].examples[0]
+    assert f"/articles/{example.article_id}" in page.links()
+    assert any(a.get("title") == FSI + example.sentence + PDI for t, a in page.tags if t == "a")
+    filtered = Page(client.get("/citations?outlet=Nobody").text)
+    assert "No media citations match." in " ".join(filtered.text)
+    assert client.get("/citations?offset=50").status_code == 404  # past the last page
+
+
+def test_citations_page_pages_and_keeps_hostile_names_inert_and_isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "citations.db")
+    with Narrascope(db):
+        pass
+    with TestClient(create_app(ServeSettings(db))) as c:
+        assert "No media citations yet" in " ".join(assert_safe_page(c.get("/citations")).text)
+        citing = add_citations(db, outlet=f"Wire {RLO}{PAYLOAD}")
+        with Narrascope(db, readonly=True) as nar:
+            edges = nar.citations()
+        monkeypatch.setattr(pages_citations, "EDGES_PER_PAGE", 1)
+        shown = []
+        for html, page in follow(c, "/citations", ""):  # one edge a page
+            assert ESCAPED_SCRIPT in html and "&lt;img src=x onerror" in html  # names shown as text
+            found = Isolation(html)
+            assert found.loose == [] and found.isolated >= 1
+            assert f"/articles/{citing.id}" in page.links()
+            shown += edge_cells(html)
+        assert shown == [(a, b) for a, b, _ in edges] and [b for _, b, _ in edges] == ["TASS", HOSTILE_MEDIUM]
+        assert [b for _, b in edge_cells(c.get("/citations?cited=tass").text)] == ["TASS"]
 
 
 # -- hostile text -------------------------------------------------------------------------------------

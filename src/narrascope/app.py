@@ -20,7 +20,7 @@ from narrascope.link.narratives import (
 )
 from narrascope.model import Article, Entity, IngestError, IngestReport, Mention, Narrative, Story
 from narrascope.store import ArticleQuery, SQLStore, open_store
-from narrascope.store.browse import ArticleEntity, ArticleSummary, ClaimRow, Filters
+from narrascope.store.browse import ArticleEntity, ArticleSummary, CitationEdge, ClaimRow, Filters
 from narrascope.store.query import EntityQuery, StatementQuery
 from narrascope.store.records import EntityRow, SourceRecord, StatementRow, StoredError
 
@@ -264,6 +264,24 @@ class Narrascope:
         from narrascope.link.citations import citation_edges
 
         return citation_edges(self.store.citation_pairs())
+
+    def citation_page(
+        self,
+        *,
+        outlet: str | None = None,
+        cited: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        examples: int = 3,
+    ) -> list[CitationEdge]:
+        """A page of ``citations`` (the same edges in the same order), of one citing outlet or cited medium
+        when given, each with its first ``examples`` citations (dated first) as evidence."""
+        edges = self.store.citation_edge_page(outlet, cited, limit, offset)
+        found = self.store.citation_examples([(e.citing, e.cited) for e in edges], examples)
+        return [replace(e, examples=tuple(found.get((e.citing, e.cited), ()))) for e in edges]
+
+    def count_citation_edges(self, *, outlet: str | None = None, cited: str | None = None) -> int:
+        return self.store.count_citation_edges(outlet, cited)
 
     # -- the web layer: pages of everything, with their totals -----------------------------------------
     def counts(self) -> dict[str, int]:

@@ -2,7 +2,7 @@
 unless the server protects reads), every write behind ``require_write`` (a bearer token).
 
 The endpoints live by subject in ``api_read`` (articles, entities, statements, claims), ``api_link``
-(stories, narratives, search), ``api_watch`` (the watchlist), ``api_export`` (exports as downloads) and
+(stories, narratives, media citations, search), ``api_watch`` (the watchlist), ``api_export`` (exports as downloads) and
 ``api_ingest`` (ingest, delete).
 """
 

@@ -1,4 +1,5 @@
-"""Read endpoints over what the link stage found: stories, narratives; and search (full text and semantic)."""
+"""Read endpoints over what the link stage found: stories, narratives, media citations; and search (full
+text and semantic)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from narrascope.store.browse import Filters
 from narrascope.store.query import fts_terms
 
 router = APIRouter(route_class=ApiRoute, responses=ERRORS)
+MAX_EXAMPLES = 20
 
 
 # -- stories -------------------------------------------------------------------------------------------------
@@ -99,6 +101,25 @@ def narrative_evidence(
     it joined; ``stance=denies`` for the denials only."""
     items, total = nar.narrative_evidence(narrative_id, stance=stance, limit=paged.limit, offset=paged.offset)
     return page(request, paged, [asdict(e) for e in items], total)
+
+
+# -- media citations -----------------------------------------------------------------------------------------
+@router.get("/citations", response_model=schemas.Page[schemas.CitationEdgeOut], tags=["citations"])
+def list_citations(
+    request: Request,
+    nar: Nar,
+    paged: Paged,
+    outlet: Annotated[Text, Query(description="The citing outlet (case-insensitive).")] = None,
+    cited: Annotated[Text, Query(description="The cited medium (case-insensitive).")] = None,
+    examples: int = Query(3, ge=0, le=MAX_EXAMPLES, description="Citations shown per edge as evidence."),
+) -> dict[str, Any]:
+    """The outlet citation graph ("Press TV reports:", "according to TASS"): which outlets cite which
+    media, most citations first (as `narrascope citations`), each edge with its first citations."""
+    edges = nar.citation_page(
+        outlet=outlet, cited=cited, limit=paged.limit, offset=paged.offset, examples=examples
+    )
+    total = nar.count_citation_edges(outlet=outlet, cited=cited)
+    return page(request, paged, [asdict(e) for e in edges], total)
 
 
 # -- search ---------------------------------------------------------------------------------------------------

@@ -10,7 +10,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
-from narrascope.serve import pages_articles, pages_entities, pages_narratives, pages_search, pages_stories
+from narrascope.serve import (
+    pages_articles,
+    pages_citations,
+    pages_entities,
+    pages_narratives,
+    pages_search,
+    pages_stories,
+)
 from narrascope.serve.pages_base import PageError
 from narrascope.serve.server import _bearer, require_read
 
@@ -31,5 +38,5 @@ def require_page_read(
 
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_page_read)])
-for _area in (pages_search, pages_articles, pages_narratives, pages_entities, pages_stories):
+for _area in (pages_search, pages_articles, pages_narratives, pages_entities, pages_stories, pages_citations):
     router.include_router(_area.router)

@@ -236,6 +236,28 @@ class NarrativeDetailOut(NarrativeOut):
     denials: Page[EvidenceOut] = Field(description="The first page of denying evidence.")
 
 
+# -- media citations -------------------------------------------------------------------------------------
+class CitationExampleOut(Model):
+    article_id: str
+    cue: str = Field(description='The cue as written: "according to", "reports", a dateline "(AFP) —", ….')
+    start: int = Field(description="Where the cited name is in the article's text.")
+    end: int
+    sentence: str = Field(description="The sentence holding the citation.")
+    title: str | None
+    published: str | None
+    url: str | None
+
+
+class CitationEdgeOut(Model):
+    citing: str = Field(description="The citing outlet (the article's).")
+    cited: str = Field(description="The cited medium's canonical name (the media list, or a stored outlet).")
+    citations: int = Field(description="Citations over all its articles (one per medium and sentence).")
+    articles: int = Field(description="The citing outlet's articles that cite it.")
+    examples: list[CitationExampleOut] = Field(
+        description="Its first citations, dated first (`examples` of them)."
+    )
+
+
 # -- search ------------------------------------------------------------------------------------------------
 class ArticleHit(ArticleSummary):
     score: float | None = Field(description="Cosine to the query (semantic mode); null in text mode.")

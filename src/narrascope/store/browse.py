@@ -1,7 +1,8 @@
 """Read queries for the REST API and the web UI, beyond the CLI's listings, and the two deletes.
 
 Claims, an article's entities and mentions, an entity's counts and pages, stories, a narrative's
-aggregates (timeline, speakers) and evidence pages, vector hits filtered in SQL, the watchlist. Every
+aggregates (timeline, speakers) and evidence pages, vector hits filtered in SQL, the watchlist, the
+outlet citation graph's edges with their first citations. Every
 listing is paged (``LIMIT``/``OFFSET``) with a total order, and counted with the same conditions as it
 lists. Filters on entities go through indexed subqueries (mentions by entity, statements by speaker), and
 full-text filters on statements and claims first narrow to the articles the text index finds.
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from narrascope.errors import NarrascopeError
 from narrascope.model import Mention, Statement, Story
 from narrascope.store import query
+from narrascope.store.linking import CITATIONS, CITING
 from narrascope.store.query import fts_terms, ilike, like_escape, text_only
 
 if TYPE_CHECKING:
@@ -132,6 +134,31 @@ class ArticleEntity:
     type: str
     mentions: int
     first_start: int
+
+
+@dataclass(frozen=True, slots=True)
+class CitationExample:
+    """One citation as evidence for an edge: the cue, the cited name's offsets and its sentence."""
+
+    article_id: str
+    cue: str
+    start: int
+    end: int
+    sentence: str
+    title: str | None
+    published: str | None
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CitationEdge:
+    """An outlet's citations of one medium, over all its articles; ``examples`` only when asked for."""
+
+    citing: str
+    cited: str
+    citations: int
+    articles: int
+    examples: tuple[CitationExample, ...] = ()
 
 
 @dataclass(slots=True)
@@ -608,6 +635,63 @@ class BrowseTables:
         return self.conn.execute(
             f"SELECT COUNT(*) FROM watch_matches m WHERE 1 = 1{where}", params
         ).fetchone()[0]
+
+    # -- media citations ------------------------------------------------------------------------------------------
+    def _citation_where(self, citing: str | None, cited: str | None) -> tuple[str, list[object]]:
+        """The citations the graph counts (``CITING``), of one citing outlet and one cited medium when given
+        (in any case, as the outlet filters of the other listings)."""
+        clauses = [*CITING]
+        params: list[object] = []
+        for column, value in (("a.outlet", citing), ("mc.outlet", cited)):
+            if value:
+                clauses.append(f"LOWER({column}) = LOWER(?)")
+                params.append(value)
+        return " WHERE " + " AND ".join(clauses), params
+
+    def citation_edge_page(
+        self, citing: str | None, cited: str | None, limit: int, offset: int
+    ) -> list[CitationEdge]:
+        """Most citations first, then by citing outlet and cited medium."""
+        where, params = self._citation_where(citing, cited)
+        rows = self._cached(
+            "SELECT a.outlet, mc.outlet, COUNT(*), COUNT(DISTINCT a.id)"
+            f"{CITATIONS}{where} GROUP BY a.outlet, mc.outlet"
+            " ORDER BY COUNT(*) DESC, a.outlet, mc.outlet LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [CitationEdge(*r) for r in rows]
+
+    def count_citation_edges(self, citing: str | None, cited: str | None) -> int:
+        where, params = self._citation_where(citing, cited)
+        return self._count(
+            f"SELECT COUNT(*) FROM (SELECT 1{CITATIONS}{where} GROUP BY a.outlet, mc.outlet) x", params
+        )
+
+    def citation_examples(
+        self, edges: Sequence[tuple[str, str]], per_edge: int
+    ) -> dict[tuple[str, str], list[CitationExample]]:
+        """The first ``per_edge`` citations of each (citing, cited) edge, dated first (then by article and
+        place in its text). The examples are chosen on their keys alone; only they read their sentence."""
+        if not edges or per_edge < 1:
+            return {}
+        pairs = " OR ".join("(a.outlet = ? AND mc.outlet = ?)" for _ in edges)
+        ranked = (
+            "SELECT mc.article_id, mc.text_start, ROW_NUMBER() OVER (PARTITION BY a.outlet, mc.outlet"
+            " ORDER BY a.published IS NULL, a.published, mc.article_id, mc.text_start) AS n"
+            f"{CITATIONS} WHERE {pairs}"
+        )
+        rows = self.conn.execute(
+            "SELECT a.outlet, mc.outlet, mc.article_id, mc.cue, mc.text_start, mc.text_end,"
+            " SUBSTR(a.text, mc.sentence_start + 1, mc.sentence_end - mc.sentence_start),"
+            f" a.title, a.published, a.url{CITATIONS}"
+            f" JOIN ({ranked}) r ON r.article_id = mc.article_id AND r.text_start = mc.text_start"
+            " WHERE r.n <= ? ORDER BY a.outlet, mc.outlet, r.n",
+            [v for edge in edges for v in edge] + [per_edge],
+        ).fetchall()
+        found: dict[tuple[str, str], list[CitationExample]] = {}
+        for citing, cited, *example in rows:
+            found.setdefault((citing, cited), []).append(CitationExample(*example))
+        return found
 
     # -- counts -------------------------------------------------------------------------------------------------
     def table_counts(self) -> dict[str, int]:

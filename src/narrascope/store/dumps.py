@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from narrascope.store.linking import CITATIONS, CITING
+
 if TYPE_CHECKING:
     from narrascope.store.sql import Connection, Row
 
@@ -35,8 +37,6 @@ _NARRATIVE_GRAPH = (
     " FROM narrative_claims nc JOIN narratives n ON n.id = nc.narrative_id JOIN claims c ON c.id = nc.claim_id"
     " JOIN articles a ON a.id = c.article_id"
 )
-_CITATIONS = " FROM media_citations mc JOIN articles a ON a.id = mc.article_id"
-_CITING = ("a.outlet IS NOT NULL", "a.outlet <> ''", "a.outlet <> mc.outlet")  # as ``citation_edges`` counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +262,7 @@ class DumpTables:
     def citation_nodes(self, f: DumpFilter) -> Iterator[list[Row]]:
         """Every outlet that cites or is cited: citations made and received."""
         where, params = f.article_clauses()
-        base = f"{_CITATIONS} WHERE {' AND '.join([*_CITING, *where])}"
+        base = f"{CITATIONS} WHERE {' AND '.join([*CITING, *where])}"
         select = (
             "SELECT x.name AS k, SUM(x.cites) AS cites, SUM(x.cited) AS cited FROM"
             f" (SELECT a.outlet AS name, 1 AS cites, 0 AS cited{base}"
@@ -274,9 +274,9 @@ class DumpTables:
         where, params = f.article_clauses()
         select = (
             "SELECT a.outlet AS k, mc.outlet AS k2, COUNT(*) AS citations, COUNT(DISTINCT a.id) AS articles"
-            f"{_CITATIONS}"
+            f"{CITATIONS}"
         )
-        return self._stream(select, [*_CITING, *where], params, 2)
+        return self._stream(select, [*CITING, *where], params, 2)
 
     # -- ClaimReview ----------------------------------------------------------------------------------
     def first_assertion(self, narrative_id: str) -> Row | None:

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 # One speaker of a narrative: its entity, else the source as written (``narrative_speakers`` rows).
 SPEAKER_KEY = "ns.speaker_entity_id, CASE WHEN ns.speaker_entity_id = '' THEN ns.speaker ELSE '' END"
 SPEAKER_NAME = "NULLIF(MIN(COALESCE(e.name, ns.speaker)), '')"
+# Media citations with their article (``mc``, ``a``), and those the citation graph counts, as
+# ``link.citations.citation_edges`` does: the citing outlet named, and not the medium itself.
+CITATIONS = " FROM media_citations mc JOIN articles a ON a.id = mc.article_id"
+CITING = ("a.outlet IS NOT NULL", "a.outlet <> ''", "a.outlet <> mc.outlet")
 _CLAIM_ROW = "claim_id, stance, score, via, claim_seq, published, article_id, text_start"
 _NARRATIVE_COLUMNS = (
     "id, label, frame, first_seen, last_seen, claim_count, article_count, outlet_count, denial_count"
