@@ -263,3 +263,26 @@ def test_according_to_a_medium_on_its_own_is_the_medium():
         NoLookup(),
     )
     assert found.speaker_entity_id == "e_tass"
+
+
+def test_the_ministry_is_the_ministry_that_spoke_not_the_one_named_last():
+    text = (
+        "Kaldor's Foreign Ministry accused Vestria of running laboratories. It said the Vestrian Defence"
+        " Ministry had refused inspections. The ministry said it would go to the United Nations."
+    )
+    mentions = [
+        mention(text, "Kaldor's Foreign Ministry", "ORG", "e_kaldor_mfa", "Kaldor's Foreign Ministry"),
+        mention(text, "Vestrian Defence Ministry", "ORG", "e_vestria_mod", "Vestrian Defence Ministry"),
+    ]
+    atts = [
+        attribution(text, "Kaldor's Foreign Ministry", "accused", "Vestria of running laboratories"),
+        attribution(
+            text,
+            "The ministry",
+            "said",
+            "it would go to the United Nations",
+            after=text.index("The ministry"),
+        ),
+    ]
+    _, later = build_statements("a", text, atts, mentions, NoLookup())
+    assert later.speaker_entity_id == "e_kaldor_mfa"

@@ -242,7 +242,7 @@ def _resolve(
         words = phrase.split()
         noun = words[-1].casefold()
         if noun in organisation_nouns() and len(words) == 2:  # "the company", not "the city council"
-            return _organisation(source.start, noun, mentions)
+            return _organisation(source.start, noun, mentions, spoken)
         for _, earlier in reversed(spoken):
             if earlier.role and noun in earlier.role.casefold():
                 return _Speaker(earlier.entity_id, earlier.name, earlier.label, None, earlier.gender)
@@ -416,10 +416,17 @@ def organisation_nouns() -> frozenset[str]:
     return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().casefold()))
 
 
-def _organisation(position: int, noun: str, mentions: Sequence[EntityMention]) -> _Speaker:
-    """Who "the <noun>" is: the latest organisation named before it whose name holds the noun ("the
-    fund" after "the International Monetary Fund"). Nothing else: on PolNeAR dev, the latest organisation
-    that spoke was the right one for about a quarter of the other descriptions ("the campaign")."""
+def _organisation(
+    position: int, noun: str, mentions: Sequence[EntityMention], spoken: list[tuple[int, _Speaker]]
+) -> _Speaker:
+    """Who "the <noun>" is: the latest organisation that spoke whose name holds the noun ("Kaldor's
+    Foreign Ministry accused … The ministry said", though Vestria's defence ministry was named in
+    between), else the latest one named ("the fund" after "the International Monetary Fund"). Nothing
+    else: on PolNeAR dev, the latest organisation that spoke was the right one for about a quarter of the
+    other descriptions ("the campaign")."""
+    for _, earlier in reversed(spoken):
+        if earlier.label == "ORG" and earlier.name and noun in earlier.name.casefold().split():
+            return _Speaker(earlier.entity_id, earlier.name, earlier.label, None)
     for mention in reversed([m for m in mentions if m.end <= position and m.label == "ORG"]):
         if noun in mention.canonical.casefold().split():
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
