@@ -205,3 +205,17 @@ def test_a_search_written_for_an_engines_syntax_gets_a_note(db, query, noted):
     result = runner.invoke(app, ["articles", "--db", str(db), "-q", query])
     assert result.exit_code == 0
     assert ("every word must be there" in result.stderr) == noted
+
+
+@pytest.mark.parametrize(
+    ("args", "choices"),
+    [
+        (["narrative", "abcd", "-f", "csv"], "text, json"),
+        (["entity", "Korvin", "-f", "garbage"], "text, json"),
+        (["show", "abcd", "-f", "xml"], "text, json"),
+        (["ingest", "nothing", "-f", "jsonl"], "table, json"),
+    ],
+)
+def test_a_format_a_command_cannot_write_is_refused_not_ignored(db, args, choices):
+    result = runner.invoke(app, [*args, "--db", str(db)])
+    assert result.exit_code == 2 and f"choose from {choices}" in result.output, result.output

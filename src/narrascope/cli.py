@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from importlib.resources import files
@@ -55,6 +55,9 @@ STATEMENT_KINDS = ("direct", "indirect", "mixed", "according_to")
 LimitOption = typer.Option(50, "--limit", min=1, max=MAX_ROWS, help="Rows to show.")
 OffsetOption = typer.Option(0, "--offset", min=0, max=MAX_ROWS, help="Rows to skip (for paging).")
 FormatOption = typer.Option("table", "--format", "-f", help="Output format: " + ", ".join(FORMATS) + ".")
+ReportFormatOption = typer.Option("table", "--format", "-f", help="table or json.")
+TEXT_OR_JSON = ("text", "json")
+TABLE_OR_JSON = ("table", "json")
 ARTICLE_COLUMNS = ("id", "published", "outlet", "language", "word_count", "title")
 ARTICLE_WIDTHS = {"title": 60, "outlet": 22}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.IGNORECASE)
@@ -87,9 +90,9 @@ def _readable_benchmark(code: str) -> Iterator[None]:
         raise NarrascopeError(code, str(exc)) from None
 
 
-def _check_format(fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+def _check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> str:
+    if fmt not in allowed:
+        raise typer.BadParameter(f"choose from {', '.join(allowed)}", param_hint="--format")
     return fmt
 
 
@@ -172,11 +175,11 @@ def ingest(
     follow: bool = typer.Option(
         True, "--follow/--no-follow", help="Fetch the pages a fetched feed links to."
     ),
-    fmt: str = FormatOption,
+    fmt: str = ReportFormatOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Read pages into the database: clean them, keep each text once, record every bad input."""
-    _check_format(fmt)
+    _check_format(fmt, TABLE_OR_JSON)
     options = IngestOptions(
         max_bytes=parse_size(max_size), field_map=parse_field_map(field_map), timeout=timeout,
         follow_feed_links=follow,
@@ -228,6 +231,7 @@ def show(
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """Show one article: metadata, where it was read from, and its clean text."""
+    _check_format(fmt, TEXT_OR_JSON)
     with Narrascope(db, readonly=True) as nar:
         article = nar.article(article_id)
         sources = nar.sources(article.id)
@@ -235,8 +239,6 @@ def show(
         record = as_dict(article) | {"sources": [as_dict(s) for s in sources]}
         _emit(json.dumps(record, ensure_ascii=False, indent=2))
         return
-    if fmt != "text":
-        raise typer.BadParameter("choose text or json", param_hint="--format")
     out.print(Text(terminal_safe(article.title or "(no title)"), style="bold"))
     for label, value in (
         ("id", article.id),
@@ -476,6 +478,7 @@ def entity(
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """Show one entity: its aliases, where it is mentioned, and the statements it made."""
+    _check_format(fmt, TEXT_OR_JSON)
     with Narrascope(db, readonly=True) as nar:
         found, mentions, articles_, said = nar.entity(name)
     if fmt == "json":
@@ -561,6 +564,7 @@ def narrative(
     offset: int = OffsetOption,
 ) -> None:
     """Show one narrative: first appearance, timeline, speakers, outlets, denials and evidence."""
+    _check_format(fmt, TEXT_OR_JSON)
     with Narrascope(db, readonly=True) as nar:
         detail = nar.narrative(narrative_id, limit=limit, offset=offset)
     if fmt == "json":
@@ -755,12 +759,12 @@ DEMO_DB = "narrascope-demo.db"
 @_friendly
 def demo(
     db: str = typer.Option(DEMO_DB, "--db", help="Database for the demo (created if missing)."),
-    fmt: str = FormatOption,
+    fmt: str = ReportFormatOption,
     serve_: bool = typer.Option(False, "--serve", help="Then open it in the web UI and the REST API."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="With --serve: the port on 127.0.0.1."),
 ) -> None:
     """Run the pipeline on the bundled sample corpus and show what it found."""
-    _check_format(fmt)
+    _check_format(fmt, TABLE_OR_JSON)
     corpus = files("narrascope") / "data" / "demo"
     with Narrascope(db) as nar:
         report = _run_ingest(nar, [str(corpus)], IngestOptions(), quiet=True)
@@ -880,6 +884,7 @@ def eval_attribution(
 ) -> None:
     """Score attributed statements (source, cue, content spans) on PolNeAR, exact and overlap P/R/F1, and
     where they fail (spans found with other edges, missed, spurious)."""
+    _check_format(fmt, TABLE_OR_JSON)
     from narrascope.enrich.nlp import load_nlp
     from narrascope.evaluate.attribution import ANCHORS, evaluate_attribution, format_errors, format_table
 
@@ -909,6 +914,7 @@ def eval_cleaning(
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
     """Score text cleaning and HTML extraction with the article-extraction benchmark's 4-shingle F1."""
+    _check_format(fmt, TABLE_OR_JSON)
     from narrascope.evaluate.cleaning import ANCHORS, evaluate_cleaning
 
     if not (path / "ground-truth.json").is_file():
@@ -938,6 +944,7 @@ def eval_similarity(
 ) -> None:
     """Article similarity against SemEval-2022 Task 8 (multilingual news pairs): Pearson with the Overall and
     Narrative scores, 5-fold cross-validated, overall and per language pair, beside the published best."""
+    _check_format(fmt, TABLE_OR_JSON)
     from narrascope.evaluate.similarity import evaluate_similarity, format_report
 
     csv_path = path / "pairs.csv" if path.is_dir() else path
@@ -965,6 +972,7 @@ def eval_duplicates(
 ) -> None:
     """Near-duplicate detection on generated copies (edited, truncated, re-wrapped, re-published) of real
     articles: pairwise precision and recall, and recall per kind of copy."""
+    _check_format(fmt, TABLE_OR_JSON)
     from narrascope.evaluate.duplicates import evaluate_duplicates, format_scores
 
     paths = sorted(path.rglob("*.txt"))[:limit] if path.is_dir() else []
