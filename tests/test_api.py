@@ -298,8 +298,12 @@ def test_limits_are_refused_not_capped(api):
     for query in ("limit=501", "limit=0", "offset=-1", "limit=x"):
         response = api.get(f"/api/articles?{query}")
         assert response.status_code == 422
-        assert response.json()["detail"][0]["loc"][-1] in ("limit", "offset")
-    assert "less than or equal to 500" in api.get("/api/claims?limit=1000").json()["detail"][0]["msg"]
+        assert response.json()["code"] == "E160" and response.json()["errors"][0]["loc"][-1] in (
+            "limit",
+            "offset",
+        )
+    refused = api.get("/api/claims?limit=1000").json()
+    assert refused["detail"].startswith("limit: ") and "less than or equal to 500" in refused["detail"]
     assert one(api, "/api/articles?offset=100000")["items"] == []
 
 
@@ -966,3 +970,14 @@ def test_export_refusals_are_json_and_reads_protection_applies(api, read_db):
     with client(read_db, protect_reads=True) as protected:
         assert protected.get("/api/export/articles").status_code == 401
         assert protected.get("/api/export/articles", headers=AUTH).status_code == 200
+
+
+def test_the_http_layers_own_refusals_have_a_code_too(api):
+    """README: errors are {"detail", "code"}: a missing token, a wrong method and an unknown path too."""
+    for response, status in (
+        (api.post("/api/ingest/records", json={"records": []}), 401),
+        (api.get("/api/no-such-thing"), 404),
+        (api.get("/api/articles?limit=0"), 422),
+    ):
+        assert response.status_code == status
+        assert set(response.json()) >= {"detail", "code"}, response.json()

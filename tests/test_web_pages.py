@@ -340,7 +340,10 @@ def test_unknown_addresses_give_an_html_404_page(client: TestClient) -> None:
         assert "[E144]" in response.text and "content-security-policy" in response.headers, path
         assert response.headers["x-frame-options"] == "DENY" and Page(response.text).dangers() == []
     api = client.get("/api/nope")
-    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}  # the API keeps JSON
+    assert api.status_code == 404 and api.json() == {
+        "detail": "Not Found",
+        "code": "E144",
+    }  # the API keeps JSON
     listing = client.get("/articles?q=partition", follow_redirects=False)
     assert listing.status_code == 303 and listing.headers["location"] == "/search?q=partition"
     assert "content-security-policy" in listing.headers

@@ -13,6 +13,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 
 from narrascope.errors import NarrascopeError
 from narrascope.serve import schemas
@@ -55,9 +56,26 @@ class SafeJSONResponse(JSONResponse):
         return text.encode("utf-8", "replace")
 
 
+# codes for the HTTP layer's own refusals under /api: the API's errors are {"detail", "code"}, these too
+HTTP_CODES = {401: "E161", 403: "E162", 404: "E144", 405: "E163", 413: "E164"}
+
+
+def api_refusal(exc: HTTPException) -> JSONResponse:
+    code = HTTP_CODES.get(exc.status_code, "E169")
+    return JSONResponse(
+        {"detail": exc.detail, "code": code}, status_code=exc.status_code, headers=exc.headers
+    )
+
+
 async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-    """FastAPI's 422 for a request that fails validation, whose details quote the values refused."""
-    return SafeJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+    """A request that fails validation: 422 in the API's own shape, ``{"detail", "code"}``, with
+    ``errors`` holding FastAPI's list (each refused value, where it was and why)."""
+    errors = jsonable_encoder(exc.errors())
+    summary = "; ".join(
+        f"{'.'.join(str(part) for part in e.get('loc', ()) if part not in ('query', 'body', 'path'))}: {e.get('msg')}"
+        for e in errors
+    )
+    return SafeJSONResponse({"detail": summary, "code": "E160", "errors": errors}, status_code=422)
 
 
 class ApiRoute(APIRoute):

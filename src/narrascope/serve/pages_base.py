@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from fastapi import HTTPException, Request, Response
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -25,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from narrascope import __version__
 from narrascope.errors import NarrascopeError
+from narrascope.serve.api_common import api_refusal
 from narrascope.serve.display import bdi, isolate, safe_url
 from narrascope.store.query import date_range
 
@@ -116,7 +116,7 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     """Starlette's own refusals (no such route or file, a method not allowed): JSON under ``/api``, an
     error page with the security headers elsewhere."""
     if request.url.path == "/api" or request.url.path.startswith("/api/"):
-        return await http_exception_handler(request, exc)
+        return api_refusal(exc)
     message = "There is no page at this address." if exc.status_code == 404 else str(exc.detail)
     return error_page(request, PageError(exc.status_code, "E144", message, headers=exc.headers))
 

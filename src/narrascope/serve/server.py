@@ -25,7 +25,6 @@ from importlib.resources import files
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers
@@ -35,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from narrascope import __version__
 from narrascope.app import Narrascope
+from narrascope.serve import api_common
 
 READER_CACHE_KIB = 16 * 1024  # per reader thread (the store's default, 64 MB, is for one long writer)
 
@@ -195,9 +195,7 @@ class WriteGuard:
             if length is not None and (not length.isdigit() or int(length) > limit):
                 raise _too_large(limit)
         except HTTPException as exc:
-            await JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)(
-                scope, receive, send
-            )
+            await api_common.api_refusal(exc)(scope, receive, send)
             return
         received = 0
 
@@ -218,7 +216,7 @@ def _too_large(limit: int) -> HTTPException:
 
 def create_app(settings: ServeSettings) -> FastAPI:
     """The API and the web UI for one database (which must exist: ``narrascope ingest`` creates it)."""
-    from narrascope.serve import api, api_common, pages, pages_base
+    from narrascope.serve import api, pages, pages_base
 
     Narrascope(settings.db, readonly=True).close()  # fail now, with the store's message, not per request
     handles = Handles(settings.db)
