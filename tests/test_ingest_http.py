@@ -132,8 +132,8 @@ def test_charset_from_the_header_and_gzip_transfer(server: str) -> None:
     [
         ("/missing", "fetch-failed", "HTTP 404 Not Found"),
         ("/to-ftp", "fetch-failed", "refused a redirect to ftp://127.0.0.1/secret"),
-        ("/big", "too-large", "19.5 KB over the 9.8 KB limit (--max-size)"),
-        ("/drip", "too-large", "over the 9.8 KB limit (stopped reading) (--max-size)"),
+        ("/big", "too-large", "20 KB over the 10 KB limit (--max-size)"),
+        ("/drip", "too-large", "over the 10 KB limit (stopped reading) (--max-size)"),
         ("/image", "binary", "PNG image content (starts with b'\\x89PNG\\r\\n\\x1a\\n')"),
     ],
 )

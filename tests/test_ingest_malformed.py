@@ -78,7 +78,7 @@ def test_broken_folder_is_read_without_raising(broken_folder: Path) -> None:
         "table.csv#row-1",
         "table.csv#row-3",
     ]
-    assert errors["huge.html"][1] == "384 KB over the 256 KB limit (--max-size)"
+    assert errors["huge.html"][1] == "393.2 KB over the 262.1 KB limit (--max-size)"
     assert (
         "Compressed file ended before the end-of-stream marker was reached" in errors["truncated.html.gz"][1]
     )
@@ -97,7 +97,7 @@ def test_limits_apply_per_record_in_streamed_dumps(tmp_path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
     items = list(read_source(str(path), IngestOptions(max_bytes=1000)))
     assert [type(i).__name__ for i in items] == ["Document", "IngestError", "Document"]
-    assert items[1] == IngestError(f"{path}#line-2", "too-large", "over the 1000 bytes limit (--max-size)")
+    assert items[1] == IngestError(f"{path}#line-2", "too-large", "over the 1 KB limit (--max-size)")
 
 
 def test_undecodable_row_in_a_dump_fails_alone(tmp_path: Path) -> None:

@@ -51,8 +51,9 @@ class Rejected(Exception):
 
 
 def human_size(n: int) -> str:
-    """``25.3 MB``, ``20 MB``, ``4.5 KB``, ``800 bytes`` (binary units, as ``--max-size`` reads them)."""
-    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+    """``25.3 MB``, ``20 MB``, ``4.5 KB``, ``800 bytes``, in the units ``--max-size 20MB`` is read in
+    (1 MB = 1,000,000 bytes), so that limit shows as "20 MB"."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("KB", 1000)):
         if n >= scale:
             return f"{n / scale:.1f}".removesuffix(".0") + f" {unit}"
     return f"{n} bytes"
