@@ -357,6 +357,13 @@ def test_cli_link_commands(db):
     assert {"timeline", "speakers", "outlets", "denials", "evidence", "first"} <= set(detail)
     stories = json.loads(runner.invoke(app, ["stories", "--db", str(db), "--format", "json"]).output)
     assert sum(s["article_count"] for s in stories) == 10  # every linked article sits in one story
+    cited = json.loads(runner.invoke(app, ["citations", "--db", str(db), "--format", "json"]).output)
+    with Narrascope(db, readonly=True) as nar:
+        assert [(e["citing"], e["cited"], e["citations"]) for e in cited] == nar.citations() != []
+    by_outlet = runner.invoke(
+        app, ["citations", "--db", str(db), "--outlet", cited[0]["citing"].upper(), "-f", "json"]
+    )
+    assert [e["citing"] for e in json.loads(by_outlet.output)] == [cited[0]["citing"]]
     article = detail["evidence"][0]["article_id"]
     similar = json.loads(runner.invoke(app, ["similar", article, "--db", str(db), "--format", "json"]).output)
     assert similar and article not in {s["id"] for s in similar}

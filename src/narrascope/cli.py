@@ -648,14 +648,25 @@ def copies(
 
 @app.command()
 @_friendly
-def citations(db: str = DbOption, fmt: str = FormatOption) -> None:
-    """The outlet citation graph: which outlets cite which media ("Press TV reports:", "according to TASS")."""
+def citations(
+    db: str = DbOption,
+    outlet: str = typer.Option(None, "--outlet", help="Only what this outlet cites (case-insensitive)."),
+    cited: str = typer.Option(None, "--cited", help="Only who cites this medium (case-insensitive)."),
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
+    fmt: str = FormatOption,
+) -> None:
+    """The outlet citation graph: which outlets cite which media ("Press TV reports:", "according to TASS"),
+    most cited first; the web's /citations page and /api/citations give the same edges with evidence."""
     _check_format(fmt)
     with Narrascope(db, readonly=True) as nar:
-        edges = [{"citing": a, "cited": b, "citations": n} for a, b, n in nar.citations()]
-    _emit(render(edges, fmt, console=out, title="Media citations between outlets"))
+        edges = nar.citation_page(outlet=outlet, cited=cited, limit=limit, offset=offset, examples=0)
+        total = nar.count_citation_edges(outlet=outlet, cited=cited)
+    _emit(render(edges, fmt, columns=CITATION_COLUMNS, console=out,
+                 title=f"{len(edges)} of {total} media citations between outlets"))  # fmt: skip
 
 
+CITATION_COLUMNS = ("citing", "cited", "citations", "articles")
 WATCH_COLUMNS = ("score", "stance", "watched", "published", "outlet", "speaker", "claim", "via")
 
 
