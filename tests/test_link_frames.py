@@ -54,6 +54,7 @@ def _stance_of(text: str, frames, cue: str = "") -> dict[str, str]:
             {"regime_change": ASSERTS},
         ),
         ("Vestria is not only partitioning Syria but also arming its allies", "", {"partition": ASSERTS}),
+        ("There is no doubt that the US wants to partition Syria", "", {"partition": ASSERTS}),
         ("США хотят разделить Сирию", "", {"partition": ASSERTS}),
         ("Die USA wollen keine Teilung Syriens", "", {"partition": DENIES}),
     ],
@@ -70,6 +71,10 @@ def test_stance_to_a_frame(frames, text, cue, expected):
         ("Nobody builds a level-three containment facility to vaccinate sheep", "said", ASSERTS, True),
         ("We will not stop until every manifest is published", "said", ASSERTS, True),
         ("There is no barter arrangement with Varos, and there never has been", "said", ASSERTS, True),
+        ("There is no doubt that grain is being shipped to Varos", "said", ASSERTS, False),  # an idiom
+        # the formulas of a denial of intent
+        ("Vestria has no plans to open any laboratory abroad", "said", DENIES, True),
+        ("the government had no intention of exporting grain to Varos", "said", DENIES, True),
         # calling it false, or a denial cue, denies
         ("the claims were fabricated from start to finish", "told", DENIES, True),
         ("That story is false", "told", DENIES, True),

@@ -286,3 +286,14 @@ def test_the_ministry_is_the_ministry_that_spoke_not_the_one_named_last():
     ]
     _, later = build_statements("a", text, atts, mentions, NoLookup())
     assert later.speaker_entity_id == "e_kaldor_mfa"
+
+
+def test_a_name_in_apposition_to_a_description_is_the_speaker():
+    t = 'Her brother, Karl Ostra, a former director, told the paper he had warned them. "I wrote twice," he said.'
+    ments = [mention(t, "Karl Ostra", "PERSON", "e_karl", "Karl Ostra")]
+    atts = [
+        attribution(t, "Her brother, Karl Ostra, a former director,", "told", "he had warned them"),
+        attribution(t, "he", "said", "I wrote twice", "direct", after=t.index('"I wrote')),
+    ]
+    told, said = build_statements("a1", t, atts, ments, NoLookup())
+    assert told.speaker_entity_id == said.speaker_entity_id == "e_karl"

@@ -310,6 +310,11 @@ def _head_mention(source: Span, mentions: Sequence[EntityMention]) -> EntityMent
     ]  # not "Pagliano's lawyer" or "advisers to Mr. Obama": they name someone else
     if people:
         return people[-1]  # "Title Name": the name ends the head ("Velorian Deputy Minister Pavel Orlan")
+    if comma > 0:  # "Her brother, Karl Ostra, a former director": the name in apposition to a description
+        after = source.text[comma + 1 :]
+        named = next((m for m in inside if m.label == "PERSON" and m.start >= head_zone), None)
+        if named is not None and not after[: named.start - head_zone - 1].strip():
+            return named
     tail = source.text.rstrip(" ,.;:")
     tail_end = source.start + len(tail)
     enders = [
@@ -398,7 +403,8 @@ def _roles_from_text(text: str, mentions: Sequence[EntityMention]) -> dict[str, 
                 break
         role = _clean_role(LEADING_DETERMINER.sub("", " ".join(reversed(run)).strip()))
         office = [w for w in role.casefold().split() if w.strip(".,") in vocabulary - ROLE_TAIL - HONORIFICS]
-        if office and len(role.split()) <= MAX_ROLE_WORDS:  # "Meanwhile", "If": no office named
+        capitalised = any(w[:1].isupper() for w in role.split())  # not "minister" cut from a lower-case title
+        if office and capitalised and len(role.split()) <= MAX_ROLE_WORDS:  # "Meanwhile", "If": no office
             roles[mention.entity_id] = role
     return roles
 

@@ -42,6 +42,7 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces[:MAX_CLAIMS_PER_STATEMENT]
 
 
+MAX_REPORTING_CHARS = 400  # a longer content is a run-on (a transcript read as one sentence), no report
 # "asked about the bombs": a question put to someone claims nothing
 _QUESTION_CUE = re.compile(r"(?:when\s+|was\s+|were\s+)?ask(?:ed|ing|s)?\b", re.IGNORECASE)
 
@@ -54,6 +55,7 @@ def _reported_within(st: Statement, statements: list[Statement]) -> bool:
         and o.content_start <= st.cue_start < o.content_end
         and o.sentence_start <= st.sentence_start
         and st.sentence_end <= o.sentence_end  # in one sentence: a run-on content swallows no one
+        and o.content_end - o.content_start <= MAX_REPORTING_CHARS
         and o.speaker != st.speaker
         for o in statements
     )

@@ -25,7 +25,7 @@ ASSERTS = "asserts"
 DENIES = "denies"
 
 _NEGATOR = re.compile(
-    r"\b(?:not(?!\s+only\b)|no|never|neither|nor|none|nothing|nobody|cannot|"
+    r"\b(?:not(?!\s+only\b)|no(?!\s+(?:doubt|question|wonder|surprise)\b)|never|neither|nor|none|nothing|nobody|cannot|"
     r"не|нет|ни|никогда|nicht|kein\w*|nie|niemals|pas|jamais|aucun\w*|nunca|ningún|ninguna)\b|n['’]t\b",
     re.IGNORECASE,
 )
@@ -39,7 +39,8 @@ _DENIAL_CUE = re.compile(
 _REFUTED = re.compile(
     r"\b(?:is|are|was|were|be|been|being)\s+(?:(?:\w+ly|pure|simply|just|nothing\s+but|an?|total|complete|utter)\s+){0,2}"
     r"(?:false|untrue|baseless|groundless|unfounded|fabricated|fake|fiction|a\s+lie|lies|a\s+hoax|nonsense|"
-    r"absurd|debunked|disinformation|propaganda)\b|\bfabricat(?:ed|ion)\b|\b(?:no|without)\s+(?:any\s+)?"
+    r"absurd|debunked|disinformation|propaganda)\b|\bfabricat(?:ed|ion)\b|"
+    r"\b(?:ha[sd]|have)\s+no\s+(?:plans?|intention)\b|\bno\s+intention\s+of\b|\b(?:no|without)\s+(?:any\s+)?"
     r"(?:evidence|proof|basis)\b|\b(?:ложь|фейк\w*|неправда|выдумк\w*|falsch|erfunden|faux|falso|falsa)\b",
     re.IGNORECASE,
 )

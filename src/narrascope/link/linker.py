@@ -353,6 +353,8 @@ class Linker:
                     theirs = store.narrative_claim_stance(narrative_id, ref.id) or ref.stance
                     stance = theirs if agree else (ASSERTS if theirs == DENIES else DENIES)
                     store.add_narrative_claim(narrative_id, claim.id, stance, round(score, 4), via)
+                    if stance == DENIES and claim.statement_id:  # the statement denies it too, in every view
+                        store.set_statement_stance(claim.statement_id, DENIES)
                     joined.append(narrative_id)
         similarity_only = [n for n in joined if store.narrative_frame(n) is None]
         if len(similarity_only) > 1:
