@@ -297,3 +297,13 @@ def test_a_name_in_apposition_to_a_description_is_the_speaker():
     ]
     told, said = build_statements("a1", t, atts, ments, NoLookup())
     assert told.speaker_entity_id == said.speaker_entity_id == "e_karl"
+
+
+def test_the_words_around_a_name_are_no_role():
+    from narrascope.enrich.speakers import _clean_role
+
+    assert _clean_role("Both Mr. King and Mr.") == ""  # "Both Mr. King and Mr. Schultz"
+    assert _clean_role("Larry King and") == ""
+    assert _clean_role("Mr.") == ""
+    assert _clean_role("But Syrian Democratic Council spokeswoman") == "Syrian Democratic Council spokeswoman"
+    assert _clean_role("Russian Deputy Foreign Minister") == "Russian Deputy Foreign Minister"

@@ -373,6 +373,8 @@ def _clean_role(role: str) -> str:
     "Syrian Democratic Council spokeswoman", "Larry King and" → "Larry King"); "" for an honorific alone
     ("Mr."), which says nothing of what the person does."""
     words = role.split()
+    while words and words[-1].casefold().rstrip(".") in HONORIFICS:
+        words.pop()  # "Both Mr. King and Mr. [Schultz]": the honorific is the name's, not a role
     if words and words[-1].casefold() in ("and", "or", "&"):
         return ""  # "Larry King and [Ed Schultz]": another person, not a title
     while words and words[0].casefold().strip(",.;:") in ROLE_NOISE:
