@@ -428,12 +428,13 @@ def statements(
     if kind is not None and kind.lower() not in STATEMENT_KINDS:
         raise typer.BadParameter(f"{kind!r}: choose {', '.join(STATEMENT_KINDS)}", param_hint="--kind")
     with Narrascope(db, readonly=True) as nar:
-        if entity and not nar.entity_ids(entity):  # an empty list would read as "never said anything"
+        entity_ids = tuple(nar.entity_ids(entity)) if entity else None  # resolved once, for list and count
+        if entity_ids == ():  # an empty list would read as "never said anything"
             raise NarrascopeError("E109", f"no entity named {entity!r}")
         article_id = nar.article(article).id if article else None  # a prefix, as `show` takes
-        query = StatementQuery(speaker=speaker, entity=entity, outlet=outlet, kind=kind and kind.lower(),
-                               stance=stance, since=since, until=until, text=text, article_id=article_id,
-                               limit=limit, offset=offset)  # fmt: skip
+        query = StatementQuery(speaker=speaker, entity=entity, entity_ids=entity_ids, outlet=outlet,
+                               kind=kind and kind.lower(), stance=stance, since=since, until=until, text=text,
+                               article_id=article_id, limit=limit, offset=offset)  # fmt: skip
         rows = nar.statements(query)
         total = nar.count_statements(query)
     if fmt == "table":
@@ -646,6 +647,9 @@ def copies(
     _emit(render(found, fmt, widths={"original_title": 50, "carried_by": 60}, console=out, title="Copies"))
 
 
+CITATION_COLUMNS = ("citing", "cited", "citations", "articles")
+
+
 @app.command()
 @_friendly
 def citations(
@@ -666,7 +670,6 @@ def citations(
                  title=f"{len(edges)} of {total} media citations between outlets"))  # fmt: skip
 
 
-CITATION_COLUMNS = ("citing", "cited", "citations", "articles")
 WATCH_COLUMNS = ("score", "stance", "watched", "published", "outlet", "speaker", "claim", "via")
 
 
