@@ -179,15 +179,21 @@ def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" * len(values)) or "NULL"
 
 
-def _speaker_match(alias: str) -> str:
-    """A statement's (``s``) or claim's (``c``) speaker matching a pattern: as written, as resolved then,
-    or any name its entity has now ("Sergei Lavrov" finds the statements resolved as "Sergey Lavrov")."""
-    name = f"{alias}.speaker_name" if alias == "s" else f"{alias}.speaker"
-    return (
-        f"{ilike(name)} OR {ilike(f'{alias}.speaker')} OR {alias}.speaker_entity_id IN"
-        f" (SELECT e.id FROM entities e WHERE {ilike('e.name')}"
-        f" UNION SELECT x.entity_id FROM entity_aliases x WHERE {ilike('x.alias')})"
+def _speaker_condition(*columns: str) -> tuple[str, int]:
+    """A speaker matching a pattern in any of ``columns`` (as written, as resolved then), or by any name its
+    entity has now ("Sergei Lavrov" finds the statements resolved as "Sergey Lavrov"); and how many times
+    the condition takes the pattern."""
+    alias = columns[0].split(".")[0]
+    names = " OR ".join(ilike(column) for column in columns)
+    condition = (
+        f"({names} OR {alias}.speaker_entity_id IN (SELECT e.id FROM entities e WHERE {ilike('e.name')}"
+        f" UNION SELECT x.entity_id FROM entity_aliases x WHERE {ilike('x.alias')}))"
     )
+    return condition, len(columns) + 2
+
+
+STATEMENT_SPEAKER = _speaker_condition("s.speaker_name", "s.speaker")
+CLAIM_SPEAKER = _speaker_condition("c.speaker")
 
 
 class BrowseTables:
@@ -238,8 +244,9 @@ class BrowseTables:
         speaker = f"%{like_escape(f.speaker)}%" if f.speaker else None
         if kind == "articles":
             if speaker:
-                clauses.append(f"a.id IN (SELECT s.article_id FROM statements s WHERE {_speaker_match('s')})")
-                params += [speaker] * 4
+                condition, uses = STATEMENT_SPEAKER
+                clauses.append(f"a.id IN (SELECT s.article_id FROM statements s WHERE {condition})")
+                params += [speaker] * uses
             if ids is not None:
                 clauses.append(
                     f"(a.id IN (SELECT m.article_id FROM mentions m WHERE m.entity_id IN ({_marks(ids)}))"
@@ -256,8 +263,9 @@ class BrowseTables:
         elif kind == "statements":
             self._add_text(clauses, params, "statements", "s", f.text, paging)
             if speaker:
-                clauses.append(f"({_speaker_match('s')})")
-                params += [speaker] * 4
+                condition, uses = STATEMENT_SPEAKER
+                clauses.append(condition)
+                params += [speaker] * uses
             if ids is not None:
                 clauses.append(
                     f"s.id IN (SELECT x.id FROM statements x WHERE x.speaker_entity_id IN ({_marks(ids)})"
@@ -273,8 +281,9 @@ class BrowseTables:
         else:
             self._add_text(clauses, params, "claims", "c", f.text, paging)
             if speaker:
-                clauses.append(f"({_speaker_match('c')})")
-                params += [speaker] * 4
+                condition, uses = CLAIM_SPEAKER
+                clauses.append(condition)
+                params += [speaker] * uses
             if ids is not None:
                 clauses.append(
                     "c.id IN (SELECT x.id FROM statements y JOIN claims x ON x.statement_id = y.id"
