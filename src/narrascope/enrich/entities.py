@@ -39,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from narrascope.enrich.aliases import AliasEntry, AliasTable, load_aliases
-from narrascope.enrich.gender import compatible, given_key_gender, honorific_before, phrase_gender
+from narrascope.enrich.gender import compatible, given_key_gender, mention_gender
 from narrascope.enrich.names import (
     TOKEN,
     acronym_definitions,
@@ -326,7 +326,7 @@ class EntityResolver:
         surface = text[span.start : span.end]
         name = strip_titles(surface) if span.label == "PERSON" else surface
         _, surname = person_parts(name)
-        told = honorific_before(text, span.start) or phrase_gender(surface)  # "Mr. Obama" is no Michelle
+        told = mention_gender(text, span.start, span.end)  # "Mr. Obama" is no Michelle Obama
         local = [r for r in people.values() if surname in r.surnames and compatible(told, _gender(r))]
         if len(local) == 1:
             span.label = "PERSON"
@@ -347,8 +347,9 @@ class EntityResolver:
             i for i in self._by_surname.get(surname, set()) if compatible(told, _gender(self._records[i]))
         }
         named = {i for i in known if self._records[i].given - {""}}  # a full name beats a surname seen alone
-        if len(known) == 1 or len(named) == 1:
-            return self._records[next(iter(known if len(known) == 1 else named))]
+        for candidates in (known, named):
+            if len(candidates) == 1:
+                return self._records[next(iter(candidates))]
         if known:
             return None
         return self._create("PERSON", name)

@@ -1,12 +1,13 @@
 """Who a "he" or "she" can be: a person's gender as the text and the name tell it.
 
-From an honorific or a gendered word in the phrase that names someone ("Mr. Obama", "the spokeswoman"),
-else from a given name in ``data/given_names.txt``. ``None`` where nothing tells, and nothing is guessed.
+From an honorific or a gendered word in the phrase that names someone ("Mr. Obama", "the spokeswoman":
+``data/gendered_words.txt``), else from a given name in ``data/given_names.txt``. ``None`` where nothing tells, and nothing is guessed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
@@ -15,95 +16,31 @@ from narrascope.enrich.names import name_key, person_parts, strip_titles
 MALE = "m"
 FEMALE = "f"
 PRONOUN_GENDER = {"he": MALE, "him": MALE, "his": MALE, "she": FEMALE, "her": FEMALE}
-GENDERED_WORDS = {
-    **dict.fromkeys(
-        [
-            "mr",
-            "sir",
-            "lord",
-            "herr",
-            "monsieur",
-            "signor",
-            "señor",
-            "senor",
-            "king",
-            "prince",
-            "duke",
-            "emperor",
-            "sheikh",
-            "man",
-            "boy",
-            "father",
-            "son",
-            "brother",
-            "husband",
-            "uncle",
-            "grandfather",
-            "nephew",
-            "spokesman",
-            "chairman",
-            "congressman",
-            "businessman",
-            "councilman",
-            "policeman",
-            "statesman",
-        ],
-        MALE,
-    ),
-    **dict.fromkeys(
-        [
-            "mrs",
-            "ms",
-            "miss",
-            "madam",
-            "madame",
-            "mme",
-            "lady",
-            "dame",
-            "frau",
-            "signora",
-            "señora",
-            "senora",
-            "queen",
-            "princess",
-            "duchess",
-            "empress",
-            "woman",
-            "girl",
-            "mother",
-            "daughter",
-            "sister",
-            "wife",
-            "widow",
-            "aunt",
-            "grandmother",
-            "niece",
-            "spokeswoman",
-            "chairwoman",
-            "congresswoman",
-            "businesswoman",
-            "councilwoman",
-            "policewoman",
-            "stateswoman",
-            "actress",
-        ],
-        FEMALE,
-    ),
-}
 _WORD = re.compile(r"[^\W\d_]+")
 # an honorific right before a name: "Mr. Obama", "Mrs Clinton"
 _HONORIFIC_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Lady|Dame|Madam|Madame|Herr|Frau)\.?\s*$")
 
 
-@cache
-def _given_names() -> dict[str, str]:
-    text = resources.files("narrascope").joinpath("data/given_names.txt").read_text(encoding="utf-8")
-    names: dict[str, str] = {}
+def _read(resource: str, key: Callable[[str], str]) -> dict[str, str]:
+    """A gender file (``data/<resource>``): lines of "m" or "f" and the words it holds, keyed by ``key``."""
+    text = resources.files("narrascope").joinpath(f"data/{resource}").read_text(encoding="utf-8")
+    table: dict[str, str] = {}
     for line in text.splitlines():
         words = line.split("#", 1)[0].split()
         if len(words) > 1 and words[0] in (MALE, FEMALE):
-            names.update((name_key(w), words[0]) for w in words[1:])
-    return names
+            table.update((key(w), words[0]) for w in words[1:])
+    return table
+
+
+@cache
+def _given_names() -> dict[str, str]:
+    return _read("given_names.txt", name_key)
+
+
+@cache
+def gendered_words() -> dict[str, str]:
+    """Lower-case word → gender (``data/gendered_words.txt``): "mr", "spokeswoman", "brother"…"""
+    return _read("gendered_words.txt", str.casefold)
 
 
 def given_name_gender(name: str) -> str | None:
@@ -120,14 +57,20 @@ def given_key_gender(key: str) -> str | None:
 def phrase_gender(phrase: str) -> str | None:
     """The gender the words of a phrase tell ("Mr. Obama", "a spokeswoman for the ministry"); ``None``
     when none does, or when they disagree."""
-    found = {GENDERED_WORDS[w] for w in map(str.casefold, _WORD.findall(phrase)) if w in GENDERED_WORDS}
+    words = gendered_words()
+    found = {words[w] for w in map(str.casefold, _WORD.findall(phrase)) if w in words}
     return found.pop() if len(found) == 1 else None
 
 
 def honorific_before(text: str, start: int) -> str | None:
     """The gender of an honorific standing right before ``start`` ("Mrs. |Clinton")."""
     m = _HONORIFIC_BEFORE.search(text, max(0, start - 8), start)
-    return GENDERED_WORDS[m.group(1).casefold()] if m else None
+    return gendered_words()[m.group(1).casefold()] if m else None
+
+
+def mention_gender(text: str, start: int, end: int) -> str | None:
+    """The gender the text gives a mention: an honorific before it ("Mrs. |Clinton") or inside it."""
+    return honorific_before(text, start) or phrase_gender(text[start:end])
 
 
 def compatible(a: str | None, b: str | None) -> bool:

@@ -4,14 +4,14 @@ A source as written is one of:
 - a name or a phrase holding one ("Russian Foreign Minister Sergey Lavrov", "Syrian state news agency SANA"):
   the entity mention at the head of the phrase is the speaker, the words before it the role;
 - a pronoun ("he said"): the most recent person who spoke, else the most recent person mentioned, of a
-  gender that fits (``enrich.gender``: "Mr. Obama" is no "she"); an unnamed person who spoke ("a
+  gender that fits (``enrich.gender``: "Mr. Obama" is no "she"); a person brought in unnamed ("a
   spokesman for the company said … He added") counts, and leaves the statement without a canonical
   speaker rather than with someone named earlier;
 - a definite description ("the minister", "Russia's top diplomat"): the most recent person whose role
   shares the description's head noun, else the most recent person who spoke; "the" and a noun naming
   an organisation ("the fund", "the alliance": ``data/organisation_nouns.txt``) is the latest
-  organisation named before it whose name holds the noun; "it" is the organisation that made the
-  statement just before (within ``IT_REACH`` characters);
+  organisation that spoke, else was named, whose name holds the noun; "it" is the organisation that
+  made the statement just before (within ``IT_REACH`` characters);
 - a generic description ("a US military official", "sources"): kept as written, with no entity.
 """
 
@@ -28,11 +28,11 @@ from typing import Protocol
 from narrascope.enrich.attribution import Attribution
 from narrascope.enrich.entities import EntityMention
 from narrascope.enrich.gender import (
-    GENDERED_WORDS,
     PRONOUN_GENDER,
     compatible,
+    gendered_words,
     given_name_gender,
-    honorific_before,
+    mention_gender,
     phrase_gender,
 )
 from narrascope.enrich.names import titles
@@ -47,77 +47,11 @@ PREPOSITION_BEFORE = re.compile(
     r"|beyond|among|within|along)\s+(?:the\s+)?$",
     re.I,
 )
-# Head nouns of a phrase naming one unnamed person ("a senior official", "the company's lawyer"), besides
-# the words of the titles table.
-PERSON_NOUNS = frozenset(
-    [
-        "official",
-        "source",
-        "aide",
-        "adviser",
-        "advisor",
-        "lawyer",
-        "attorney",
-        "analyst",
-        "expert",
-        "diplomat",
-        "envoy",
-        "witness",
-        "resident",
-        "officer",
-        "soldier",
-        "commander",
-        "spokesperson",
-        "representative",
-        "member",
-        "candidate",
-        "nominee",
-        "person",
-    ]
-)
 _INDEFINITE = re.compile(r"(?:an?|one|another)\s", re.IGNORECASE)
 _OWNER_AFTER = re.compile(r"\s*['’]s?\b")
 _TITLE_BEFORE = re.compile(r"(?:\b[A-Z][a-z]{1,3}\.\s*)+$")  # "to Mr. ", "of Dr. "
 _QUALIFIER = re.compile(r",|\s(?:for|of|at|who|whom|which|that|with|in|from|to)\s", re.I)
-# Words that open a sentence, not a role ("Meanwhile Trump said", "But Syrian Democratic Council
-# spokeswoman Ilhan Ahmed"), end a phrase short of the name ("Larry King and"), or only say "Mr."
-ROLE_NOISE = frozenset(
-    [
-        "but",
-        "and",
-        "or",
-        "so",
-        "yet",
-        "also",
-        "still",
-        "now",
-        "then",
-        "however",
-        "though",
-        "although",
-        "meanwhile",
-        "if",
-        "when",
-        "while",
-        "as",
-        "after",
-        "before",
-        "because",
-        "since",
-        "indeed",
-        "instead",
-        "even",
-        "only",
-        "just",
-        "later",
-        "earlier",
-        "today",
-        "yesterday",
-        "tonight",
-        "speaking",
-        "asked",
-    ]
-)
+# Words that end a phrase short of the name ("Larry King and", "Minister of"), or only say "Mr."
 ROLE_TAIL = frozenset(("and", "or", "of", "for", "the", "with", "to", "by", "from", "at", "in"))
 HONORIFICS = frozenset(("mr", "mrs", "ms", "miss", "mx", "dr", "prof"))
 MAX_ROLE_WORDS = 10
@@ -241,7 +175,9 @@ def _resolve(
     if DEFINITE.match(phrase):
         words = phrase.split()
         noun = words[-1].casefold()
-        if noun in organisation_nouns() and len(words) == 2:  # "the company", not "the city council"
+        if (
+            noun in word_list("organisation_nouns.txt") and len(words) == 2
+        ):  # "the company", not "the city council"
             return _organisation(source.start, noun, mentions, spoken)
         for _, earlier in reversed(spoken):
             if earlier.role and noun in earlier.role.casefold():
@@ -271,7 +207,7 @@ def _describes_person(source: Span) -> bool:
     if not words:
         return False
     head = words[-1].casefold()
-    return head in PERSON_NOUNS or head in GENDERED_WORDS or (head,) in titles()
+    return head in word_list("person_nouns.txt") or head in gendered_words() or (head,) in titles()
 
 
 def _genders(text: str, mentions: Sequence[EntityMention]) -> dict[str, str]:
@@ -281,7 +217,7 @@ def _genders(text: str, mentions: Sequence[EntityMention]) -> dict[str, str]:
     for m in mentions:
         if m.label != "PERSON" or m.entity_id is None:
             continue
-        told = honorific_before(text, m.start) or phrase_gender(text[m.start : m.end])
+        told = mention_gender(text, m.start, m.end)
         if told:
             said.setdefault(m.entity_id, set()).add(told)
     for m in mentions:
@@ -311,9 +247,8 @@ def _head_mention(source: Span, mentions: Sequence[EntityMention]) -> EntityMent
     if people:
         return people[-1]  # "Title Name": the name ends the head ("Velorian Deputy Minister Pavel Orlan")
     if comma > 0:  # "Her brother, Karl Ostra, a former director": the name in apposition to a description
-        after = source.text[comma + 1 :]
         named = next((m for m in inside if m.label == "PERSON" and m.start >= head_zone), None)
-        if named is not None and not after[: named.start - head_zone - 1].strip():
+        if named is not None and not source.text[comma + 1 : named.start - source.start].strip():
             return named
     tail = source.text.rstrip(" ,.;:")
     tail_end = source.start + len(tail)
@@ -370,20 +305,22 @@ def _role_around(source: Span, head: EntityMention) -> str | None:
 
 def _clean_role(role: str) -> str:
     """A role without the sentence's words around it ("But Syrian Democratic Council spokeswoman" →
-    "Syrian Democratic Council spokeswoman", "Larry King and" → "Larry King"); "" for an honorific alone
-    ("Mr."), which says nothing of what the person does."""
+    "Syrian Democratic Council spokeswoman"); "" where the words before the name are another name ("Larry
+    King and [Ed Schultz]") or an honorific alone ("Mr."), which says nothing of what the person does."""
     words = role.split()
-    while words and words[-1].casefold().rstrip(".") in HONORIFICS:
+    while words and _bare(words[-1]) in HONORIFICS:
         words.pop()  # "Both Mr. King and Mr. [Schultz]": the honorific is the name's, not a role
     if words and words[-1].casefold() in ("and", "or", "&"):
-        return ""  # "Larry King and [Ed Schultz]": another person, not a title
-    while words and words[0].casefold().strip(",.;:") in ROLE_NOISE:
-        words.pop(0)
-    while words and (words[-1].casefold().strip(",.;:") in ROLE_TAIL or not words[-1].strip(",.;:—–-")):
-        words.pop()
-    if all(w.casefold().rstrip(".") in HONORIFICS for w in words):
         return ""
+    while words and _bare(words[0]) in word_list("role_noise.txt"):
+        words.pop(0)
+    while words and (_bare(words[-1]) in ROLE_TAIL | HONORIFICS or not words[-1].strip(",.;:—–-")):
+        words.pop()
     return " ".join(words).strip(" ,;:")
+
+
+def _bare(word: str) -> str:
+    return word.casefold().strip(",.;:")
 
 
 def _roles_from_text(text: str, mentions: Sequence[EntityMention]) -> dict[str, str]:
@@ -418,9 +355,10 @@ def _title_vocabulary() -> frozenset[str]:
 
 
 @cache
-def organisation_nouns() -> frozenset[str]:
-    """Head nouns that make a definite description an organisation (``data/organisation_nouns.txt``)."""
-    text = resources.files("narrascope").joinpath("data/organisation_nouns.txt").read_text(encoding="utf-8")
+def word_list(resource: str) -> frozenset[str]:
+    """A shipped word list, one word a line (``data/<resource>``): ``organisation_nouns.txt`` (what makes
+    "the <noun>" an organisation), ``person_nouns.txt``, ``role_noise.txt``."""
+    text = resources.files("narrascope").joinpath(f"data/{resource}").read_text(encoding="utf-8")
     return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().casefold()))
 
 
