@@ -38,21 +38,17 @@ def _span(text: str, part: str) -> Span:
 
 def test_a_dateline_is_cut_off_and_a_subject_it_hid_is_found():
     text = "TESSEN — Kaldor's Foreign Ministry on Monday accused Vestria of running laboratories."
-    parsed = Attribution(  # the parser read "TESSEN" as the subject
-        cue=_span(text, "accused"),
-        content=_span(text, "Vestria of running laboratories"),
-        source=_span(text, "TESSEN"),
-        kind="indirect",
-        sentence=Span(0, len(text), text),
-    )
-    (found,) = _outside_datelines(text, [parsed])
-    assert found.source is not None and found.source.text == "Kaldor's Foreign Ministry"
-    glued = Attribution(  # or glued it to the subject
-        cue=_span(text, "accused"),
-        content=_span(text, "Vestria of running laboratories"),
-        source=_span(text, "TESSEN — Kaldor's Foreign Ministry"),
-        kind="indirect",
-        sentence=Span(0, len(text), text),
-    )
-    (found,) = _outside_datelines(text, [glued])
-    assert found.source is not None and found.source.text == "Kaldor's Foreign Ministry"
+
+    def parsed_with_source(source: str) -> Attribution:
+        return Attribution(
+            cue=_span(text, "accused"),
+            content=_span(text, "Vestria of running laboratories"),
+            source=_span(text, source),
+            kind="indirect",
+            sentence=Span(0, len(text), text),
+        )
+
+    # the parser read "TESSEN" as the subject, or glued it to the subject
+    for source in ("TESSEN", "TESSEN — Kaldor's Foreign Ministry"):
+        (found,) = _outside_datelines(text, [parsed_with_source(source)])
+        assert found.source is not None and found.source.text == "Kaldor's Foreign Ministry"

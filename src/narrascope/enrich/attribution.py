@@ -511,8 +511,10 @@ def _outside_datelines(text: str, attributions: list[Attribution]) -> list[Attri
         parts = tuple(p for p in (datelines.trim(q, text, lines) for q in att.content_parts) if p)
         source = datelines.trim(att.source, text, lines)
         if source is None and att.source is not None:  # the parser took the dateline for the subject
-            end = next(e for s, e in lines if s <= att.source.start < e)
-            source = datelines.subject_after(text, end, att.cue.start) if att.cue.start >= end else None
+            end = datelines.end_of(lines, att.source.start)
+            source = (
+                datelines.subject_after(text, end, att.cue.start) if end and att.cue.start >= end else None
+            )
         out.append(replace(att, source=source, content=content, content_parts=parts))
     return out
 

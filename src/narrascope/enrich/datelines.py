@@ -26,16 +26,19 @@ def dateline_ends(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in DATELINE.finditer(text)]
 
 
+def end_of(datelines: list[tuple[int, int]], position: int) -> int | None:
+    """The end of the dateline ``position`` is in, if any."""
+    return next((end for start, end in datelines if start <= position < end), None)
+
+
 def trim(span: Span | None, text: str, datelines: list[tuple[int, int]]) -> Span | None:
     """``span`` without a dateline it starts in; ``None`` when nothing is left."""
     if span is None:
         return None
-    for start, end in datelines:
-        if start <= span.start < end:
-            if span.end <= end:
-                return None
-            return Span(end, span.end, text[end : span.end])
-    return span
+    end = end_of(datelines, span.start)
+    if end is None:
+        return span
+    return Span(end, span.end, text[end : span.end]) if span.end > end else None
 
 
 # "TESSEN — Kaldor's Foreign Ministry on Monday accused …": the subject between a dateline and the cue

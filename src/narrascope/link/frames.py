@@ -112,9 +112,13 @@ def negative(text: str, stance: str) -> bool:
     (the vectors barely see a "not") disagree when one is negative and the other is not."""
     first = _FIRST_CLAUSE.split(text.strip(_QUOTE_MARKS + " "), maxsplit=1)[0]
     negated = bool(_NEGATOR.search(first)) and not _REFUTED.search(text)
-    if stance == DENIES and text.lstrip()[:1] in _QUOTE_MARKS:
+    if stance == DENIES and _quoted(text):
         return True
     return negated != (stance == DENIES)
+
+
+def opposite(stance: str) -> str:
+    return ASSERTS if stance == DENIES else DENIES
 
 
 def is_denial_cue(cue: str) -> bool:
@@ -124,6 +128,11 @@ def is_denial_cue(cue: str) -> bool:
 
 def _combine(text: str, negated: bool, cue: str) -> str:
     denial = is_denial_cue(cue)
-    if negated and denial and text.lstrip()[:1] in _QUOTE_MARKS:
+    if negated and denial and _quoted(text):
         return DENIES  # '"There is no plan," he denied': the speaker's words, not a double negation
     return DENIES if negated != denial else ASSERTS
+
+
+def _quoted(text: str) -> bool:
+    """Whether a claim is a quotation: its negation is the speaker's own words."""
+    return text.lstrip()[:1] in _QUOTE_MARKS

@@ -8,8 +8,7 @@ Per article, in publication order:
 3. **Story**: its vector (title and lead) is searched in the article index; it joins the story of the
    most similar article within ``STORY_WINDOW_DAYS`` if the cosine reaches ``STORY_SIMILARITY`` (in
    another language ``STORY_SIMILARITY_ACROSS_LANGUAGES``; ``UNDATED_STORY_SIMILARITY`` where dates are
-   missing), else it starts a story. A copy joins its
-   original's story.
+   missing), else it starts a story. A copy joins its original's story.
 4. **Claims** (``link/claims.py``) join narratives: by frame — same frame, a place in common — and,
    for claims no frame covers, by their nearest neighbours in the claim index (cosine ≥
    ``CLAIM_SIMILARITY``, from another article). Each link stores its evidence (``via``) and score.
@@ -32,7 +31,7 @@ from narrascope.link import citations as cite
 from narrascope.link import duplicates as dup
 from narrascope.link.claims import build_claims, main_places
 from narrascope.link.embed import Encoder, encoder_version, from_bytes, to_bytes
-from narrascope.link.frames import ASSERTS, DENIES, Frame, is_denial_cue, negative
+from narrascope.link.frames import ASSERTS, DENIES, Frame, is_denial_cue, negative, opposite
 from narrascope.link.watch import Watcher, now
 from narrascope.model import Article, Claim, Statement
 from narrascope.sentences import split_sentences
@@ -351,7 +350,7 @@ class Linker:
             for narrative_id in targets:
                 if narrative_id not in joined:
                     theirs = store.narrative_claim_stance(narrative_id, ref.id) or ref.stance
-                    stance = theirs if agree else (ASSERTS if theirs == DENIES else DENIES)
+                    stance = theirs if agree else opposite(theirs)
                     store.add_narrative_claim(narrative_id, claim.id, stance, round(score, 4), via)
                     if stance == DENIES and claim.statement_id:  # the statement denies it too, in every view
                         store.set_statement_stance(claim.statement_id, DENIES)

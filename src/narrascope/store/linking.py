@@ -18,7 +18,6 @@ from narrascope.store.records import ClaimRef, CopyCandidate, LinkedArticle
 if TYPE_CHECKING:
     from narrascope.store.sql import Connection, Row
 
-# a narrative's claim row as it moves to another narrative (a merge)
 # One speaker of a narrative: its entity, else the source as written (``narrative_speakers`` rows).
 SPEAKER_KEY = "ns.speaker_entity_id, CASE WHEN ns.speaker_entity_id = '' THEN ns.speaker ELSE '' END"
 SPEAKER_NAME = "NULLIF(MIN(COALESCE(e.name, ns.speaker)), '')"
@@ -26,6 +25,7 @@ SPEAKER_NAME = "NULLIF(MIN(COALESCE(e.name, ns.speaker)), '')"
 # ``link.citations.citation_edges`` does: the citing outlet named, and not the medium itself.
 CITATIONS = " FROM media_citations mc JOIN articles a ON a.id = mc.article_id"
 CITING = ("a.outlet IS NOT NULL", "a.outlet <> ''", "a.outlet <> mc.outlet")
+# a narrative's claim row as it moves to another narrative (a merge)
 _CLAIM_ROW = "claim_id, stance, score, via, claim_seq, published, article_id, text_start"
 _NARRATIVE_COLUMNS = (
     "id, label, frame, first_seen, last_seen, claim_count, article_count, outlet_count, denial_count"
