@@ -442,21 +442,23 @@ def _find_title(lines: list[_Line], start: int, vocab: Vocabulary, heading: bool
     unpunctuated = [i for i in shaped if not lines[i].sentence]
     before = [i for i in unpunctuated if i < start]
     opening = [i for i in unpunctuated if i == start and i + 1 < len(lines) and lines[i + 1].prose]
-    first = [
-        i
-        for i in shaped[:1]
-        if heading
-        and i == 0
-        and lines[i].words <= HEADING_MAX_WORDS
-        and len(lines) > 1
-        and lines[1].prose
-        and lines[1].words > lines[i].words
-        and not (lines[i].sentence and _REPORTED.search(lines[i].text))
-    ]
+    first = [0] if heading and shaped[:1] == [0] and _heading(lines) else []
     for found in (repeated, title_case, before, opening, first):
         if found:
             return found[-1]
     return None
+
+
+def _heading(lines: list[_Line]) -> bool:
+    """Whether the first line is short and followed by longer prose, and is no lead reporting speech."""
+    top = lines[0]
+    return (
+        top.words <= HEADING_MAX_WORDS
+        and len(lines) > 1
+        and lines[1].prose
+        and lines[1].words > top.words
+        and not (top.sentence and _REPORTED.search(top.text))
+    )
 
 
 def _set_apart(text: str) -> bool:
