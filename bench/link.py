@@ -288,6 +288,7 @@ def phase_generate(work: str, db: str, n: int, claims: float, seed: int = 11) ->
     from narrascope.link.claims import claim_id
     from narrascope.link.frames import load_frames
     from narrascope.link.linker import pipeline_version
+    from narrascope.link.places import load_gazetteer
     from narrascope.model import content_hash
     from narrascope.store import open_store
     from narrascope.store.migrations import NARRATIVE_SUMMARIES, split_sql
@@ -300,7 +301,7 @@ def phase_generate(work: str, db: str, n: int, claims: float, seed: int = 11) ->
     lead_pool, claim_pool = unit(pool["leads"]), unit(pool["claims"])
     frames = [f.name for f in load_frames()]
     frame_weights = [1 / (k + 1) for k in range(len(frames))]
-    link_pipeline = pipeline_version(load_frames())
+    link_pipeline = pipeline_version(load_frames(), load_gazetteer())
     enrich_pipeline = Enricher(EntityResolver()).pipeline
     places, speakers = _places(), _speakers()
     outlets = [

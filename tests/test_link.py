@@ -101,6 +101,26 @@ def test_partition_narrative_with_assertions_denials_and_another_language(db):
     assert detail.narrative.first_seen == "2024-03-11"
 
 
+DEMO_PLACES = Path(str(files("narrascope") / "data" / "demo_places.yaml"))
+
+
+def test_the_demo_world_gives_one_narrative_per_frame_across_its_places(db, clone):
+    """With the demo's places file, "regime change in Port Arden" meets "a change of government in
+    Veloria" (Port Arden is Veloria's), and a claim naming no place ("the dam") joins its story's narrative
+    of the same frame; without the file, Port Arden and Veloria are two places and two narratives."""
+    with Narrascope(db) as nar:
+        nar.link(places=DEMO_PLACES)
+        frames = [n.frame for n in nar.narratives(limit=100)]
+        illegal = [nar.narrative(n.id) for n in nar.narratives(limit=100) if n.frame == "illegal_presence"]
+    assert sorted(frames) == ["illegal_presence", "partition", "regime_change"]
+    outlets = {e.outlet for e in illegal[0].evidence}
+    assert {"The Harbor Gazette", "Northwind Wire", "Meridian Daily"} <= outlets
+    with Narrascope(clone()) as nar:
+        nar.link()
+        regime = [n for n in nar.narratives(all_groups=True, limit=100) if n.frame == "regime_change"]
+    assert len(regime) == 2
+
+
 def test_a_narrative_page_counts_every_claim_and_pages_its_evidence(db):
     """Timeline, speakers and outlets are aggregates over all the narrative's claims, not over the page
     of evidence shown; the evidence pages through every claim once."""

@@ -158,6 +158,7 @@ class Narrascope:
         *,
         frames: str | Path | None = None,
         media: str | Path | None = None,
+        places: str | Path | None = None,
         redo: bool = False,
         progress: Callable[[int], None] | None = None,
         on_total: Callable[[int], None] | None = None,
@@ -168,6 +169,7 @@ class Narrascope:
         from narrascope.link.embed import shared_encoder
         from narrascope.link.frames import load_frames
         from narrascope.link.linker import Linker
+        from narrascope.link.places import load_gazetteer
 
         try:
             known = load_media(Path(media) if media else None)
@@ -184,6 +186,7 @@ class Narrascope:
             load_frames(Path(frames) if frames else None),
             MediaList(forms),
             shared_encoder(),
+            load_gazetteer(Path(places) if places else None),
         )
         return pipeline.link(self.store, linker, redo=redo, progress=progress, on_total=on_total)
 

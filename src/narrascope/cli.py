@@ -508,12 +508,17 @@ def link(
     media: Path = typer.Option(
         None, "--media", help="Your media list (CSV name,aliases), extending the shipped one."
     ),
+    places: Path = typer.Option(
+        None, "--places", help="Your places file (YAML 'Country: [place, ...]'), extending the shipped one."
+    ),
     redo: bool = typer.Option(False, "--redo", help="Link every article again, not only new ones."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Link enriched articles: copies, media citations, stories, claims and the narratives they form."""
     with Narrascope(db) as nar, _bar("link", enabled=not quiet and err.is_terminal) as (advance, set_total):
-        report = nar.link(frames=frames, media=media, redo=redo, progress=advance, on_total=set_total)
+        report = nar.link(
+            frames=frames, media=media, places=places, redo=redo, progress=advance, on_total=set_total
+        )
         recurring = nar.count_narratives()
     out.print(
         f"Linked {report.articles} articles: {report.copies} copies, {report.citations} media citations, "
@@ -783,7 +788,7 @@ def demo(
     with Narrascope(db) as nar:
         report = _run_ingest(nar, [str(corpus)], IngestOptions(), quiet=True)
         nar.enrich()
-        nar.link()
+        nar.link(places=str(files("narrascope") / "data" / "demo_places.yaml"))
         stored = nar.articles(ArticleQuery(limit=1000))
         said = nar.statements(StatementQuery(limit=1000))
         found = nar.narratives(limit=100)

@@ -32,6 +32,7 @@ from narrascope.link import duplicates as dup
 from narrascope.link.claims import build_claims, main_places
 from narrascope.link.embed import Encoder, encoder_version, from_bytes, to_bytes
 from narrascope.link.frames import ASSERTS, DENIES, Frame, is_denial_cue, negative, opposite
+from narrascope.link.places import Gazetteer, load_gazetteer
 from narrascope.link.watch import Watcher, now
 from narrascope.model import Article, Claim, Statement
 from narrascope.sentences import split_sentences
@@ -60,9 +61,10 @@ LEAD_SENTENCES = 3
 LABEL_SAMPLE = 200  # claims read to choose a narrative's label
 
 
-def pipeline_version(frames: Sequence[Frame]) -> str:
+def pipeline_version(frames: Sequence[Frame], gazetteer: Gazetteer) -> str:
     digest = hashlib.sha256(repr([(f.name, f.pattern.pattern) for f in frames]).encode()).hexdigest()[:8]
-    return f"link-1+{encoder_version()}+frames-{digest}"
+    places = hashlib.sha256(repr(sorted(gazetteer.countries.items())).encode()).hexdigest()[:8]
+    return f"link-1+{encoder_version()}+frames-{digest}+places-{places}"
 
 
 def _id(*parts: str) -> str:
@@ -122,18 +124,28 @@ class LinkReport:
 
 
 class Linker:
-    def __init__(self, store, frames: tuple[Frame, ...], media: cite.MediaList, encoder: Encoder) -> None:
+    def __init__(
+        self,
+        store,
+        frames: tuple[Frame, ...],
+        media: cite.MediaList,
+        encoder: Encoder,
+        gazetteer: Gazetteer | None = None,
+    ) -> None:
         self.store = store
         self.frames = frames
         self.media = media
         self.encoder = encoder
-        self.pipeline = pipeline_version(frames)
-        self.watcher = Watcher(store, frames, encoder)
+        self.gazetteer = gazetteer or load_gazetteer()
+        self.pipeline = pipeline_version(frames, self.gazetteer)
+        self.watcher = Watcher(store, frames, encoder, self.gazetteer)
+        self._countries: dict[str, tuple[str, ...]] = {}
         self.reload()
 
     def reload(self) -> None:
         """(Re)open the vector indexes from the store (after a failed batch, or ``--redo``)."""
         s = self.store
+        self._countries.clear()
         self.watcher.reload()
         self.claim_index = self.watcher.claims
         self.article_index = VectorIndex(
@@ -218,7 +230,7 @@ class Linker:
         report.citations += len(found)
         root = copy_of or article.id
         for claim, claim_vector in zip(claims, claim_vectors, strict=True):
-            self._link_claim(claim, claim_vector, root, report)
+            self._link_claim(claim, claim_vector, root, story_id, report)
             row = (
                 claim.id,
                 claim.article_id,
@@ -286,15 +298,21 @@ class Linker:
         report.new_stories += 1
         return story_id, None
 
-    def _link_claim(self, claim: Claim, vector: np.ndarray, root: str, report: LinkReport) -> None:
+    def _link_claim(
+        self, claim: Claim, vector: np.ndarray, root: str, story_id: str, report: LinkReport
+    ) -> None:
         store = self.store
         seq = store.next_seq("claims")
         store.add_claim(claim, seq, to_bytes(vector))
         report.claims += 1
+        places = self._place_keys(claim.place_ids) if claim.frames else ()
         for fs in claim.frames:
-            found = store.frame_narratives(fs.frame, claim.place_ids) if claim.place_ids else []
-            if not found:  # no place in common (or none known: another language): the closest label
-                found = self._closest_narrative(fs.frame, vector, bool(claim.place_ids))
+            if places:
+                found = store.frame_narratives(fs.frame, places)
+            else:  # no place known ("the dam", another language): the frame's narrative in its story
+                found = store.story_frame_narratives(fs.frame, story_id)
+            if not found:  # no place in common: the closest label
+                found = self._closest_narrative(fs.frame, vector, bool(places))
             if found:
                 keep = found[0]
                 if len(found) > 1:
@@ -303,12 +321,21 @@ class Linker:
             else:
                 keep = _id("narrative", fs.frame, claim.id)
                 store.add_narrative(keep, fs.frame, claim.text[:300], claim.id, now())
-            store.add_narrative_places(keep, claim.place_ids)
+            store.add_narrative_places(keep, places)
             store.add_narrative_claim(keep, claim.id, fs.stance, 1.0, f"frame {fs.frame}: “{fs.match}”")
             report.narratives_touched.add(keep)
         if not claim.frames:
             self._link_by_similarity(claim, vector, root, report)
         self.claim_index.add([seq], vector[None, :])
+
+    def _place_keys(self, place_ids: tuple[str, ...]) -> tuple[str, ...]:
+        """The claim's places and the countries they are in (``link/places.py``)."""
+        keys = list(place_ids)
+        for place_id in place_ids:
+            if place_id not in self._countries:
+                self._countries[place_id] = self.gazetteer.country_keys(self.store.place_names([place_id]))
+            keys.extend(self._countries[place_id])
+        return tuple(dict.fromkeys(keys))
 
     def _closest_narrative(self, frame: str, vector: np.ndarray, has_places: bool) -> list[str]:
         threshold = OTHER_PLACE_SIMILARITY if has_places else PLACELESS_SIMILARITY

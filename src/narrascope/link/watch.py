@@ -3,7 +3,7 @@
 A claim matches an item in one of two ways, and the match keeps its evidence:
 
 - **frame**: they share a claim frame (``data/frames.yaml``) and every place the item names is among the
-  claim's places or its article's main places ("US wants to divide Syria" ↔ "a de facto partition of
+  claim's places, its article's main places or the countries they are in (``link/places.py``) ("US wants to divide Syria" ↔ "a de facto partition of
   Syria" in an article about the US and Syria). Score 0.5 + 0.5 × cosine.
 - **similarity**: their sentence vectors reach ``WATCH_SIMILARITY`` (paraphrases, translations) and the
   places agree as above. Score = cosine.
@@ -22,6 +22,7 @@ import numpy as np
 
 from narrascope.link.embed import Encoder, from_bytes, to_bytes
 from narrascope.link.frames import Frame, find_frames
+from narrascope.link.places import Gazetteer, load_gazetteer
 from narrascope.link.watchlist import WatchItem, WatchlistError
 from narrascope.store.vectors import VectorIndex
 
@@ -102,10 +103,13 @@ def place_names_in(text: str, known: Iterable[str]) -> set[str]:
 class Watcher:
     """Matches new claims against the stored watchlist and new items against the stored claims."""
 
-    def __init__(self, store, frames: tuple[Frame, ...], encoder: Encoder) -> None:
+    def __init__(
+        self, store, frames: tuple[Frame, ...], encoder: Encoder, gazetteer: Gazetteer | None = None
+    ) -> None:
         self.store = store
         self.frames = frames
         self.encoder = encoder
+        self.gazetteer = gazetteer or load_gazetteer()
         self.reload()
 
     def reload(self) -> None:
@@ -129,7 +133,9 @@ class Watcher:
     def _place_names(self, ids: tuple[str, ...]) -> frozenset[str]:
         key = " ".join(sorted(set(ids)))
         if key not in self._places:
-            self._places[key] = frozenset(fold(n) for n in self.store.place_names(ids))
+            names = self.store.place_names(ids)
+            countries = {c for c in map(self.gazetteer.country_of, names) if c}  # "Damascus": Syria too
+            self._places[key] = frozenset(fold(n) for n in names | countries)
         return self._places[key]
 
     def match_claim(self, claim: ClaimView, now: str) -> int:

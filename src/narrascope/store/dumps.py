@@ -161,7 +161,8 @@ class DumpTables:
         previous = None
         for page in self._pages(select, where, params, ["n.id"], PAGE_ROWS):
             places = self._lists(
-                "SELECT p.narrative_id, COALESCE(e.name, p.place_id) AS place FROM narrative_places p"
+                "SELECT DISTINCT p.narrative_id, COALESCE(e.name, REPLACE(p.place_id, 'country:', '')) AS place"
+                " FROM narrative_places p"
                 " LEFT JOIN entities e ON e.id = p.place_id WHERE p.narrative_id <= ?{after}"
                 " ORDER BY p.narrative_id, place",
                 "p.narrative_id",

@@ -361,6 +361,16 @@ class LinkTables:
             )
         return [r[0] for r in rows]
 
+    def story_frame_narratives(self, frame: str, story_id: str) -> list[str]:
+        """Narratives of ``frame`` holding a claim from an article of the story, oldest first."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT n.id, n.created_at FROM article_links l JOIN claims c ON c.article_id = l.article_id"
+            " JOIN narrative_claims nc ON nc.claim_id = c.id JOIN narratives n ON n.id = nc.narrative_id"
+            " WHERE l.story_id = ? AND n.frame = ? ORDER BY n.created_at, n.id",
+            (story_id, frame),
+        )
+        return [r[0] for r in rows]
+
     def frame_narrative_labels(self, frame: str, limit: int = 100) -> list[tuple[str, bytes]]:
         """(narrative id, vector of its label claim) for the largest narratives of ``frame``."""
         rows = self.conn.execute(
