@@ -11,7 +11,9 @@ import pytest
 from narrascope.enrich.attribution import Attribution
 from narrascope.evaluate.attribution import (
     ANCHORS,
+    annotator_agreement,
     evaluate_attribution,
+    format_agreement,
     format_errors,
     format_table,
     gold_fragments,
@@ -147,6 +149,30 @@ def test_span_errors_sort_gold_spans_into_exact_other_edges_and_missed(tmp_path)
     assert "most missed cues: 'added' 1" in table
 
 
+def test_annotator_agreement_scores_each_pair_of_files_and_ours_against_each_by_hand():
+    gold = tuple(parse_ann(_ann()))  # Lee and Kim
+    lee_only = (gold[0],)
+    lee = Attribution(
+        cue=_span(TEXT, "said"),
+        content=_span(TEXT, "the plan failed"),
+        source=_span(TEXT, "Lee"),
+        kind="indirect",
+        sentence=_span(TEXT, "Lee said the plan failed."),
+    )
+    two = PolnearArticle(name="a", annotator="4b22", text=TEXT, attributions=gold, others=(lee_only,))
+    one = PolnearArticle(name="b", annotator="4b22", text=TEXT, attributions=gold)
+    agreement = annotator_agreement([two, one], [[lee], [lee]])
+    assert (agreement.articles, agreement.pairs) == (1, 1)  # "b" has one annotator: not counted
+    # annotator against annotator: 1 of 2 spans of each kind found, all exact
+    assert [round(s.exact_f1, 4) for s in agreement.annotators] == [0.6667] * 3
+    # ours against each: 1 of 2, then 1 of 1; pooled 2 of 3 gold spans, 2 of 2 predictions
+    assert [(round(s.exact_f1, 4), s.gold, s.predicted) for s in agreement.ours] == [(0.8, 3, 2)] * 3
+    text = format_agreement(agreement)
+    assert "1 articles several annotators annotated (1 annotator pairs)" in text
+    assert "annotator vs annotator: source 66.7, cue 66.7, content 66.7" in text
+    assert annotator_agreement([one], [[lee]]) is None
+
+
 def _split_of_text(root: Path):
     (root / "text").mkdir()
     (root / "attributions").mkdir()
@@ -173,6 +199,9 @@ def test_tiny_split_end_to_end(tmp_path):
         ("content", 1.0, 2),
     ]
     assert stats["articles"] == 1
+    # the empty second file is kept: the annotators agree on nothing, we agree with the first
+    assert report.agreement is not None and report.agreement.pairs == 1
+    assert [s.exact_f1 for s in report.agreement.annotators] == [0.0] * 3
     table = format_table(scores, stats)
     assert all(name in table for name in ANCHORS)
 
@@ -182,7 +211,11 @@ def test_polnear_dev_reaches_its_floors(shared):
     dev = shared / "eval" / "polnear" / "dev"
     if not dev.is_dir():
         pytest.skip("PolNeAR dev split is absent")
-    reached = {s.kind: s.exact_f1 for s in evaluate_attribution(dev).scores}
+    report = evaluate_attribution(dev)
+    reached = {s.kind: s.exact_f1 for s in report.scores}
+    # two dev articles have six annotators each: 30 annotator pairs, as reported in docs/EVALUATION.md
+    assert report.agreement is not None and (report.agreement.articles, report.agreement.pairs) == (2, 30)
+    assert [round(100 * s.exact_f1, 1) for s in report.agreement.annotators] == [88.1, 85.7, 86.8]
     assert reached["source"] >= FLOORS["attribution_polnear_dev_source_f1"]
     assert reached["cue"] >= FLOORS["attribution_polnear_dev_cue_f1"]
     assert reached["content"] >= FLOORS["attribution_polnear_dev_content_f1"]

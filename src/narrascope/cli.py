@@ -905,7 +905,13 @@ def eval_attribution(
     where they fail (spans found with other edges, missed, spurious)."""
     _check_format(fmt, TABLE_OR_JSON)
     from narrascope.enrich.nlp import load_nlp
-    from narrascope.evaluate.attribution import ANCHORS, evaluate_attribution, format_errors, format_table
+    from narrascope.evaluate.attribution import (
+        ANCHORS,
+        evaluate_attribution,
+        format_agreement,
+        format_errors,
+        format_table,
+    )
 
     if not (path / "text").is_dir() or not (path / "attributions").is_dir():
         raise NarrascopeError("E111", f"{path} has no text/ and attributions/ folders (the PolNeAR layout)")
@@ -917,10 +923,13 @@ def eval_attribution(
             "errors": [as_dict(e) for e in report.errors],
             "stats": report.stats,
             "published": ANCHORS,
+            "agreement": as_dict(report.agreement) if report.agreement else None,
         }
         _emit(json.dumps(body, indent=2))
     else:
         out.print(format_table(report.scores, report.stats))
+        if report.agreement:
+            out.print(format_agreement(report.agreement))
         out.print("")
         out.print(format_errors(report.errors))
 

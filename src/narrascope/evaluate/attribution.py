@@ -54,10 +54,13 @@ if TYPE_CHECKING:
 __all__ = [
     "ANCHORS",
     "KINDS",
+    "Agreement",
     "AttributionReport",
     "SpanErrors",
     "SpanScores",
+    "annotator_agreement",
     "evaluate_attribution",
+    "format_agreement",
     "format_errors",
     "format_table",
     "gold_fragments",
@@ -107,10 +110,23 @@ class SpanErrors:
 
 
 @dataclass
+class Agreement:
+    """How far PolNeAR's annotators agree, on the articles several of them annotated, and how far we
+    agree with each of them on the same articles: each pair of annotations is scored as gold and
+    prediction, pooled over all pairs (so an article with six annotators weighs fifteen pairs)."""
+
+    articles: int
+    pairs: int
+    annotators: list[SpanScores]
+    ours: list[SpanScores]
+
+
+@dataclass
 class AttributionReport:
     scores: list[SpanScores]
     stats: dict[str, float]
     errors: list[SpanErrors]
+    agreement: Agreement | None = None
 
 
 class _Tokens:
@@ -242,6 +258,40 @@ def _pooled(
     return gold_all, pred_all, tokens_of
 
 
+def annotator_agreement(
+    articles: Sequence[PolnearArticle], predicted: Sequence[Sequence[Attribution]]
+) -> Agreement | None:
+    """``Agreement`` over the articles with more than one annotator's file; ``None`` if there are none."""
+    human = ({k: set() for k in KINDS}, {k: set() for k in KINDS})
+    ours = ({k: set() for k in KINDS}, {k: set() for k in KINDS})
+    n_articles = pairs = 0
+    key = 0  # one key space per scored pair: the spans of two pairs never meet
+    for article, found in zip(articles, predicted, strict=True):
+        files = (article.attributions, *article.others)
+        if len(files) < 2:
+            continue
+        n_articles += 1
+        tokens = _Tokens(article.text)
+        gold = [spans_of(0, tokens, gold_fragments(article.text, f)) for f in files]
+        mine = spans_of(0, tokens, _predicted_fragments(article.text, found))
+        couples = [(a, b, human) for i, a in enumerate(gold) for b in gold[i + 1 :]]
+        couples += [(g, mine, ours) for g in gold]
+        for truth, guess, into in couples:
+            key += 1
+            for kind in KINDS:
+                into[0][kind] |= {(key, *span[1:]) for span in truth[kind]}
+                into[1][kind] |= {(key, *span[1:]) for span in guess[kind]}
+        pairs += len(gold) * (len(gold) - 1) // 2
+    if not n_articles:
+        return None
+    return Agreement(
+        n_articles,
+        pairs,
+        [score_spans(k, human[0][k], human[1][k]) for k in KINDS],
+        [score_spans(k, ours[0][k], ours[1][k]) for k in KINDS],
+    )
+
+
 def score_predictions(
     articles: Sequence[PolnearArticle], predicted: Sequence[Sequence[Attribution]]
 ) -> list[SpanScores]:
@@ -319,7 +369,9 @@ def evaluate_attribution(
         "articles/s": len(articles) / seconds if seconds else 0.0,
         "words/s": words / seconds if seconds else 0.0,
     }
-    return AttributionReport(scores, stats, span_errors(articles, predicted, top))
+    return AttributionReport(
+        scores, stats, span_errors(articles, predicted, top), annotator_agreement(articles, predicted)
+    )
 
 
 def format_table(scores: Sequence[SpanScores], stats: dict[str, float]) -> str:
@@ -342,6 +394,21 @@ def format_table(scores: Sequence[SpanScores], stats: dict[str, float]) -> str:
         f"{int(stats['articles'])} articles in {stats['seconds']:.1f} s: "
         f"{stats['articles/s']:.1f} articles/s, {stats['words/s']:.0f} words/s"
     )
+    return "\n".join(lines)
+
+
+def format_agreement(agreement: Agreement) -> str:
+    """Exact F1 of annotator against annotator, and of ours against each annotator, on the same articles."""
+    lines = [
+        f"agreement on the {agreement.articles} articles several annotators annotated "
+        f"({agreement.pairs} annotator pairs), exact F1:",
+    ]
+    for name, scores in (
+        ("annotator vs annotator", agreement.annotators),
+        ("ours vs each annotator", agreement.ours),
+    ):
+        cells = ", ".join(f"{s.kind} {100 * s.exact_f1:.1f}" for s in scores)
+        lines.append(f"  {name}: {cells}")
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ paragraph break), so only the offsets are trusted.
 
 Some articles were annotated by several annotators (``metadata.tsv`` lists them). PolNeAR's own loader
 picks one at random when none is named; we take the first annotator in alphabetical order, so every run
-scores against the same files.
+scores against the same files, and keep the others to measure how far annotators agree.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class PolnearArticle:
     annotator: str
     text: str
     attributions: tuple[GoldAttribution, ...]
+    others: tuple[tuple[GoldAttribution, ...], ...] = ()  # the other annotators' files, in name order
 
 
 def _fragments(ranges: str, number: int) -> Fragments:
@@ -85,8 +86,20 @@ def parse_ann(ann: str) -> list[GoldAttribution]:
     return out
 
 
+def _read_ann(ann: Path, text: str, text_name: str) -> tuple[GoldAttribution, ...]:
+    try:
+        attributions = tuple(parse_ann(ann.read_text(encoding="utf-8")))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BenchmarkError(f"{ann}: {exc}") from None
+    beyond = [f for a in attributions for f in (*a.source, *a.cue, *a.content) if f[1] > len(text)]
+    if beyond:
+        raise BenchmarkError(f"{ann}: span {beyond[0]} ends past the {len(text)} characters of {text_name}")
+    return attributions
+
+
 def load_split(path: Path, *, limit: int | None = None) -> list[PolnearArticle]:
-    """Articles of one split folder in name order, each with its first annotator's attributions."""
+    """Articles of one split folder in name order, each with its first annotator's attributions and the
+    other annotators' (``others``), where several annotated it."""
     path = Path(path)
     by_name: dict[str, list[Path]] = {}
     for ann in sorted((path / "attributions").glob("*.ann")):
@@ -97,18 +110,10 @@ def load_split(path: Path, *, limit: int | None = None) -> list[PolnearArticle]:
         text_path = path / "text" / f"{name}.txt"
         if not text_path.exists():
             continue
-        ann = by_name[name][0]
         text = text_path.read_text(encoding="utf-8")
-        try:
-            attributions = tuple(parse_ann(ann.read_text(encoding="utf-8")))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BenchmarkError(f"{ann}: {exc}") from None
-        beyond = [f for a in attributions for f in (*a.source, *a.cue, *a.content) if f[1] > len(text)]
-        if beyond:
-            raise BenchmarkError(
-                f"{ann}: span {beyond[0]} ends past the {len(text)} characters of {text_path.name}"
-            )
-        articles.append(PolnearArticle(name, ann.stem.rpartition("_")[2], text, attributions))
+        first, *rest = (_read_ann(ann, text, text_path.name) for ann in by_name[name])
+        annotator = by_name[name][0].stem.rpartition("_")[2]
+        articles.append(PolnearArticle(name, annotator, text, first, tuple(rest)))
         if limit is not None and len(articles) >= limit:
             break
     return articles
