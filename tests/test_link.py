@@ -115,6 +115,10 @@ def test_the_demo_world_gives_one_narrative_per_frame_across_its_places(db, clon
     assert sorted(frames) == ["illegal_presence", "partition", "regime_change"]
     outlets = {e.outlet for e in illegal[0].evidence}
     assert {"The Harbor Gazette", "Northwind Wire", "Meridian Daily"} <= outlets
+    # each link says what placed it: the place (or country) in common, or the story
+    via = {(e.outlet, e.via.rpartition("; ")[2]) for e in illegal[0].evidence}
+    assert ("Northwind Wire", "shared place Veloria") in via
+    assert ("Meridian Daily", "same story") in via
     with Narrascope(clone()) as nar:
         nar.link()
         regime = [n for n in nar.narratives(all_groups=True, limit=100) if n.frame == "regime_change"]

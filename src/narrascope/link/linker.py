@@ -308,21 +308,23 @@ class Linker:
         places = self._place_keys(claim.place_ids) if claim.frames else ()
         for fs in claim.frames:
             if places:
-                found = store.frame_narratives(fs.frame, places)
+                shared = store.frame_narratives(fs.frame, places)
+                found, why = [n for n, _ in shared], f"; shared place {shared[0][1]}" if shared else ""
             else:  # no place known ("the dam", another language): the frame's narrative in its story
-                found = store.story_frame_narratives(fs.frame, story_id)
+                found, why = store.story_frame_narratives(fs.frame, story_id), "; same story"
             if not found:  # no place in common: the closest label
-                found = self._closest_narrative(fs.frame, vector, bool(places))
+                found, score = self._closest_narrative(fs.frame, vector, bool(places))
+                why = f"; label cosine {score:.2f}"
             if found:
                 keep = found[0]
                 if len(found) > 1:
                     store.merge_narratives(keep, found[1:])
                     report.narratives_touched.difference_update(found[1:])
             else:
-                keep = _id("narrative", fs.frame, claim.id)
+                keep, why = _id("narrative", fs.frame, claim.id), ""
                 store.add_narrative(keep, fs.frame, claim.text[:300], claim.id, now())
             store.add_narrative_places(keep, places)
-            store.add_narrative_claim(keep, claim.id, fs.stance, 1.0, f"frame {fs.frame}: “{fs.match}”")
+            store.add_narrative_claim(keep, claim.id, fs.stance, 1.0, f"frame {fs.frame}: “{fs.match}”{why}")
             report.narratives_touched.add(keep)
         if not claim.frames:
             self._link_by_similarity(claim, vector, root, report)
@@ -337,14 +339,15 @@ class Linker:
             keys.extend(self._countries[place_id])
         return tuple(dict.fromkeys(keys))
 
-    def _closest_narrative(self, frame: str, vector: np.ndarray, has_places: bool) -> list[str]:
+    def _closest_narrative(self, frame: str, vector: np.ndarray, has_places: bool) -> tuple[list[str], float]:
+        """The narrative of ``frame`` whose label is closest, if close enough, and the cosine."""
         threshold = OTHER_PLACE_SIMILARITY if has_places else PLACELESS_SIMILARITY
         best: tuple[float, str] | None = None
         for narrative_id, label_vector in self.store.frame_narrative_labels(frame):
             score = float(from_bytes(label_vector) @ vector)
             if score >= threshold and (best is None or score > best[0]):
                 best = (score, narrative_id)
-        return [best[1]] if best else []
+        return ([best[1]], best[0]) if best else ([], 0.0)
 
     def _link_by_similarity(self, claim: Claim, vector: np.ndarray, root: str, report: LinkReport) -> None:
         store = self.store

@@ -190,7 +190,10 @@ class EvidenceOut(Model):
     claim_id: str
     stance: Stance
     score: float
-    via: str = Field(description="Why the claim joined: the frame words matched, or the cosine to a claim.")
+    via: str = Field(
+        description="Why the claim joined: the frame words matched and the place, story or label cosine that"
+        " placed it, or the cosine to a claim."
+    )
     claim: str
     sentence: str
     claim_start: int

@@ -343,23 +343,20 @@ class LinkTables:
         return row[0] if row else None
 
     # -- narratives -------------------------------------------------------------------------------------
-    def frame_narratives(self, frame: str, place_ids: Sequence[str]) -> list[str]:
-        """Narratives of ``frame`` about any of ``place_ids``, oldest first."""
+    def frame_narratives(self, frame: str, place_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """Narratives of ``frame`` about any of ``place_ids``, oldest first, each with the name of a place
+        it shares (an entity's name, or a country's)."""
         if not place_ids:
-            rows = self.conn.execute(
-                "SELECT n.id FROM narratives n WHERE n.frame = ? AND NOT EXISTS"
-                " (SELECT 1 FROM narrative_places p WHERE p.narrative_id = n.id) ORDER BY n.created_at, n.id",
-                (frame,),
-            )
-        else:
-            marks = ", ".join("?" * len(place_ids))
-            rows = self.conn.execute(
-                "SELECT DISTINCT n.id, n.created_at FROM narratives n JOIN narrative_places p"
-                f" ON p.narrative_id = n.id WHERE n.frame = ? AND p.place_id IN ({marks})"
-                " ORDER BY n.created_at, n.id",
-                [frame, *place_ids],
-            )
-        return [r[0] for r in rows]
+            return []
+        marks = ", ".join("?" * len(place_ids))
+        rows = self.conn.execute(
+            "SELECT n.id, MIN(COALESCE(e.name, REPLACE(p.place_id, 'country:', ''))), n.created_at"
+            " FROM narratives n JOIN narrative_places p ON p.narrative_id = n.id"
+            f" LEFT JOIN entities e ON e.id = p.place_id WHERE n.frame = ? AND p.place_id IN ({marks})"
+            " GROUP BY n.id, n.created_at ORDER BY n.created_at, n.id",
+            [frame, *place_ids],
+        )
+        return [(r[0], r[1]) for r in rows]
 
     def story_frame_narratives(self, frame: str, story_id: str) -> list[str]:
         """Narratives of ``frame`` holding a claim from an article of the story, oldest first."""
