@@ -288,8 +288,8 @@ def phase_generate(work: str, db: str, n: int, claims: float, seed: int = 11) ->
     from narrascope.link.claims import claim_id
     from narrascope.link.frames import load_frames
     from narrascope.link.linker import pipeline_version
-    from narrascope.link.places import load_gazetteer
     from narrascope.model import content_hash
+    from narrascope.places import load_gazetteer
     from narrascope.store import open_store
     from narrascope.store.migrations import NARRATIVE_SUMMARIES, split_sql
 

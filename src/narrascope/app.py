@@ -169,7 +169,7 @@ class Narrascope:
         from narrascope.link.embed import shared_encoder
         from narrascope.link.frames import load_frames
         from narrascope.link.linker import Linker
-        from narrascope.link.places import load_gazetteer
+        from narrascope.places import load_gazetteer
 
         try:
             known = load_media(Path(media) if media else None)

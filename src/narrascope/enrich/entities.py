@@ -39,7 +39,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from narrascope.enrich.aliases import AliasEntry, AliasTable, load_aliases
+from narrascope.enrich.datelines import dateline_ends
 from narrascope.enrich.gender import compatible, given_key_gender, mention_gender
+from narrascope.enrich.institutions import load_institutions
 from narrascope.enrich.names import (
     TOKEN,
     acronym_definitions,
@@ -52,6 +54,7 @@ from narrascope.enrich.names import (
     trim_text,
 )
 from narrascope.model import Entity
+from narrascope.places import fold, load_gazetteer
 
 __all__ = ["AliasTable", "EntityMention", "EntityResolver", "entity_id", "load_aliases"]
 
@@ -65,6 +68,7 @@ SURNAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"})
 # name ("Syrians") and the known one is a place
 LOOSE_LABELS = ("NORP", "LANGUAGE", "PRODUCT", "WORK_OF_ART", "EVENT")
 DEMONYM = re.compile(r"(?:an|ians?|ese|ish|i|ic|ans|s)$", re.IGNORECASE)
+DATELINE_REACH = 300  # a dateline this near the start is the article's
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +122,8 @@ class EntityResolver:
 
     def __init__(self, aliases: AliasTable | None = None, known: Iterable[Entity] = ()) -> None:
         self.aliases = aliases if aliases is not None else load_aliases()
+        self.institutions = load_institutions()
+        self.gazetteer = load_gazetteer()
         self._records: dict[str, _Record] = {}
         self._by_key: dict[tuple[str, str], set[str]] = {}  # (family, key) -> ids
         self._by_surname: dict[str, set[str]] = {}
@@ -136,12 +142,15 @@ class EntityResolver:
         named: list[tuple[str, _Record]] = []  # (surface, record) of the names resolved in pass 1
         people: dict[str, _Record] = {}  # the people named in full
         later: list[_Span] = []
+        countries: dict[str, str] = {"": self._dateline_country(text) or ""}  # institution → its country
         for (
             span
         ) in spans:  # pass 1: table names, full names, other names that are neither acronyms nor one word
             surface = text[span.start : span.end]
             if span.entry is not None:
                 span.record = self._table_record(span.entry)
+            elif span.label == "ORG" and (record := self._institution(text, span, countries)) is not None:
+                span.record = record
             elif span.label == "PERSON" and person_parts(strip_titles(surface))[0]:
                 span.record = self._person(strip_titles(surface))
                 people[span.record.id] = span.record
@@ -228,6 +237,8 @@ class EntityResolver:
             candidates.append((end - start, 0, start, end, entry.type, entry))
         for start, end in definitions.values():
             candidates.append((end - start, 2, start, end, "ORG", None))
+        for start, end in self.institutions.find(text):  # "the French foreign ministry"
+            candidates.append((end - start, 3, start, end, "ORG", None))
         candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
         taken = bytearray(len(text))
         spans = []
@@ -269,6 +280,58 @@ class EntityResolver:
                     return self._records[min(ids)]
         known = self._known_otherwise(span, surface)
         return known if known is not None else self._create(span.label, surface)
+
+    def _country_name(self, name: str) -> str | None:
+        """The country ``name`` is ("Britain", "Russia's", "Moscow" as the alias table has it), else ``None``
+        (a city is no country here: "the Ankara [Police]" is the city's)."""
+        entry = self.aliases.entry_for(name)
+        if entry is not None and entry.type == "GPE":
+            name = entry.canonical
+        country = self.gazetteer.country_of(name)
+        return country if country and fold(country) == fold(name) else None
+
+    def _dateline_country(self, text: str) -> str | None:
+        """The country of the article's dateline ("ANKARA, Turkey (Reuters) —"), if it names one only."""
+        first = next((d for d in dateline_ends(text) if d[0] < DATELINE_REACH), None)
+        if first is None:
+            return None
+        places = text[first[0] : first[1]].split("(")[0].strip(" —–-").split(",")
+        found = set()
+        for place in places:
+            entry = self.aliases.entry_for(place.strip())
+            country = self.gazetteer.country_of(entry.canonical if entry else place.strip())
+            if country:
+                found.add(country)
+        return found.pop() if len(found) == 1 else None
+
+    def _institution(self, text: str, span: _Span, countries: dict[str, str]) -> _Record | None:
+        """A state institution qualified by its country ("the Foreign Ministry" under an ANKARA dateline:
+        "Turkish Foreign Ministry"; ``enrich/institutions.py``); ``None`` when the name is no institution
+        or its country is unknown (it is then resolved like any name). ``countries`` holds the article's
+        institutions already qualified, and its dateline's country under ""."""
+        found = self.institutions.read(text[span.start : span.end], self._country_name)
+        if found is None:
+            return None
+        institution, country = found
+        country = (
+            country
+            or self.institutions.country_before(text, span.start, self._country_name)
+            or countries.get(institution)
+            or countries[""]
+        )
+        if not country:
+            return None
+        countries[institution] = country
+        name = self.institutions.qualified(institution, country)
+        entry = self.aliases.entry_for(name)
+        if entry is not None:  # "Russian Foreign Ministry" is in the table
+            return self._table_record(entry)
+        ident = entity_id("ORG", name_key(name))
+        record = self._records.get(ident)
+        if record is None:
+            record = self._records[ident] = _Record(ident, "ORG", name, fixed=True)
+            self._index(record, name)
+        return record
 
     def _known_otherwise(self, span: _Span, surface: str) -> _Record | None:
         """The entity a name the model typed loosely or wrongly already is: "Veloria" as NORP when Veloria is
@@ -443,11 +506,22 @@ class EntityResolver:
                 self._by_key.setdefault(("PERSON", name_key(name)), set()).add(record.id)
             return
         key = self._key(name, record.type)
-        if key:
+        if key and not self._bare_for(record, name):
             self._by_key.setdefault((family, key), set()).add(record.id)
         letters = initials(name)
         if letters:
             self._by_initials.setdefault(letters, set()).add(record.id)
+
+    def _bare_for(self, record: _Record, name: str) -> bool:
+        """Whether ``name`` is an institution without its country ("Foreign Ministry") and ``record`` one
+        with ("Turkish Foreign Ministry"): the bare name must not lead other countries' mentions to it."""
+        if record.type != "ORG":
+            return False
+        bare = self.institutions.read(name, self._country_name)
+        if bare is None or bare[1] is not None:
+            return False
+        own = self.institutions.read(record.canonical, self._country_name)
+        return own is not None and own[1] is not None
 
     def _person_candidates(self, name: str, mentions: Sequence[EntityMention]) -> set[str]:
         given, surname = person_parts(name)

@@ -32,9 +32,9 @@ from narrascope.link import duplicates as dup
 from narrascope.link.claims import build_claims, main_places
 from narrascope.link.embed import Encoder, encoder_version, from_bytes, to_bytes
 from narrascope.link.frames import ASSERTS, DENIES, Frame, is_denial_cue, negative, opposite
-from narrascope.link.places import Gazetteer, load_gazetteer
 from narrascope.link.watch import Watcher, now
 from narrascope.model import Article, Claim, Statement
+from narrascope.places import Gazetteer, load_gazetteer
 from narrascope.sentences import split_sentences
 from narrascope.store.records import LinkedArticle
 from narrascope.store.vectors import VectorIndex
@@ -331,7 +331,7 @@ class Linker:
         self.claim_index.add([seq], vector[None, :])
 
     def _place_keys(self, place_ids: tuple[str, ...]) -> tuple[str, ...]:
-        """The claim's places and the countries they are in (``link/places.py``)."""
+        """The claim's places and the countries they are in (``places.py``)."""
         keys = list(place_ids)
         for place_id in place_ids:
             if place_id not in self._countries:

@@ -3,7 +3,7 @@
 A claim matches an item in one of two ways, and the match keeps its evidence:
 
 - **frame**: they share a claim frame (``data/frames.yaml``) and every place the item names is among the
-  claim's places, its article's main places or the countries they are in (``link/places.py``) ("US wants to divide Syria" ↔ "a de facto partition of
+  claim's places, its article's main places or the countries they are in (``places.py``) ("US wants to divide Syria" ↔ "a de facto partition of
   Syria" in an article about the US and Syria). Score 0.5 + 0.5 × cosine.
 - **similarity**: their sentence vectors reach ``WATCH_SIMILARITY`` (paraphrases, translations) and the
   places agree as above. Score = cosine.
@@ -22,8 +22,8 @@ import numpy as np
 
 from narrascope.link.embed import Encoder, from_bytes, to_bytes
 from narrascope.link.frames import Frame, find_frames
-from narrascope.link.places import Gazetteer, load_gazetteer
 from narrascope.link.watchlist import WatchItem, WatchlistError
+from narrascope.places import Gazetteer, load_gazetteer
 from narrascope.store.vectors import VectorIndex
 
 WATCH_SIMILARITY = 0.75

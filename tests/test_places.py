@@ -9,7 +9,7 @@ import pytest
 
 from narrascope.app import Narrascope
 from narrascope.errors import NarrascopeError
-from narrascope.link.places import Gazetteer, fold, load_gazetteer
+from narrascope.places import Gazetteer, fold, load_gazetteer
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ def _corpus(folder: Path) -> Path:
 def _illegal_presence(db: Path, gazetteer: Gazetteer | None, monkeypatch) -> list[set[str]]:
     """The outlets of each illegal-presence narrative after linking the two articles."""
     if gazetteer is not None:
-        monkeypatch.setattr("narrascope.link.places.load_gazetteer", lambda extra=None: gazetteer)
+        monkeypatch.setattr("narrascope.places.load_gazetteer", lambda extra=None: gazetteer)
     with Narrascope(db) as nar:
         nar.link()
         found = [n for n in nar.narratives(all_groups=True, limit=100) if n.frame == "illegal_presence"]
