@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from narrascope.errors import NarrascopeError
@@ -189,3 +191,37 @@ def test_short_contents_are_claims_only_where_they_name_a_frame(frames, text, cu
     found = build_claims(article, [_statement(text, cue, content)], [], frames)
     assert [(f.frame, f.stance) for c in found for f in c.frames] == claims
     assert [c.stance for c in found] == [stance for _, stance in claims]
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "cue", "content", "claims"),
+    [
+        # Lavrov's belief about the US, not a US statement: no claim of the United States'
+        ("Now we are sure that US wants to partition Syria", "US", "wants", "to partition Syria", 0),
+        (
+            "They are sure that the Compact plans to divide Veloria",
+            "Compact",
+            "plans",
+            "to divide Veloria",
+            0,
+        ),
+        # the subject's own intention, said in its own sentence, is its claim
+        ("The Compact wants to divide Veloria, its envoy said", "Compact", "wants", "to divide Veloria", 1),
+        # a speech cue after "that" is a statement of its own
+        (
+            "It is clear that the Compact said it would divide Veloria",
+            "Compact",
+            "said",
+            "it would divide Veloria",
+            1,
+        ),
+    ],
+)
+def test_an_intention_put_to_someone_inside_another_clause_is_not_their_claim(
+    frames, text, subject, cue, content, claims
+):
+    st = _statement(text, cue, content)
+    start = text.index(subject)
+    st = replace(st, speaker=subject, speaker_start=start, speaker_end=start + len(subject))
+    article = Article(id="a1", content_hash="h", text=text, source="test")
+    assert len(build_claims(article, [st], [], frames)) == claims

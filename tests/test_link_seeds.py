@@ -129,3 +129,13 @@ def test_undated_pages_about_different_events_are_not_one_story(linked):
     with Narrascope(db, readonly=True) as nar:
         sizes = [s.article_count for s in nar.stories(limit=10, offset=0)]
     assert sum(sizes) == 5 and max(sizes) <= 2, sizes
+
+
+def test_the_accused_never_asserts_and_every_narrative_speaker_is_named(linked):
+    """ "we are sure that US wants to save al-Nusra" is Lavrov's claim about the US, not the US's; "the
+    Syrian government, which characterized …" and "Russia's top diplomat" are who they stand for."""
+    db, _, _ = linked
+    speakers = {s: (a, d) for d in _details(db) for s, a, d in d.speakers}
+    assert "United States" not in speakers
+    assert not {"which", "who", "Russia’s top diplomat", "Russia's top diplomat"} & set(speakers)
+    assert "Syrian Government" in speakers

@@ -307,3 +307,40 @@ def test_the_words_around_a_name_are_no_role():
     assert _clean_role("Mr.") == ""
     assert _clean_role("But Syrian Democratic Council spokeswoman") == "Syrian Democratic Council spokeswoman"
     assert _clean_role("Russian Deputy Foreign Minister") == "Russian Deputy Foreign Minister"
+
+
+def test_who_and_which_are_the_name_just_before_them():
+    text = (
+        "The talks failed without the Syrian Government, which called them a violation of its sovereignty. "
+        "Sergey Lavrov, who said he would raise it, left early. Officials, which is unusual, said nothing."
+    )
+    mentions = [
+        mention(text, "Syrian Government", "ORG", "e_syr", "Syrian Government"),
+        mention(text, "Sergey Lavrov", "PERSON", "e_lavrov", "Sergey Lavrov"),
+    ]
+    atts = [
+        attribution(text, "which", "called", "them a violation of its sovereignty"),
+        attribution(text, "who", "said", "he would raise it"),
+        attribution(text, "which", "is", "unusual", after=text.index("Officials")),
+    ]
+    got = [s.speaker_name for s in build_statements("a1", text, atts, mentions, NoLookup())]
+    assert got == ["Syrian Government", "Sergey Lavrov", None]  # "Officials" is no name: no one
+
+
+def test_a_top_diplomat_is_the_foreign_minister_who_spoke():
+    text = (
+        "Russian Foreign Minister Sergey Lavrov said the talks would go on. "
+        "According to Russia’s top diplomat, the US has reneged on its promises. "
+        "The top economist said nothing new."
+    )
+    mentions = [
+        mention(text, "Sergey Lavrov", "PERSON", "e_lavrov", "Sergey Lavrov"),
+        mention(text, "Russia", "GPE", "e_russia", "Russia", after=text.index("According")),
+    ]
+    atts = [
+        attribution(text, "Russian Foreign Minister Sergey Lavrov", "said", "the talks would go on"),
+        attribution(text, "Russia’s top diplomat", "According to", "the US has reneged on its promises"),
+        attribution(text, "The top economist", "said", "nothing new", after=text.index("The top")),
+    ]
+    got = [s.speaker_name for s in build_statements("a1", text, atts, mentions, NoLookup())]
+    assert got == ["Sergey Lavrov", "Sergey Lavrov", None]

@@ -3,6 +3,7 @@
 A source as written is one of:
 - a name or a phrase holding one ("Russian Foreign Minister Sergey Lavrov", "Syrian state news agency SANA"):
   the entity mention at the head of the phrase is the speaker, the words before it the role;
+- a relative pronoun ("the Syrian government, which characterized …"): the name just before it;
 - a pronoun ("he said"): the most recent person who spoke, else the most recent person mentioned, of a
   gender that fits (``enrich.gender``: "Mr. Obama" is no "she"); a person brought in unnamed ("a
   spokesman for the company said … He added") counts, and leaves the statement without a canonical
@@ -39,6 +40,7 @@ from narrascope.enrich.names import titles
 from narrascope.model import Entity, Span, Statement
 
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "ORG"}
+RELATIVE_PRONOUNS = frozenset(("who", "which", "that"))
 LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 DEFINITE = re.compile(r"^(?:the|this|that|[A-Z][\w.-]*'s|[A-Z][\w.-]*’s)\s+", re.I)
 LEADING_DETERMINER = re.compile(r"^(?:the|a|an)\b\s*", re.I)
@@ -161,6 +163,8 @@ def _resolve(
         return _Speaker(None, None, None, None)
     phrase = source.text.strip()
     lowered = phrase.casefold()
+    if lowered in RELATIVE_PRONOUNS:  # "the Syrian government, which characterized it as …"
+        return _relative_antecedent(source, text, mentions, genders)
     if lowered in PRONOUNS:
         wanted = PRONOUN_GENDER.get(lowered)
         return _antecedent(source.start, PRONOUNS[lowered], wanted, mentions, spoken, genders)
@@ -180,7 +184,7 @@ def _resolve(
         ):  # "the company", not "the city council"
             return _organisation(source.start, noun, mentions, spoken)
         for _, earlier in reversed(spoken):
-            if earlier.role and noun in earlier.role.casefold():
+            if earlier.role and _role_fits(noun, earlier.role):
                 return _Speaker(earlier.entity_id, earlier.name, earlier.label, None, earlier.gender)
         for entity_id, role in roles.items():
             if noun in role.casefold().split():
@@ -192,6 +196,33 @@ def _resolve(
         return _Speaker(entity.id, entity.name, entity.type, None, genders.get(entity.id))
     if _unnamed_person(source):
         return _Speaker(None, None, "PERSON", None, phrase_gender(phrase))
+    return _Speaker(None, None, None, None)
+
+
+def _role_fits(noun: str, role: str) -> bool:
+    """Whether a description's head noun fits a role: the noun is in it, or the role is one the noun
+    stands for ("Russia's top diplomat" is the foreign minister: ``data/role_synonyms.txt``)."""
+    role = role.casefold()
+    return noun in role or any(title in role for title in role_synonyms().get(noun, ()))
+
+
+@cache
+def role_synonyms() -> dict[str, tuple[str, ...]]:
+    """Description noun → the titles it stands for, from ``data/role_synonyms.txt``."""
+    text = resources.files("narrascope").joinpath("data/role_synonyms.txt").read_text("utf-8")
+    pairs = (line.split("\t", 1) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {noun.strip(): tuple(t.strip().casefold() for t in titles.split("|")) for noun, titles in pairs}
+
+
+def _relative_antecedent(
+    source: Span, text: str, mentions: Sequence[EntityMention], genders: dict[str, str]
+) -> _Speaker:
+    """What "who" or "which" stands for: the name just before it, with a comma at most between ("the
+    Syrian government, which characterized …", "Trump, who said …"); else no one."""
+    before = [m for m in mentions if m.end <= source.start]
+    if before and not text[before[-1].end : source.start].strip(" ,\u00a0\n"):
+        m = before[-1]
+        return _Speaker(m.entity_id, m.canonical, m.label, None, genders.get(m.entity_id or ""))
     return _Speaker(None, None, None, None)
 
 

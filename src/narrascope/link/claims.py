@@ -61,6 +61,21 @@ def _reported_within(st: Statement, statements: list[Statement]) -> bool:
     )
 
 
+# "we are sure that [the US] wants …": a want or a plan put to someone inside another's clause is the
+# other's claim about them, not theirs
+_INTENTION_CUE = re.compile(r"(?:want|plan|intend|seek|hope|aim|wish)(?:s|es|ed|ing)?$", re.IGNORECASE)
+_COMPLEMENT_BEFORE = re.compile(r"\bthat\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _intention_told_of(text: str, st: Statement) -> bool:
+    """Whether ``st`` is an intention someone else puts to its subject ("sure that US wants …")."""
+    if st.speaker_start is None or not _INTENTION_CUE.search(st.cue.strip()):
+        return False
+    return bool(
+        _COMPLEMENT_BEFORE.search(text, max(st.sentence_start, st.speaker_start - 40), st.speaker_start)
+    )
+
+
 def _frame_stances(text: str, cue: str, frames: tuple[Frame, ...]) -> tuple[FrameStance, ...]:
     return tuple(
         FrameStance(h.frame, stance(text, h.start, cue), text[h.start : h.end])
@@ -89,7 +104,7 @@ def build_claims(
     covered: list[tuple[int, int]] = []
     for st in statements:
         covered.append((st.content_start, st.content_end))
-        if _reported_within(st, statements) or _QUESTION_CUE.match(st.cue):
+        if _reported_within(st, statements) or _QUESTION_CUE.match(st.cue) or _intention_told_of(text, st):
             continue
         for a, b in _pieces(text, st.content_start, st.content_end):
             piece = text[a:b]
