@@ -59,6 +59,11 @@ def test_url_hosts(url, expected):
         ("People’s Voice", "The People's Voice"),
         ("www.zerohedge.com", "ZeroHedge"),
         ("Example Herald", "Example Herald"),  # unknown names are kept as the page gives them
+        # slugs as corpora name outlets: separators between words do not matter
+        ("huff-post", "HuffPost"),
+        ("usa_today", "USA Today"),
+        ("the-guardian", "The Guardian"),
+        ("RIA-Novosti", "RIA Novosti"),
     ],
 )
 def test_metadata_hints_are_normalised(hint, expected):

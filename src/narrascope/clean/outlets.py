@@ -103,9 +103,10 @@ def outlet_table() -> tuple[Outlet, ...]:
 
 
 def _key(name: str) -> str:
-    """Comparison key: case, typographic apostrophes, spacing and a leading "The" do not matter."""
-    name = re.sub(r"\s+", " ", name.replace("’", "'").replace("`", "'")).strip(" \t\"'“”«»").casefold()
-    return name.removeprefix("the ").removeprefix("www.")
+    """Comparison key: case, typographic apostrophes, a leading "The" and the separators between words
+    do not matter ("huff-post", "Huff Post" and "HuffPost"; "usa_today" and "USA Today")."""
+    name = re.sub(r"[\s_-]+", " ", name.replace("’", "'").replace("`", "'")).strip(" \t\"'“”«»").casefold()
+    return name.removeprefix("the ").removeprefix("www.").replace(" ", "")
 
 
 @cache
