@@ -178,6 +178,16 @@ def test_speaker_labels_of_a_quoted_transcript(extract):
     assert one(found, "told").source.text == "Lavrov"
 
 
+def test_a_headline_phrase_before_a_colon_is_no_speaker(extract):
+    text = (
+        "Stealth Over Health: Hillary Clinton Was Headed to ER But Diverted to Avoid Bad Optics\n\n"
+        "Lavrov: The ceasefire is holding in Aleppo tonight\n\n"
+        "Secretary of State Kerry: The ceasefire must hold this week"
+    )
+    labels = {a.source.text for a in extract(text) if a.cue.text == ":"}
+    assert labels == {"Lavrov", "Secretary of State Kerry"}
+
+
 def test_parse_all_and_selective_agree(nlp):
     text = "“The bridge will open in May,” the mayor said.\n\nIt rained all day.\n\nShe added that tolls would rise."
     selective = AttributionExtractor(nlp).extract([text])

@@ -83,6 +83,7 @@ class Lexicon:
     content_preps: frozenset[str]
     speech_nouns: frozenset[str]
     colon_skip: frozenset[str]
+    colon_label_words: frozenset[str]
     candidates: frozenset[str] = frozenset()
 
     def cue_pattern(self) -> re.Pattern[str]:
@@ -120,6 +121,7 @@ def load_lexicon() -> Lexicon:
         content_preps=frozenset(groups.get("content_prep", [])),
         speech_nouns=frozenset(groups.get("speech_noun", [])),
         colon_skip=frozenset(groups.get("colon_skip", [])),
+        colon_label_words=frozenset(groups.get("colon_label_word", [])),
         candidates=frozenset(groups.get("candidate", [])),
     )
 
@@ -465,6 +467,8 @@ def _colon_lines(text: str, lexicon: Lexicon, cue_pattern: re.Pattern[str]) -> l
             continue
         if sum(1 for w in words if not w[0].isupper()) > 1 or len(rest.split()) < 3:
             continue
+        if any(w[0].isupper() and w.lower() in lexicon.colon_label_words for w in words[1:]):
+            continue  # "Stealth Over Health: …" is a headline phrase, not a speaker
         if not m.group(1) and cue_pattern.search(rest):
             continue
         end = m.end(3)
