@@ -100,10 +100,54 @@ def test_stance_and_polarity_of_a_claim_that_names_no_frame(text, cue, stance, i
         "Radically divided American society awaits an election",  # a divided society is not a partition
         "The fight against terrorists in the north goes on",  # fighting terrorists is not sponsoring them
         "Minister says the dam will open in May",
+        # ordinary political prose (PolNeAR 2016 US election news): a race, a chamber, banks, an office
+        "His enemies within the Trump circle, led by ousted campaign manager Corey Lewandowski",
+        "the political novice who wants to unseat Rep. Debbie Wasserman Schultz",
+        "Mr. Sanders is counting on the fervor of his supporters to topple Mrs. Clinton in Iowa",
+        "Trump can't be toppled next Tuesday",
+        "the activist seeking to overthrow that status quo",
+        "the party out of power sees higher turnout during its nominating contests",
+        "the balance of power in the closely divided Senate",
+        "the gap is smaller in more politically divided Colorado, Florida, Michigan and Iowa",
+        "a divided Republican Party with a tenuous hold on the House",
+        "the first race since a divided Supreme Court invalidated a key provision",
+        "He proposes breaking up Wall Street banks that have grown since the financial crisis",
+        "The One Thing Both Sides Want: Break Up Banks",
+        "a show work space with unfinished ceilings, makeshift drywall partitions",
+        "a candidate who would govern by dividing the country into the very kinds of opposing camps",
+        "Bush and Rubio are busy working the absentee system to carve up Florida's 99 delegates",
+        "according to the state Division of Gaming Enforcement",
+        "at least 46,000 Twitter accounts were used by ISIS supporters",
+        "Silicon Valley's efforts to crack down on the use by terrorists of social media",
+        "Washington is using the latest terrorist attacks to renew its calls for encryption back doors",
+        "Rubio said, using an acronym for the Islamic State",
+        "This power vacuum in Syria created the conditions for ISIS to rise",
+        "Santilli's role in the armed occupation continues to be a point of confusion",
     ],
 )
 def test_no_frame_where_none_is_claimed(frames, text):
     assert find_frames(text, frames) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        ("the failed attempt to overthrow Syrian Pres. Bashar al-Assad", "regime_change"),
+        (
+            "the US might hope to use al-Qaeda's branch to unseat President Assad's government",
+            "regime_change",
+        ),
+        ("an alternative plan to put them in power if Syrian government topples", "regime_change"),
+        ("a NATO-led coalition to oust Col. Muammar el-Qaddafi in Libya", "regime_change"),
+        ("Gulen runs a worldwide network trying to overthrow the regime", "regime_change"),
+        ("Putin proceeded to dismember Ukraine, annexing Crimea", "partition"),
+        ("the Americans have embarked on the course aimed at dividing the country", "partition"),
+        ("US officials insist that they give no support to Nusra fighters", "terrorist_sponsorship"),
+        ("the Saudi government is continuing to train and aid terrorists", "terrorist_sponsorship"),
+    ],
+)
+def test_a_frame_about_a_state_or_its_government_still_fires(frames, text, frame):
+    assert frame in [h.frame for h in find_frames(text, frames)]
 
 
 def test_occupation_and_missing_mandate_are_illegal_presence(frames):
