@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections import Counter
 
+from narrascope.link.cues import is_attitude_or_mention_cue, is_proposition
 from narrascope.link.frames import ASSERTS, Frame, claim_stance, find_frames, stance
 from narrascope.model import Article, Claim, FrameStance, Mention, Statement
 from narrascope.sentences import split_sentences
@@ -76,6 +77,17 @@ def _intention_told_of(text: str, st: Statement) -> bool:
     )
 
 
+def _claims_nothing(text: str, st: Statement, statements: list[Statement]) -> bool:
+    """Whether a statement makes no claim of its speaker's: said inside another's statement, a question,
+    an intention put to its subject, or an attitude to or a mention of something ("condemned the ban",
+    "talked about Trump": the critic does not assert what they condemn)."""
+    if _reported_within(st, statements) or _QUESTION_CUE.match(st.cue) or _intention_told_of(text, st):
+        return True
+    return is_attitude_or_mention_cue(st.cue) and not is_proposition(
+        st.cue, text[st.content_start : st.content_end]
+    )
+
+
 def _frame_stances(text: str, cue: str, frames: tuple[Frame, ...]) -> tuple[FrameStance, ...]:
     return tuple(
         FrameStance(h.frame, stance(text, h.start, cue), text[h.start : h.end])
@@ -104,14 +116,15 @@ def build_claims(
     covered: list[tuple[int, int]] = []
     for st in statements:
         covered.append((st.content_start, st.content_end))
-        if _reported_within(st, statements) or _QUESTION_CUE.match(st.cue) or _intention_told_of(text, st):
+        if _claims_nothing(text, st, statements):
             continue
+        proposition = is_proposition(st.cue, text[st.content_start : st.content_end])
         for a, b in _pieces(text, st.content_start, st.content_end):
             piece = text[a:b]
             frame_stances = _frame_stances(piece, st.cue, frames)
-            if len(_WORD.findall(piece)) < MIN_WORDS and not frame_stances:
-                continue  # "that", "Trump", "the matter": too short to claim anything, unless it names
-                # a frame ("rejects partition charge" denies the partition narrative)
+            if (not proposition or len(_WORD.findall(piece)) < MIN_WORDS) and not frame_stances:
+                continue  # "that", "Trump", "the same of Sanders": no proposition, unless it names a
+                # frame ("rejects partition charge" denies the partition narrative)
             inside = st.sentence_start <= a and b <= st.sentence_end  # else the piece is its own evidence
             polarity = frame_stances[0].stance if frame_stances else claim_stance(piece, st.cue)
             places = named(st.sentence_start, st.sentence_end, PLACE_LABELS) or main

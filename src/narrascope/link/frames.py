@@ -19,6 +19,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from narrascope.errors import NarrascopeError
+from narrascope.link.cues import negated_cue
 from narrascope.patterns import PatternGroup, compile_groups, read_groups
 
 ASSERTS = "asserts"
@@ -46,8 +47,17 @@ _REFUTED = re.compile(
 )
 _QUOTE_MARKS = "\"“”„«»‘’‹›'"
 # A clause ends at these; a negator beyond one does not reach the frame.
-_CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]—–]|\b(?:and|but|while|whereas|although|however|because)\b", re.I)
-_FIRST_CLAUSE = re.compile(r"[,;:.!?()\[\]—–]")
+_CLAUSE_BREAK = re.compile(
+    r"[,;:.!?()\[\]—–]|\b(?:and|but|while|whereas|although|however|because|who|whom|whose|which)\b", re.I
+)
+# The main clause ends at punctuation or where a relative or subordinate clause begins: "support a ban
+# on Muslims who are not citizens" says nothing negative
+_FIRST_CLAUSE = re.compile(
+    r"[,;:.!?()\[\]—–]|\s(?:who|whom|whose|which|where|when|if|unless|because|since|until|after|before|"
+    r"while|although)\s",
+    re.IGNORECASE,
+)
+_LEADING_THAT = re.compile(r"^(?:that|whether)\s+", re.IGNORECASE)
 _NEGATION_REACH = 60  # characters before the match a negator may sit at
 
 
@@ -110,7 +120,7 @@ def negative(text: str, stance: str) -> bool:
     negator stands in its first clause ("grain is not being shipped"); a denial of a negation cancels out,
     but not in a quotation, where the negation is the speaker's own. Two claims the linker finds alike
     (the vectors barely see a "not") disagree when one is negative and the other is not."""
-    first = _FIRST_CLAUSE.split(text.strip(_QUOTE_MARKS + " "), maxsplit=1)[0]
+    first = _FIRST_CLAUSE.split(_LEADING_THAT.sub("", text.strip(_QUOTE_MARKS + " ")), maxsplit=1)[0]
     negated = bool(_NEGATOR.search(first)) and not _REFUTED.search(text)
     if stance == DENIES and _quoted(text):
         return True
@@ -126,8 +136,14 @@ def is_denial_cue(cue: str) -> bool:
     return bool(_DENIAL_CUE.search(cue))
 
 
+def cue_denies(cue: str) -> bool:
+    """Whether the cue denies what follows: a denial cue ("denied") or a negated one ("did not recommend
+    that she face charges", "isn't recommending an indictment"), but not both ("did not deny")."""
+    return is_denial_cue(cue) != negated_cue(cue)
+
+
 def _combine(text: str, negated: bool, cue: str) -> str:
-    denial = is_denial_cue(cue)
+    denial = cue_denies(cue)
     if negated and denial and _quoted(text):
         return DENIES  # '"There is no plan," he denied': the speaker's words, not a double negation
     return DENIES if negated != denial else ASSERTS

@@ -30,8 +30,9 @@ import numpy as np
 from narrascope.link import citations as cite
 from narrascope.link import duplicates as dup
 from narrascope.link.claims import build_claims, main_places
+from narrascope.link.cues import is_attitude_or_mention_cue, load_cue_words
 from narrascope.link.embed import Encoder, encoder_version, from_bytes, to_bytes
-from narrascope.link.frames import ASSERTS, DENIES, Frame, is_denial_cue, negative, opposite
+from narrascope.link.frames import ASSERTS, DENIES, Frame, cue_denies, negative, opposite
 from narrascope.link.watch import Watcher, now
 from narrascope.model import Article, Claim, Statement
 from narrascope.places import Gazetteer, load_gazetteer
@@ -56,6 +57,10 @@ CLAIM_SIMILARITY = 0.80  # claim cosine for "says the same thing" without a shar
 PLACELESS_SIMILARITY = 0.35  # when it names no known place (another language, no entities found)
 OTHER_PLACE_SIMILARITY = 0.6  # when its places differ (places are often missed or named differently)
 SAME_WORDS_SIMILARITY = 0.92  # this close, claims match even when their named entities differ
+# A claim joins (and so merges) a similarity narrative only when its median cosine to the narrative's
+# recent claims is this high: one close neighbour does not chain unrelated groups together
+NARRATIVE_AGREEMENT = 0.70
+AGREEMENT_SAMPLE = 50  # recent claims read for it
 NEIGHBOURS = 10
 LEAD_SENTENCES = 3
 LABEL_SAMPLE = 200  # claims read to choose a narrative's label
@@ -64,7 +69,9 @@ LABEL_SAMPLE = 200  # claims read to choose a narrative's label
 def pipeline_version(frames: Sequence[Frame], gazetteer: Gazetteer) -> str:
     digest = hashlib.sha256(repr([(f.name, f.pattern.pattern) for f in frames]).encode()).hexdigest()[:8]
     places = hashlib.sha256(repr(sorted(gazetteer.countries.items())).encode()).hexdigest()[:8]
-    return f"link-1+{encoder_version()}+frames-{digest}+places-{places}"
+    words = load_cue_words()
+    cues = hashlib.sha256(repr([sorted(getattr(words, k)) for k in words.__slots__]).encode()).hexdigest()[:8]
+    return f"link-1+{encoder_version()}+frames-{digest}+places-{places}+cues-{cues}"
 
 
 def _id(*parts: str) -> str:
@@ -243,10 +250,12 @@ class Linker:
         return story_id
 
     def _mark_bare_denials(self, statements: list[Statement], claims: list[Claim]) -> None:
-        """A statement too short to claim anything still denies by its cue ("he denied these allegations")."""
+        """A statement too short to claim anything still denies by its cue ("he denied these allegations",
+        "isn't recommending an indictment"); not saying or not answering something ("did not respond to")
+        denies nothing."""
         claimed = {c.statement_id for c in claims}
         for st in statements:
-            if st.id not in claimed and is_denial_cue(st.cue):
+            if st.id not in claimed and cue_denies(st.cue) and not is_attitude_or_mention_cue(st.cue):
                 self.store.set_statement_stance(st.id, DENIES)
 
     def _original(
@@ -378,7 +387,7 @@ class Linker:
                 )
                 targets = [new_id]
             for narrative_id in targets:
-                if narrative_id not in joined:
+                if narrative_id not in joined and self._agrees(narrative_id, vector):
                     theirs = store.narrative_claim_stance(narrative_id, ref.id) or ref.stance
                     stance = theirs if agree else opposite(theirs)
                     store.add_narrative_claim(narrative_id, claim.id, stance, round(score, 4), via)
@@ -391,6 +400,17 @@ class Linker:
             joined = [n for n in joined if n not in similarity_only[1:]]
             report.narratives_touched.difference_update(similarity_only[1:])
         report.narratives_touched.update(joined)
+
+    def _agrees(self, narrative_id: str, vector: np.ndarray) -> bool:
+        """Whether a claim says what a similarity narrative's claims say (median cosine), not just what one
+        of them says; a frame narrative is held together by its frame."""
+        if self.store.narrative_frame(narrative_id) is not None:
+            return True
+        rows = self.store.narrative_claim_vectors(narrative_id, AGREEMENT_SAMPLE)
+        if len(rows) < 2:
+            return True
+        scores = np.vstack([from_bytes(r[3]) for r in rows]) @ vector
+        return float(np.median(scores)) >= NARRATIVE_AGREEMENT
 
     def _refresh_narrative(self, narrative_id: str) -> None:
         relabel(self.store, narrative_id)
