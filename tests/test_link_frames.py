@@ -8,6 +8,7 @@ import pytest
 
 from narrascope.errors import NarrascopeError
 from narrascope.link.claims import build_claims
+from narrascope.link.cues import is_proposition
 from narrascope.link.frames import ASSERTS, DENIES, claim_stance, find_frames, load_frames, negative, stance
 from narrascope.model import Article, Statement
 
@@ -269,3 +270,52 @@ def test_an_intention_put_to_someone_inside_another_clause_is_not_their_claim(
     st = replace(st, speaker=subject, speaker_start=start, speaker_end=start + len(subject))
     article = Article(id="a1", content_hash="h", text=text, source="test")
     assert len(build_claims(article, [st], [], frames)) == claims
+
+
+@pytest.mark.parametrize(
+    ("cue", "content", "expected"),
+    [
+        # noun phrases after an attitude, a mention or a speech verb (PolNeAR 2016 review, D1b)
+        ("endorsed", "Republican presidential candidate Donald Trump", False),
+        ("talked about", "GOP candidate Donald Trump", False),
+        ("say", "the same of Sanders", False),
+        ("expressed", "their support for Trump", False),
+        ("bashed", "Trump's proposal to temporarily ban Muslims from entering the United States", False),
+        ("are on record opposing", "a ban on Muslims entering the country", False),
+        ("did not respond to", "a request for comment", False),
+        # clauses put forward as true
+        ("said", "the US wants to partition Syria", True),
+        ("according to", "the Americans embarked on a course aimed at dividing Syria", True),
+        ("did not recommend", "that she face criminal charges", True),
+        ("told", "“We will not stop until every manifest is published”", True),
+    ],
+)
+def test_only_a_proposition_is_a_claim(cue, content, expected):
+    assert is_proposition(cue, content) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "stance", "is_negative"),
+    [
+        # a negated cue denies its content; a negated denial asserts it
+        ("that she face criminal charges", "did not recommend", DENIES, True),
+        ("that the emails were classified", "did not deny", ASSERTS, False),
+        # a "not" in a relative clause is not the claim's
+        (
+            "About three-quarters support a temporary ban on Muslims who are not American citizens",
+            "",
+            ASSERTS,
+            False,
+        ),
+    ],
+)
+def test_the_cue_s_polarity_and_relative_clauses(text, cue, stance, is_negative):
+    assert claim_stance(text, cue) == stance
+    assert negative(text, stance) == is_negative
+
+
+def test_an_attitude_cue_makes_no_claim(frames):
+    text = "Jewish groups condemned Trump's call to ban Muslims from entering the country"
+    content = "Trump's call to ban Muslims from entering the country"
+    article = Article(id="a1", content_hash="h", text=text, source="test")
+    assert build_claims(article, [_statement(text, "condemned", content)], [], frames) == []
