@@ -319,3 +319,12 @@ def test_an_attitude_cue_makes_no_claim(frames):
     content = "Trump's call to ban Muslims from entering the country"
     article = Article(id="a1", content_hash="h", text=text, source="test")
     assert build_claims(article, [_statement(text, "condemned", content)], [], frames) == []
+
+
+def test_a_lead_in_is_not_the_main_clause():
+    """The same quotation, with and without "So far,", is negative both times (PolNeAR review, D5)."""
+    for text in (
+        "''So far, I cannot believe how civil it's been up here.''",
+        "“I cannot believe how civil it’s been”",
+    ):
+        assert negative(text, ASSERTS), text

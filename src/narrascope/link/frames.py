@@ -57,6 +57,7 @@ _FIRST_CLAUSE = re.compile(
     r"while|although)\s",
     re.IGNORECASE,
 )
+_MAIN_CLAUSE_WORDS = 3  # a shorter first clause is a lead-in ("So far,", "In fact,")
 _LEADING_THAT = re.compile(r"^(?:that|whether)\s+", re.IGNORECASE)
 _NEGATION_REACH = 60  # characters before the match a negator may sit at
 
@@ -120,11 +121,18 @@ def negative(text: str, stance: str) -> bool:
     negator stands in its first clause ("grain is not being shipped"); a denial of a negation cancels out,
     but not in a quotation, where the negation is the speaker's own. Two claims the linker finds alike
     (the vectors barely see a "not") disagree when one is negative and the other is not."""
-    first = _FIRST_CLAUSE.split(_LEADING_THAT.sub("", text.strip(_QUOTE_MARKS + " ")), maxsplit=1)[0]
+    first = _main_clause(text)
     negated = bool(_NEGATOR.search(first)) and not _REFUTED.search(text)
     if stance == DENIES and _quoted(text):
         return True
     return negated != (stance == DENIES)
+
+
+def _main_clause(text: str) -> str:
+    """The claim's first clause of some length: a lead-in ("So far, I cannot believe …", "No, …") is not
+    where its negation is."""
+    clauses = _FIRST_CLAUSE.split(_LEADING_THAT.sub("", text.strip(_QUOTE_MARKS + " ")))
+    return next((c for c in clauses if len(c.split()) >= _MAIN_CLAUSE_WORDS), clauses[0])
 
 
 def opposite(stance: str) -> str:
