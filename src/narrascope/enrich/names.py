@@ -24,13 +24,17 @@ __all__ = [
     "fold_token",
     "initials",
     "is_acronym",
+    "is_pronoun",
     "key_tokens",
     "name_key",
+    "person_middle",
     "person_parts",
+    "person_suffix",
     "strip_titles",
     "titles",
     "trim_span",
     "trim_text",
+    "word_set",
 ]
 
 # A word: letters and digits, or an acronym written with periods ("U.S.", "U.N").
@@ -187,6 +191,12 @@ def is_acronym(name: str) -> bool:
     return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
 
 
+def is_pronoun(name: str) -> bool:
+    """ "I", "it", "You", "this": a pronoun or determiner (``data/pronouns.txt``), which names no entity;
+    in capitals and two letters or more ("US", "IT") it is an acronym instead."""
+    return trim_text(name).replace(".", "").casefold() in word_set("pronouns.txt") and not is_acronym(name)
+
+
 @lru_cache(maxsize=65536)
 def initials(name: str) -> str:
     """ "Syrian Democratic Forces" -> "SDF"; "" for a name of fewer than two significant words."""
@@ -208,6 +218,14 @@ def titles() -> frozenset[tuple[str, ...]]:
         if line:
             found.add(tuple(_title_word(w) for w in line.split()))
     return frozenset(found)
+
+
+@cache
+def word_set(resource: str) -> frozenset[str]:
+    """A shipped word list (``data/<resource>``, one word a line, ``#`` comments), case-folded:
+    ``pronouns.txt``, ``generic_heads.txt``, ``common_words.txt``."""
+    text = resources.files("narrascope").joinpath(f"data/{resource}").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().casefold()))
 
 
 def _title_word(word: str) -> str:
@@ -255,6 +273,34 @@ def person_parts(name: str) -> tuple[str, str]:
     surname = name_key(words[-1])
     given = [w for w in words[:-1] if w.casefold() not in NAME_PARTICLES]
     return (name_key(given[0]) if given else ""), surname
+
+
+@lru_cache(maxsize=65536)
+def person_suffix(name: str) -> str:
+    """The generational suffix of a person's name ("jr" for "Donald Trump Jr."), else "": part of who
+    someone is, since a father and son share every other name."""
+    words = trim_text(name).split()
+    last = _title_word(words[-1]) if len(words) > 1 else ""
+    return last if last in SUFFIXES else ""
+
+
+@lru_cache(maxsize=65536)
+def person_middle(name: str) -> str:
+    """The initials of a person's middle names, lowercase ("hw" for "George H.W. Bush", "George HW Bush"
+    and "George Herbert Walker Bush"; "" for "George Bush"): two names whose middles differ are two
+    people ("George W. Bush" is not "George P. Bush")."""
+    words = trim_text(name).split()
+    while len(words) > 1 and _title_word(words[-1]) in SUFFIXES:
+        words.pop()
+    given = [w for w in words[:-1] if w.casefold() not in NAME_PARTICLES]
+    return "".join(_initials_of(word) for word in given[1:])
+
+
+def _initials_of(word: str) -> str:
+    """The initials one middle-name word stands for: "H.W." and "HW" -> "hw", "Walker" -> "w"."""
+    letters = "".join(ch for ch in word if ch.isalpha())
+    spelled = "." in word or (letters.isupper() and len(letters) <= 3)
+    return (letters if spelled else letters[:1]).casefold()
 
 
 _DEFINITION = re.compile(r"\(\s*([A-Z][A-Za-z&.\-]{0,10}[A-Z]\.?)\s*\)")
