@@ -8,23 +8,40 @@ entities of the store). In this order:
 2. **Keys**: spellings that fold to one key are one name (:mod:`narrascope.enrich.names`: case, hyphens,
    diacritics, "al-", transliteration: Sergey = Sergei). People are keyed without their titles
    ("President Assad" is "Assad"); a full name also joins an entity of the same surname whose given name
-   fits (same first name or its initial) or that was so far known by its surname only.
+   fits (same first name or its initial) or that was so far known by its surname only. Middle names and
+   generational suffixes must fit too: where both names have middle initials they are the same ("George
+   H.W. Bush" and "George P. Bush" are not "George W. Bush"), and "Donald Trump Jr." is never "Donald
+   Trump" (nor the other way round). A PERSON span that is a headline fragment, not a name, is dropped
+   ("Clinton Cash Debunks Hillary": its first word is no known given name or initial and it holds a common
+   word, ``data/common_words.txt``); headline words before a known given name are cut ("Billionaire
+   Donald Trump" is "Donald Trump").
 3. **Surnames**: a one-word person mention ("Lavrov", "al-Assad") is the person of that surname named
    in full in the same article, else the only person of that surname known. When several fit, the
    mention is *dropped*: a surname that could be two people is not evidence for either, and no
    surname-only entity is made from it (``lookup`` answers ``None`` for it too). A surname nobody has
-   yet becomes a person of its own, upgraded when the full name shows up.
+   yet becomes a person of its own, upgraded when the full name shows up. A surname in capitals (the
+   "WALLACE:" of a transcript) resolves within its article only: a transcript labels its speakers by
+   surname, and the only Wallace the corpus knew elsewhere (the governor George Wallace) was not Fox's
+   Chris Wallace; so it is dropped when others of that surname are known. A one-word organisation is
+   the organisation of the article whose name ends with it ("the Brigades"), unless the word is a generic
+   head noun ("State", "House": ``data/generic_heads.txt``), which is resolved as a name of its own.
 4. **Acronyms**: defined in the article ("Syrian Democratic Forces (SDF)"), else the initials of a name
    in the same article, else an acronym already seen for an entity, else the initials of exactly one
    known entity.
 
+Pronouns and determiners ("I", "it", "this": ``data/pronouns.txt``) are no names: not kept as mentions
+and never looked up.
+
 Entity ids are ``"e_" + sha1(type + "|" + key)[:12]`` of the name an entity was first created under,
 so one name and type give one id in every run. When a fuller name later upgrades the canonical name
 ("Assad" -> "Bashar al-Assad"), the id stays: entities passed back in as ``known`` keep theirs.
-The canonical name is the most complete form seen (most words), then the most frequent, then the one
-with fewer capitals ("Bashar al-Assad" over "Bashar Al-Assad"), then the alphabetically last. Alias-table
-entities keep the table's name; entities from the store keep theirs until a name with more words comes,
-so re-runs do not flip names back and forth.
+The canonical name is the most frequent full name (two words or more: "Barack Obama", not the "B.
+Hussein Obama" one article quoted once), more words only breaking a tie, then the one with fewer
+capitals ("Bashar al-Assad" over "Bashar Al-Assad"), then the alphabetically last; a one-word name or
+acronym is shown only until a full name comes. Alias-table entities keep the table's name. Entities
+from the store keep theirs unless a full name replaces a one-word one, or another full name is seen
+``SETTLED_MIN`` times and ``SETTLED_RATIO`` times as often in the run: a junk name can go, and re-runs
+do not flip names back and forth.
 
 Types: ORG, GPE, LOC and FAC are one family for matching, since NER labels one name differently from
 sentence to sentence (an entity keeps the type it was created with; a mention carries its entity's type).
@@ -43,15 +60,20 @@ from narrascope.enrich.datelines import dateline_ends
 from narrascope.enrich.gender import compatible, given_key_gender, mention_gender
 from narrascope.enrich.institutions import load_institutions
 from narrascope.enrich.names import (
+    NAME_PARTICLES,
     TOKEN,
     acronym_definitions,
     initials,
     is_acronym,
+    is_pronoun,
     name_key,
+    person_middle,
     person_parts,
+    person_suffix,
     strip_titles,
     trim_span,
     trim_text,
+    word_set,
 )
 from narrascope.model import Entity
 from narrascope.places import fold, load_gazetteer
@@ -69,6 +91,12 @@ SURNAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"})
 LOOSE_LABELS = ("NORP", "LANGUAGE", "PRODUCT", "WORK_OF_ART", "EVENT")
 DEMONYM = re.compile(r"(?:an|ians?|ese|ish|i|ic|ans|s)$", re.IGNORECASE)
 DATELINE_REACH = 300  # a dateline this near the start is the article's
+# A settled (stored) entity's name gives way to another of as many words only when that one is seen at
+# least this often in the run, and this many times as often as the settled name: one article's odd form
+# cannot rename it, and names do not swap back and forth between runs.
+SETTLED_MIN = 3
+SETTLED_RATIO = 2
+_INITIAL = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?\.?|[^\W\d_]")  # "J.", "H.W.", "J"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +130,8 @@ class _Record:
     aliases: set[str] = field(default_factory=set)  # names from the table or the store
     surnames: set[str] = field(default_factory=set)
     given: set[str] = field(default_factory=set)  # first-name keys ("" for a surname-only form)
+    middles: set[str] = field(default_factory=set)  # initials of middle names ("w" for George W. Bush)
+    suffixes: set[str] = field(default_factory=set)  # of the full names: "" or "jr", "sr", "ii"...
 
     def entity(self) -> Entity:
         names = (set(self.forms) | self.aliases) - {self.canonical}
@@ -152,7 +182,10 @@ class EntityResolver:
             elif span.label == "ORG" and (record := self._institution(text, span, countries)) is not None:
                 span.record = record
             elif span.label == "PERSON" and person_parts(strip_titles(surface))[0]:
-                span.record = self._person(strip_titles(surface))
+                name = _person_name(text, span)
+                if name is None:  # "Clinton Cash Debunks Hillary": a headline, no one's name
+                    continue
+                span.record = self._person(name)
                 people[span.record.id] = span.record
             elif _deferred(span.label, surface):
                 later.append(span)
@@ -198,7 +231,7 @@ class EntityResolver:
         when it is unknown or could be several. ``label`` narrows the search to that kind of entity;
         ``mentions`` (an article's) lets a lone surname resolve to the person named in that article."""
         surface = trim_text(name)
-        if not surface:
+        if not surface or is_pronoun(surface):  # "I" is no ORG "I.", "us" no United States
             return None
         entry = self.aliases.entry_for(surface)
         if entry is None and label in (None, "PERSON"):
@@ -231,7 +264,7 @@ class EntityResolver:
             if label in SKIP_LABELS:
                 continue
             start, end = trim_span(text, start, end)
-            if end > start and TOKEN.search(text, start, end):
+            if end > start and TOKEN.search(text, start, end) and not is_pronoun(text[start:end]):
                 candidates.append((end - start, 1, start, end, label, None))
         for start, end, entry in self.aliases.find(text):
             candidates.append((end - start, 0, start, end, entry.type, entry))
@@ -372,11 +405,15 @@ class EntityResolver:
         return None
 
     def _fitting(self, name: str) -> set[str]:
+        """The people of ``name``'s surname it may be: first name, middle names and suffix all fit."""
         given, surname = person_parts(name)
+        middle, suffix = person_middle(name), person_suffix(name)
         return {
             ident
             for ident in self._by_surname.get(surname, set())
             if _given_fits(given, self._records[ident].given)
+            and _middle_fits(middle, self._records[ident].middles)
+            and _suffix_fits(suffix, self._records[ident].suffixes)
         }
 
     def _surname(
@@ -396,7 +433,7 @@ class EntityResolver:
             return local[0]
         if local:
             return None
-        if span.label == "ORG" and not is_acronym(surface):
+        if span.label == "ORG" and not is_acronym(surface) and not _generic_head(surface):
             heads = {
                 r.id: r
                 for name, r in named
@@ -409,6 +446,8 @@ class EntityResolver:
         known = {
             i for i in self._by_surname.get(surname, set()) if compatible(told, _gender(self._records[i]))
         }
+        if known and not _across_articles(surface):  # "WALLACE:" in a transcript names its own Wallace
+            return None
         named = {i for i in known if self._records[i].given - {""}}  # a full name beats a surname seen alone
         for candidates in (known, named):
             if len(candidates) == 1:
@@ -486,11 +525,7 @@ class EntityResolver:
         record.forms[name] += 1
         if new:
             self._index(record, name)
-        if record.fixed or record.canonical == name:
-            return
-        now = _completeness(record.canonical, record.forms.get(record.canonical, 0))
-        new_score = _completeness(name, record.forms[name])
-        if (new_score[0] > now[0]) if record.settled else (new_score > now):
+        if not record.fixed and record.canonical != name and _better_name(record, name):
             record.canonical = name
 
     def _index(self, record: _Record, name: str) -> None:
@@ -503,6 +538,8 @@ class EntityResolver:
             record.given.add(given)
             self._by_surname.setdefault(surname, set()).add(record.id)
             if given:
+                record.middles.add(person_middle(name))
+                record.suffixes.add(person_suffix(name))
                 self._by_key.setdefault(("PERSON", name_key(name)), set()).add(record.id)
             return
         key = self._key(name, record.type)
@@ -534,7 +571,9 @@ class EntityResolver:
             and m.entity_id in self._records
             and surname in self._records[m.entity_id].surnames
         }
-        return local or set(self._by_surname.get(surname, set()))
+        if local or not _across_articles(name):
+            return local
+        return set(self._by_surname.get(surname, set()))
 
 
 def _deferred(label: str, surface: str) -> bool:
@@ -568,5 +607,88 @@ def _given_fits(given: str, known: set[str]) -> bool:
     )
 
 
-def _completeness(form: str, count: int) -> tuple[int, int, int, str]:
-    return (len(TOKEN.findall(form)), count, -sum(ch.isupper() for ch in form), form)
+def _middle_fits(middle: str, known: set[str]) -> bool:
+    """Whether a name's middle initials fit an entity's: either has none, or they are the same ("George
+    H.W. Bush" is not "George W. Bush", "George Bush" may be either)."""
+    known = known - {""}
+    return not middle or not known or middle in known
+
+
+def _suffix_fits(suffix: str, known: set[str]) -> bool:
+    """Whether a generational suffix fits an entity's full names: "Donald Trump Jr." is not "Donald
+    Trump", nor the other way round; an entity known by its surname only takes either."""
+    return not known or suffix in known
+
+
+def _across_articles(surface: str) -> bool:
+    """Whether a lone surname may name a person of another article: not when written in capitals, as
+    transcripts label their speakers ("WALLACE:" is Fox's Chris Wallace, though the corpus knows only the
+    governor George Wallace): such a label says nothing of who is meant beyond its own article."""
+    return not surface.isupper()
+
+
+def _generic_head(surface: str) -> bool:
+    """Whether a one-word organisation is a generic head noun ("State", "House": ``data/generic_heads.txt``),
+    which stands for many organisations, not for the one of the article whose name ends with it."""
+    return trim_text(surface).rstrip(".").casefold() in word_set("generic_heads.txt")
+
+
+def _person_name(text: str, span: _Span) -> str | None:
+    """The person's name a PERSON span holds, without its titles; a headline word before a known given
+    name is cut from the span too ("Billionaire Donald Trump" -> "Donald Trump"); ``None`` for a span
+    that is no one's name ("Clinton Cash Debunks Hillary", "Just Gave Hillary Some")."""
+    name = strip_titles(text[span.start : span.end])
+    found = _plausible_person(name)
+    if found is not None and found != name:
+        tokens = list(re.finditer(r"\S+", text[span.start : span.end]))
+        span.start += tokens[-len(found.split())].start()
+    return found
+
+
+def _plausible_person(name: str) -> str | None:
+    """``name`` when it may be a person's, the part of it from a known given name on when the words before
+    are no names, ``None`` when it holds a word no name holds. Conservative: a name that starts with a known
+    given name or an initial is kept whatever follows, and one of unknown words ("Corey Lewandowski")
+    too."""
+    words = name.split()
+    if len(words) < 2 or _name_start(words[0]):
+        return name
+    for i in range(1, len(words) - 1):
+        if given_key_gender(name_key(words[i])) is not None:
+            rest = words[i:]
+            return None if any(map(_not_a_name_word, rest)) else " ".join(rest)
+    return None if any(map(_not_a_name_word, words)) else name
+
+
+def _name_start(word: str) -> bool:
+    """Whether a word may begin a person's name for sure: a known given name or an initial ("J.")."""
+    return bool(_INITIAL.fullmatch(word)) or given_key_gender(name_key(word)) is not None
+
+
+def _not_a_name_word(word: str) -> bool:
+    """A word no person's name holds: a common English word (``data/common_words.txt``), a lower-case
+    word that is no particle ("matchup", but not "de"), a possessive ("Cruz's"), digits or a handle."""
+    bare = word.strip(",;:").casefold()
+    return (
+        bare.rstrip(".") in word_set("common_words.txt")
+        or (word.isalpha() and word.islower() and bare not in NAME_PARTICLES)
+        or bare.endswith(("'s", "’s"))
+        or any(ch.isdigit() or ch == "@" for ch in word)
+    )
+
+
+def _better_name(record: _Record, name: str) -> bool:
+    """Whether ``name`` should replace a record's canonical name. A full name (two words or more) beats a
+    shorter one; among full names the more frequent wins, more words only breaking a tie ("Barack Obama",
+    not one quote's "B. Hussein Obama"). A settled record moves only to a name clearly more frequent."""
+    new = _name_score(name, record.forms[name])
+    now = _name_score(record.canonical, record.forms.get(record.canonical, 0))
+    if not record.settled or new[0] != now[0]:
+        return new > now
+    return record.forms[name] >= max(SETTLED_MIN, SETTLED_RATIO * now[1])
+
+
+def _name_score(form: str, count: int) -> tuple[int, int, int, int, str]:
+    """(full name, count, words, fewer capitals, form): larger is the better canonical name."""
+    words = len(TOKEN.findall(form))
+    return (min(words, 2), count, words, -sum(ch.isupper() for ch in form), form)
