@@ -9,7 +9,7 @@ from narrascope.model import Entity, Span
 
 
 class NoLookup:
-    def lookup(self, name: str, label: str | None = None) -> Entity | None:
+    def lookup(self, name: str, label: str | None = None, mentions: object = ()) -> Entity | None:
         return {"Kremlin": Entity("e_kremlin", "Kremlin", "ORG")}.get(name)
 
 
@@ -344,3 +344,42 @@ def test_a_top_diplomat_is_the_foreign_minister_who_spoke():
     ]
     got = [s.speaker_name for s in build_statements("a1", text, atts, mentions, NoLookup())]
     assert got == ["Sergey Lavrov", "Sergey Lavrov", None]
+
+
+class AnyLookup:
+    """A lookup that finds an entity for any name, as the store did for "I" (the ORG "I.")."""
+
+    def lookup(self, name: str, label: str | None = None, mentions: object = ()) -> Entity | None:
+        return Entity("e_any", name + ".", "ORG")
+
+
+def test_a_pronoun_or_determiner_source_is_never_looked_up_as_a_name():
+    """86 statements of "I" had the speaker "I.", an ORG the model had found in some article."""
+    text = "I said the plan works. You said it fails. This said nothing. Kremlin said it agrees."
+    atts = [
+        attribution(text, "I", "said", "the plan works"),
+        attribution(text, "You", "said", "it fails", after=text.index("You")),
+        attribution(text, "This", "said", "nothing", after=text.index("This")),
+        attribution(text, "Kremlin", "said", "it agrees", after=text.index("Kremlin")),
+    ]
+    statements = build_statements("a9", text, atts, [], AnyLookup())
+    assert [(s.speaker, s.speaker_entity_id) for s in statements] == [
+        ("I", None),
+        ("You", None),
+        ("This", None),
+        ("Kremlin", "e_any"),
+    ]
+
+
+def test_a_transcript_label_is_not_a_person_of_another_article():
+    """Fox's Chris Wallace ("WALLACE:" in a transcript) was George Wallace, named in another article."""
+    from narrascope.enrich.entities import EntityResolver
+
+    resolver = EntityResolver()
+    other = "George Wallace stood in the schoolhouse door."
+    resolver.resolve(other, [(0, 14, "PERSON")])
+    text = "WALLACE: Will she be there? PENCE: She will not."
+    mentions = resolver.resolve(text, [(0, 7, "PERSON")])
+    atts = [attribution(text, "WALLACE", ":", "Will she be there?", "direct")]
+    (statement,) = build_statements("a10", text, atts, mentions, resolver)
+    assert (statement.speaker, statement.speaker_name) == ("WALLACE", None)

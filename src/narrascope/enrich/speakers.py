@@ -13,7 +13,9 @@ A source as written is one of:
   an organisation ("the fund", "the alliance": ``data/organisation_nouns.txt``) is the latest
   organisation that spoke, else was named, whose name holds the noun; "it" is the organisation that
   made the statement just before (within ``IT_REACH`` characters);
-- a generic description ("a US military official", "sources"): kept as written, with no entity.
+- a generic description ("a US military official", "sources"): kept as written, with no entity;
+- any other phrase is looked up as a name, with the article's mentions (a lone surname is the person of
+  the article first); a pronoun or determiner ("I", "you", "this": ``data/pronouns.txt``) never is.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from narrascope.enrich.gender import (
     mention_gender,
     phrase_gender,
 )
-from narrascope.enrich.names import titles
+from narrascope.enrich.names import is_pronoun, titles
 from narrascope.model import Entity, Span, Statement
 
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "ORG"}
@@ -67,7 +69,9 @@ IT_REACH = 400  # characters from an organisation's statement within which "it" 
 
 
 class Lookup(Protocol):
-    def lookup(self, name: str, label: str | None = None) -> Entity | None: ...
+    def lookup(
+        self, name: str, label: str | None = None, mentions: Sequence[EntityMention] = ()
+    ) -> Entity | None: ...
 
 
 @dataclass(slots=True)
@@ -191,12 +195,20 @@ def _resolve(
                 mention = next((m for m in reversed(mentions) if m.entity_id == entity_id), None)
                 if mention is not None and mention.start < source.start:
                     return _Speaker(entity_id, mention.canonical, mention.label, None, genders.get(entity_id))
-    entity = resolver.lookup(LEADING_DETERMINER.sub("", phrase))
+    entity = _lookup(LEADING_DETERMINER.sub("", phrase), mentions, resolver)
     if entity is not None:
         return _Speaker(entity.id, entity.name, entity.type, None, genders.get(entity.id))
     if _unnamed_person(source):
         return _Speaker(None, None, "PERSON", None, phrase_gender(phrase))
     return _Speaker(None, None, None, None)
+
+
+def _lookup(phrase: str, mentions: Sequence[EntityMention], resolver: Lookup) -> Entity | None:
+    """The entity a source phrase names as a whole, read against the article's mentions (a lone surname
+    is the person of the article first); a pronoun or determiner ("I", "you", "this") names none."""
+    if is_pronoun(phrase):
+        return None
+    return resolver.lookup(phrase, mentions=mentions)
 
 
 def _role_fits(noun: str, role: str) -> bool:
