@@ -14,7 +14,9 @@ entities of the store). In this order:
    Trump" (nor the other way round). A PERSON span that is a headline fragment, not a name, is dropped
    ("Clinton Cash Debunks Hillary": its first word is no known given name or initial and it holds a common
    word, ``data/common_words.txt``); headline words before a known given name are cut ("Billionaire
-   Donald Trump" is "Donald Trump").
+   Donald Trump" is "Donald Trump"). A name that ends with a known given name but does not begin with
+   one ("Stop Hillary") is found by its full name only: its last word is no surname for bare "Hillary"
+   mentions to resolve to.
 3. **Surnames**: a one-word person mention ("Lavrov", "al-Assad") is the person of that surname named
    in full in the same article, else the only person of that surname known. When several fit, the
    mention is *dropped*: a surname that could be two people is not evidence for either, and no
@@ -534,6 +536,9 @@ class EntityResolver:
             given, surname = person_parts(name)
             if not surname:
                 return
+            if given and _given_name_last(name):  # "Stop Hillary": found by its full name only
+                self._by_key.setdefault(("PERSON", name_key(name)), set()).add(record.id)
+                return
             record.surnames.add(surname)
             record.given.add(given)
             self._by_surname.setdefault(surname, set()).add(record.id)
@@ -658,6 +663,13 @@ def _plausible_person(name: str) -> str | None:
             rest = words[i:]
             return None if any(map(_not_a_name_word, rest)) else " ".join(rest)
     return None if any(map(_not_a_name_word, words)) else name
+
+
+def _given_name_last(name: str) -> bool:
+    """Whether a name ends with a known given name but does not begin with one ("Stop Hillary", "Crooked
+    Hillary"): its last word is no surname, and a bare "Hillary" must not become that "person"."""
+    words = name.split()
+    return len(words) > 1 and given_key_gender(name_key(words[-1])) is not None and not _name_start(words[0])
 
 
 def _name_start(word: str) -> bool:
