@@ -388,7 +388,7 @@ class EntityResolver:
         ids = self._by_key.get(("PERSON", name_key(name)))
         if ids:
             return self._records[min(ids)]
-        fits = self._fitting(name)
+        fits = set() if _given_name_last(name) else self._fitting(name)  # "Stop Hillary" is no Hillary's
         if len(fits) == 1:
             return self._records[fits.pop()]
         given, _ = person_parts(name)
