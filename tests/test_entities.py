@@ -621,3 +621,31 @@ def test_headline_words_before_a_given_name_are_cut_and_real_names_kept() -> Non
         ("Corey Lewandowski", "Corey Lewandowski"),
         ("Killer Mike", "Killer Mike"),
     ]
+
+
+def _canon(resolver: EntityResolver, text: str, names: list[str]) -> list[str | None]:
+    """Canonical names of the PERSON spans ``names`` (each at its next occurrence)."""
+    spans, at = [], 0
+    for name in names:
+        start = text.index(name, at)
+        spans.append((start, start + len(name), "PERSON"))
+        at = start + len(name)
+    found = {m.start: m.canonical for m in resolver.resolve(text, spans)}
+    return [found.get(start) for start, _, _ in spans]
+
+
+def test_a_first_name_alone_is_the_one_person_of_the_article_named_in_full_with_it():
+    resolver = EntityResolver()
+    text = "Hillary Clinton spoke in Ohio. Later Hillary said she would win. Bernie Sanders agreed."
+    assert _canon(resolver, text, ["Hillary Clinton", "Hillary", "Bernie Sanders"]) == [
+        "Hillary Clinton",
+        "Hillary Clinton",
+        "Bernie Sanders",
+    ]
+    two = "John Kerry met John Bolton. John said little."  # two Johns: the first name says neither
+    assert _canon(resolver, two, ["John Kerry", "John Bolton", "John"])[2] not in (
+        "John Kerry",
+        "John Bolton",
+    )
+    alone = "Hillary won the county, the paper said."  # no full name in this article
+    assert _canon(resolver, alone, ["Hillary"]) != ["Hillary Clinton"]

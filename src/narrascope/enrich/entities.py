@@ -18,7 +18,8 @@ entities of the store). In this order:
    one ("Stop Hillary") is found by its full name only: its last word is no surname for bare "Hillary"
    mentions to resolve to.
 3. **Surnames**: a one-word person mention ("Lavrov", "al-Assad") is the person of that surname named
-   in full in the same article, else the only person of that surname known. When several fit, the
+   in full in the same article, else the one person of the article with that first name ("Hillary" after
+   "Hillary Clinton"), else the only person of that surname known. When several fit, the
    mention is *dropped*: a surname that could be two people is not evidence for either, and no
    surname-only entity is made from it (``lookup`` answers ``None`` for it too). A surname nobody has
    yet becomes a person of its own, upgraded when the full name shows up. A surname in capitals (the
@@ -435,6 +436,8 @@ class EntityResolver:
             return local[0]
         if local:
             return None
+        if span.label == "PERSON" and (first := self._first_name_of(surname, people, told)) is not None:
+            return first
         if span.label == "ORG" and not is_acronym(surface) and not _generic_head(surface):
             heads = {
                 r.id: r
@@ -457,6 +460,13 @@ class EntityResolver:
         if known:
             return None
         return self._create("PERSON", name)
+
+    @staticmethod
+    def _first_name_of(key: str, people: dict[str, _Record], told: str | None) -> _Record | None:
+        """The one person of the article named in full with this first name ("Hillary" after "Hillary
+        Clinton", "Bernie" after "Bernie Sanders"); ``None`` when none or several have it."""
+        found = [r for r in people.values() if key in r.given and compatible(told, _gender(r))]
+        return found[0] if len(found) == 1 else None
 
     def _acronym(
         self,
@@ -539,6 +549,8 @@ class EntityResolver:
             if given and _given_name_last(name):  # "Stop Hillary": found by its full name only
                 self._by_key.setdefault(("PERSON", name_key(name)), set()).add(record.id)
                 return
+            if not given and surname in record.given and surname not in record.surnames:
+                return  # "Hillary" for Hillary Clinton is her first name: no surname for other articles
             record.surnames.add(surname)
             record.given.add(given)
             self._by_surname.setdefault(surname, set()).add(record.id)
