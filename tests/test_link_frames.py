@@ -328,3 +328,16 @@ def test_a_lead_in_is_not_the_main_clause():
         "“I cannot believe how civil it’s been”",
     ):
         assert negative(text, ASSERTS), text
+
+
+def test_an_indirect_content_run_on_past_a_paragraph_claims_its_own_paragraph_only(frames):
+    text = (
+        "Trump has steadfastly refused to disclose detailed medical records from his doctors.\n\n"
+        "He has been pilloried for years for making dubious medical claims on the air."
+    )
+    st = _statement(text, "refused", text[text.index("to disclose") :])
+    article = Article(id="a1", content_hash="h", text=text, source="test")
+    found = build_claims(article, [st], [], frames)
+    assert [c.text for c in found] == ["to disclose detailed medical records from his doctors."]
+    quoted = replace(st, kind="direct")  # a quotation may go on in the next paragraph
+    assert len(build_claims(article, [quoted], [], frames)) == 2

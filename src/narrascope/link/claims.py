@@ -88,6 +88,16 @@ def _claims_nothing(text: str, st: Statement, statements: list[Statement]) -> bo
     )
 
 
+def _claim_end(text: str, st: Statement) -> int:
+    """Where a statement's claims end: an indirect content the parser ran on past a paragraph break
+    ("Trump has refused to disclose his records [¶] He's been pilloried for years …") ends at the break;
+    a quotation may go on in the next paragraph, so direct and mixed contents keep their end."""
+    if st.kind not in ("indirect", "according_to"):
+        return st.content_end
+    cut = text.find("\n", st.content_start, st.content_end)
+    return cut if cut > st.content_start else st.content_end
+
+
 def _frame_stances(text: str, cue: str, frames: tuple[Frame, ...]) -> tuple[FrameStance, ...]:
     return tuple(
         FrameStance(h.frame, stance(text, h.start, cue), text[h.start : h.end])
@@ -119,7 +129,7 @@ def build_claims(
         if _claims_nothing(text, st, statements):
             continue
         proposition = is_proposition(st.cue, text[st.content_start : st.content_end])
-        for a, b in _pieces(text, st.content_start, st.content_end):
+        for a, b in _pieces(text, st.content_start, _claim_end(text, st)):
             piece = text[a:b]
             frame_stances = _frame_stances(piece, st.cue, frames)
             if (not proposition or len(_WORD.findall(piece)) < MIN_WORDS) and not frame_stances:
