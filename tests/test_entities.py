@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from narrascope.enrich.entities import AliasTable, EntityMention, EntityResolver, entity_id, load_aliases
-from narrascope.enrich.names import acronym_definitions, name_key, strip_titles
+from narrascope.enrich.names import acronym_definitions, name_key, person_parts, strip_titles
 from narrascope.errors import NarrascopeError
 from narrascope.model import Entity
 
@@ -649,3 +649,17 @@ def test_a_first_name_alone_is_the_one_person_of_the_article_named_in_full_with_
     )
     alone = "Hillary won the county, the paper said."  # no full name in this article
     assert _canon(resolver, alone, ["Hillary"]) != ["Hillary Clinton"]
+
+
+@pytest.mark.parametrize(
+    ("name", "parts"),
+    [
+        ("Ben Carson", ("ben", "carson")),  # a given name where it opens the name
+        ("Van Jones", ("van", "jones")),
+        ("Osama bin Laden", ("osama", "laden")),  # a particle of the surname elsewhere
+        ("Vincent van Gogh", ("vincent", "gogh")),
+        ("Mohammed bin Salman", ("mohamed", "salman")),
+    ],
+)
+def test_ben_and_van_open_a_name_as_given_names(name, parts):
+    assert person_parts(name) == parts

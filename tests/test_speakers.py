@@ -383,3 +383,17 @@ def test_a_transcript_label_is_not_a_person_of_another_article():
     atts = [attribution(text, "WALLACE", ":", "Will she be there?", "direct")]
     (statement,) = build_statements("a10", text, atts, mentions, resolver)
     assert (statement.speaker, statement.speaker_name) == ("WALLACE", None)
+
+
+def test_she_is_not_ben_carson():
+    text = 'Ben Carson said the plan would fail. Maria Lopez disagreed. "It will work," she said.'
+    mentions = [
+        mention(text, "Ben Carson", "PERSON", "e_carson", "Ben Carson"),
+        mention(text, "Maria Lopez", "PERSON", "e_lopez", "Maria Lopez"),
+    ]
+    atts = [
+        attribution(text, "Ben Carson", "said", "the plan would fail"),
+        attribution(text, "she", "said", "It will work", "direct", after=text.index('"It')),
+    ]
+    found = build_statements("a1", text, atts, mentions, NoLookup())
+    assert [s.speaker_entity_id for s in found] == ["e_carson", "e_lopez"]

@@ -51,6 +51,9 @@ NAME_PARTICLES = frozenset(
     | {"de", "del", "della", "der", "den", "di", "da", "do", "dos", "das"}
 )
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# Particles that are given names when they open a name in capitals ("Ben Carson", "Van Jones"; but
+# "Osama bin Laden", "Vincent van Gogh")
+GIVEN_PARTICLES = frozenset({"ben", "van"})
 # Words skipped when reading an acronym off a name ("Autonomous Area of North East Syria" -> AANES).
 ACRONYM_STOPWORDS = frozenset(
     {"of", "the", "and", "for", "in", "on", "at", "to", "&", "de", "la", "du", "al", "el"}
@@ -271,7 +274,7 @@ def person_parts(name: str) -> tuple[str, str]:
     if not words:
         return "", ""
     surname = name_key(words[-1])
-    given = [w for w in words[:-1] if w.casefold() not in NAME_PARTICLES]
+    given = _given_words(words)
     return (name_key(given[0]) if given else ""), surname
 
 
@@ -292,8 +295,19 @@ def person_middle(name: str) -> str:
     words = trim_text(name).split()
     while len(words) > 1 and _title_word(words[-1]) in SUFFIXES:
         words.pop()
-    given = [w for w in words[:-1] if w.casefold() not in NAME_PARTICLES]
+    given = _given_words(words)
     return "".join(_initials_of(word) for word in given[1:])
+
+
+def _given_words(words: list[str]) -> list[str]:
+    """The words before the surname that are given names: particles belong to the surname, except a
+    capitalised "Ben" or "Van" that opens the name."""
+    return [
+        w
+        for i, w in enumerate(words[:-1])
+        if w.casefold() not in NAME_PARTICLES
+        or (i == 0 and w[:1].isupper() and w.casefold() in GIVEN_PARTICLES)
+    ]
 
 
 def _initials_of(word: str) -> str:
