@@ -64,6 +64,7 @@ def test_url_hosts(url, expected):
         ("usa_today", "USA Today"),
         ("the-guardian", "The Guardian"),
         ("RIA-Novosti", "RIA Novosti"),
+        ("wash-post", "The Washington Post"),
     ],
 )
 def test_metadata_hints_are_normalised(hint, expected):
