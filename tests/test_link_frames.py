@@ -341,3 +341,18 @@ def test_an_indirect_content_run_on_past_a_paragraph_claims_its_own_paragraph_on
     assert [c.text for c in found] == ["to disclose detailed medical records from his doctors."]
     quoted = replace(st, kind="direct")  # a quotation may go on in the next paragraph
     assert len(build_claims(article, [quoted], [], frames)) == 2
+    assert len(build_claims(article, [replace(st, kind="mixed")], [], frames)) == 1
+
+
+def test_a_content_goes_on_past_a_paragraph_where_a_colon_or_an_open_quotation_says_so(frames):
+    text = (
+        "He said, given the candidates on both sides, that there is only one choice:\n\n"
+        "\u201cIt is Trump, because he spends his own money on the campaign.\u201d"
+    )
+    st = _statement(text, "said", text[text.index("there is") :])
+    article = Article(id="a1", content_hash="h", text=text, source="test")
+    assert len(build_claims(article, [replace(st, kind="mixed")], [], frames)) == 2
+    opened = text.replace("choice:", "choice, \u201cit is").replace("\u201cIt is", "")
+    st = _statement(opened, "said", opened[opened.index("there is") :])
+    article = Article(id="a1", content_hash="h", text=opened, source="test")
+    assert len(build_claims(article, [replace(st, kind="mixed")], [], frames)) == 2

@@ -89,13 +89,24 @@ def _claims_nothing(text: str, st: Statement, statements: list[Statement]) -> bo
 
 
 def _claim_end(text: str, st: Statement) -> int:
-    """Where a statement's claims end: an indirect content the parser ran on past a paragraph break
-    ("Trump has refused to disclose his records [¶] He's been pilloried for years …") ends at the break;
-    a quotation may go on in the next paragraph, so direct and mixed contents keep their end."""
-    if st.kind not in ("indirect", "according_to"):
+    """Where a statement's claims end: a content the parser ran on past a paragraph break ("Trump has
+    refused to disclose his records [¶] He's been pilloried for years …") ends at the break, unless a
+    quotation is open there or a colon announces the next paragraph ("on both sides: [¶] “There's only
+    one …”"). A direct quotation keeps its end: it may go on in the next paragraph."""
+    if st.kind == "direct":
         return st.content_end
     cut = text.find("\n", st.content_start, st.content_end)
-    return cut if cut > st.content_start else st.content_end
+    if cut <= st.content_start:
+        return st.content_end
+    before = text[st.content_start : cut]
+    if before.rstrip().endswith(":") or _quote_open(before):
+        return st.content_end
+    return cut
+
+
+def _quote_open(text: str) -> bool:
+    """Whether a quotation opened in ``text`` is still open at its end."""
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
 
 
 def _frame_stances(text: str, cue: str, frames: tuple[Frame, ...]) -> tuple[FrameStance, ...]:
