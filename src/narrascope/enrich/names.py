@@ -226,7 +226,8 @@ def titles() -> frozenset[tuple[str, ...]]:
 @cache
 def word_set(resource: str) -> frozenset[str]:
     """A shipped word list (``data/<resource>``, one word a line, ``#`` comments), case-folded:
-    ``pronouns.txt``, ``generic_heads.txt``, ``common_words.txt``."""
+    ``pronouns.txt``, ``generic_heads.txt``, ``common_words.txt`` (entities), ``organisation_nouns.txt``
+    (what makes "the <noun>" an organisation), ``person_nouns.txt``, ``role_noise.txt`` (speakers)."""
     text = resources.files("narrascope").joinpath(f"data/{resource}").read_text(encoding="utf-8")
     return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().casefold()))
 

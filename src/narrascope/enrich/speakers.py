@@ -38,7 +38,7 @@ from narrascope.enrich.gender import (
     mention_gender,
     phrase_gender,
 )
-from narrascope.enrich.names import is_pronoun, titles
+from narrascope.enrich.names import is_pronoun, titles, word_set
 from narrascope.model import Entity, Span, Statement
 
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "ORG"}
@@ -184,7 +184,7 @@ def _resolve(
         words = phrase.split()
         noun = words[-1].casefold()
         if (
-            noun in word_list("organisation_nouns.txt") and len(words) == 2
+            noun in word_set("organisation_nouns.txt") and len(words) == 2
         ):  # "the company", not "the city council"
             return _organisation(source.start, noun, mentions, spoken)
         for _, earlier in reversed(spoken):
@@ -250,7 +250,7 @@ def _describes_person(source: Span) -> bool:
     if not words:
         return False
     head = words[-1].casefold()
-    return head in word_list("person_nouns.txt") or head in gendered_words() or (head,) in titles()
+    return head in word_set("person_nouns.txt") or head in gendered_words() or (head,) in titles()
 
 
 def _genders(text: str, mentions: Sequence[EntityMention]) -> dict[str, str]:
@@ -355,7 +355,7 @@ def _clean_role(role: str) -> str:
         words.pop()  # "Both Mr. King and Mr. [Schultz]": the honorific is the name's, not a role
     if words and words[-1].casefold() in ("and", "or", "&"):
         return ""
-    while words and _bare(words[0]) in word_list("role_noise.txt"):
+    while words and _bare(words[0]) in word_set("role_noise.txt"):
         words.pop(0)
     while words and (_bare(words[-1]) in ROLE_TAIL | HONORIFICS or not words[-1].strip(",.;:—–-")):
         words.pop()
@@ -395,14 +395,6 @@ def _roles_from_text(text: str, mentions: Sequence[EntityMention]) -> dict[str, 
 def _title_vocabulary() -> frozenset[str]:
     """Every word of the shipped titles table ("deputy", "minister", "spokesperson"...), and connectors."""
     return frozenset(word for title in titles() for word in title) | {"of", "for", "and", "the"}
-
-
-@cache
-def word_list(resource: str) -> frozenset[str]:
-    """A shipped word list, one word a line (``data/<resource>``): ``organisation_nouns.txt`` (what makes
-    "the <noun>" an organisation), ``person_nouns.txt``, ``role_noise.txt``."""
-    text = resources.files("narrascope").joinpath(f"data/{resource}").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().casefold()))
 
 
 def _organisation(
