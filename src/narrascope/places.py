@@ -46,13 +46,19 @@ class Gazetteer:
     def country_of(self, name: str) -> str | None:
         return self.countries.get(fold(name))
 
+    def countries_of(self, names: Iterable[str]) -> set[str]:
+        """The countries the names resolve to ("Damascus", "Syria" → {"Syria"})."""
+        return {c for c in map(self.country_of, names) if c}
+
     def country_keys(self, names: Iterable[str]) -> tuple[str, ...]:
         """``country:<Name>`` for each country the names resolve to, sorted."""
-        found = {c for c in map(self.country_of, names) if c}
-        return tuple(sorted(COUNTRY_KEY + c for c in found))
+        return tuple(sorted(COUNTRY_KEY + c for c in self.countries_of(names)))
 
 
-def _shipped() -> dict[str, str]:
+@lru_cache(maxsize=1)
+def _shipped() -> Gazetteer:
+    """The shipped table, read once per process (37,000 names: the linker, the watcher and every entity
+    resolver share it)."""
     codes: dict[str, str] = {}
     out: dict[str, str] = {}
     text = resources.files("narrascope").joinpath("data/places.tsv").read_text("utf-8")
@@ -65,12 +71,7 @@ def _shipped() -> dict[str, str]:
             out[fold(code)] = code
         else:
             out[fold(name)] = codes[code]
-    return out
-
-
-@lru_cache(maxsize=1)
-def _shipped_cached() -> dict[str, str]:
-    return _shipped()
+    return Gazetteer(out)
 
 
 def read_places(path: Path) -> dict[str, str]:
@@ -101,7 +102,6 @@ def read_places(path: Path) -> dict[str, str]:
 
 def load_gazetteer(extra: Path | None = None) -> Gazetteer:
     """The shipped gazetteer, with a user places file's entries added (they win)."""
-    countries = dict(_shipped_cached())
-    if extra is not None:
-        countries.update(read_places(extra))
-    return Gazetteer(countries)
+    if extra is None:
+        return _shipped()
+    return Gazetteer(_shipped().countries | read_places(extra))

@@ -134,7 +134,7 @@ class Watcher:
         key = " ".join(sorted(set(ids)))
         if key not in self._places:
             names = self.store.place_names(ids)
-            countries = {c for c in map(self.gazetteer.country_of, names) if c}  # "Damascus": Syria too
+            countries = self.gazetteer.countries_of(names)  # "Damascus": Syria too
             self._places[key] = frozenset(fold(n) for n in names | countries)
         return self._places[key]
 
