@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections import Counter
 
-from narrascope.link.cues import is_attitude_or_mention_cue, is_proposition
+from narrascope.link.cues import is_attitude_or_mention_cue, is_intention_cue, is_proposition
 from narrascope.link.frames import ASSERTS, Frame, claim_stance, find_frames, stance
 from narrascope.model import Article, Claim, FrameStance, Mention, Statement
 from narrascope.sentences import split_sentences
@@ -62,15 +62,13 @@ def _reported_within(st: Statement, statements: list[Statement]) -> bool:
     )
 
 
-# "we are sure that [the US] wants …": a want or a plan put to someone inside another's clause is the
-# other's claim about them, not theirs
-_INTENTION_CUE = re.compile(r"(?:want|plan|intend|seek|hope|aim|wish)(?:s|es|ed|ing)?$", re.IGNORECASE)
 _COMPLEMENT_BEFORE = re.compile(r"\bthat\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _intention_told_of(text: str, st: Statement) -> bool:
-    """Whether ``st`` is an intention someone else puts to its subject ("sure that US wants …")."""
-    if st.speaker_start is None or not _INTENTION_CUE.search(st.cue.strip()):
+    """Whether ``st`` is an intention someone else puts to its subject ("we are sure that [the US] wants
+    …"): the other's claim about them, not theirs."""
+    if st.speaker_start is None or not is_intention_cue(st.cue):
         return False
     return bool(
         _COMPLEMENT_BEFORE.search(text, max(st.sentence_start, st.speaker_start - 40), st.speaker_start)

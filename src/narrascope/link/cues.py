@@ -34,6 +34,7 @@ class CueWords:
     assertion: frozenset[str]
     attitude: frozenset[str]
     mention: frozenset[str]
+    intention: frozenset[str]
     clause_markers: frozenset[str]
 
 
@@ -58,6 +59,11 @@ def is_attitude_or_mention_cue(cue: str) -> bool:
     about", "did not respond to"): its object is no claim that anything is so."""
     words = load_cue_words()
     return bool(set(_words(cue)) & (words.attitude | words.mention))
+
+
+def is_intention_cue(cue: str) -> bool:
+    """Whether the cue ends in a want or a plan ("wants", "plans"), not a saying."""
+    return bool(set(_words(cue)[-1:]) & load_cue_words().intention)
 
 
 def is_clause(content: str, assertion: bool = False) -> bool:
