@@ -317,12 +317,15 @@ class EntityResolver:
         known = self._known_otherwise(span, surface)
         return known if known is not None else self._create(span.label, surface)
 
+    def _table_place(self, name: str) -> str:
+        """The place the alias table says ``name`` is ("Moscow" → "Russia"), else ``name``."""
+        entry = self.aliases.entry_for(name)
+        return entry.canonical if entry is not None and entry.type == "GPE" else name
+
     def _country_name(self, name: str) -> str | None:
         """The country ``name`` is ("Britain", "Russia's", "Moscow" as the alias table has it), else ``None``
         (a city is no country here: "the Ankara [Police]" is the city's)."""
-        entry = self.aliases.entry_for(name)
-        if entry is not None and entry.type == "GPE":
-            name = entry.canonical
+        name = self._table_place(name)
         country = self.gazetteer.country_of(name)
         return country if country and fold(country) == fold(name) else None
 
@@ -332,12 +335,7 @@ class EntityResolver:
         if first is None:
             return None
         places = text[first[0] : first[1]].split("(")[0].strip(" —–-").split(",")
-        found = set()
-        for place in places:
-            entry = self.aliases.entry_for(place.strip())
-            country = self.gazetteer.country_of(entry.canonical if entry else place.strip())
-            if country:
-                found.add(country)
+        found = self.gazetteer.countries_of(self._table_place(place.strip()) for place in places)
         return found.pop() if len(found) == 1 else None
 
     def _institution(self, text: str, span: _Span, countries: dict[str, str]) -> _Record | None:
