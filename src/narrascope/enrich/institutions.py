@@ -100,23 +100,23 @@ class Institutions:
 
 @lru_cache(maxsize=1)
 def load_institutions() -> Institutions:
-    names: dict[str, str] = {}
+    names: dict[str, str] = {}  # folded → canonical
+    surfaces: set[str] = set()  # every name as written, lower-cased, for the pattern
     for line in _data("institutions.txt"):
         canonical, _, others = line.partition("\t")
         for name in (canonical, *filter(None, others.split("|"))):
             names.setdefault(fold(name), canonical)
-    surfaces = {
-        name.lower() for line in _data("institutions.txt") for name in re.split("[\t|]", line) if name
-    }
+            surfaces.add(name.lower())
     demonyms: dict[str, str] = {}
     adjective: dict[str, str] = {}
+    owners: set[str] = set()  # countries and demonyms as written
     for line in _data("demonyms.txt"):
         country, _, forms = line.partition("\t")
         listed = [f for f in forms.split("|") if f]
         adjective.setdefault(country, listed[0])
+        owners.update((country, *listed))
         for form in listed:
             demonyms.setdefault(fold(form), country)
-    owners = {form for line in _data("demonyms.txt") for form in re.split("[\t|]", line) if form}
     pattern = re.compile(
         rf"(?<![\w.])(?:{trie_regex(owners)})(?:['’]s)?\s+((?i:{trie_regex(surfaces)}))(?![\w-])"
     )
