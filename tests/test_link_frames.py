@@ -330,18 +330,22 @@ def test_a_lead_in_is_not_the_main_clause():
         assert negative(text, ASSERTS), text
 
 
+def _claims_from(text: str, cue: str, content_from: str, frames, kind: str = "indirect") -> list:
+    """The claims of one statement whose content runs from ``content_from`` to the end of ``text``."""
+    st = replace(_statement(text, cue, text[text.index(content_from) :]), kind=kind)
+    return build_claims(Article(id="a1", content_hash="h", text=text, source="test"), [st], [], frames)
+
+
 def test_an_indirect_content_run_on_past_a_paragraph_claims_its_own_paragraph_only(frames):
     text = (
         "Trump has steadfastly refused to disclose detailed medical records from his doctors.\n\n"
         "He has been pilloried for years for making dubious medical claims on the air."
     )
-    st = _statement(text, "refused", text[text.index("to disclose") :])
-    article = Article(id="a1", content_hash="h", text=text, source="test")
-    found = build_claims(article, [st], [], frames)
+    found = _claims_from(text, "refused", "to disclose", frames)
     assert [c.text for c in found] == ["to disclose detailed medical records from his doctors."]
-    quoted = replace(st, kind="direct")  # a quotation may go on in the next paragraph
-    assert len(build_claims(article, [quoted], [], frames)) == 2
-    assert len(build_claims(article, [replace(st, kind="mixed")], [], frames)) == 1
+    # a quotation may go on in the next paragraph
+    assert len(_claims_from(text, "refused", "to disclose", frames, kind="direct")) == 2
+    assert len(_claims_from(text, "refused", "to disclose", frames, kind="mixed")) == 1
 
 
 def test_a_content_goes_on_past_a_paragraph_where_a_colon_or_an_open_quotation_says_so(frames):
@@ -349,10 +353,6 @@ def test_a_content_goes_on_past_a_paragraph_where_a_colon_or_an_open_quotation_s
         "He said, given the candidates on both sides, that there is only one choice:\n\n"
         "\u201cIt is Trump, because he spends his own money on the campaign.\u201d"
     )
-    st = _statement(text, "said", text[text.index("there is") :])
-    article = Article(id="a1", content_hash="h", text=text, source="test")
-    assert len(build_claims(article, [replace(st, kind="mixed")], [], frames)) == 2
+    assert len(_claims_from(text, "said", "there is", frames, kind="mixed")) == 2
     opened = text.replace("choice:", "choice, \u201cit is").replace("\u201cIt is", "")
-    st = _statement(opened, "said", opened[opened.index("there is") :])
-    article = Article(id="a1", content_hash="h", text=opened, source="test")
-    assert len(build_claims(article, [replace(st, kind="mixed")], [], frames)) == 2
+    assert len(_claims_from(opened, "said", "there is", frames, kind="mixed")) == 2
