@@ -1,7 +1,8 @@
 """Who a "he" or "she" can be: a person's gender as the text and the name tell it.
 
 From an honorific or a gendered word in the phrase that names someone ("Mr. Obama", "the spokeswoman":
-``data/gendered_words.txt``), else from a given name in ``data/given_names.txt``. ``None`` where nothing tells, and nothing is guessed.
+``data/gendered_words.txt``), else from a given name: ``data/given_names.txt`` (curated for world news) over
+``data/given_names_census.txt`` (the US Census lists). ``None`` where nothing tells, and nothing is guessed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from narrascope.enrich.names import name_key, person_parts, strip_titles
 
 MALE = "m"
 FEMALE = "f"
+BOTH = "x"  # a given-names line of names borne by both: they tell nothing
 PRONOUN_GENDER = {"he": MALE, "him": MALE, "his": MALE, "she": FEMALE, "her": FEMALE}
 _WORD = re.compile(r"[^\W\d_]+")
 # an honorific right before a name: "Mr. Obama", "Mrs Clinton"
@@ -22,19 +24,28 @@ _HONORIFIC_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Lady|Dame|Madam|Madame|He
 
 
 def _read(resource: str, key: Callable[[str], str]) -> dict[str, str]:
-    """A gender file (``data/<resource>``): lines of "m" or "f" and the words it holds, keyed by ``key``."""
+    """A gender file (``data/<resource>``): lines of "m", "f" or "x" and the words they hold, keyed by ``key``."""
     text = resources.files("narrascope").joinpath(f"data/{resource}").read_text(encoding="utf-8")
     table: dict[str, str] = {}
     for line in text.splitlines():
         words = line.split("#", 1)[0].split()
-        if len(words) > 1 and words[0] in (MALE, FEMALE):
+        if len(words) > 1 and words[0] in (MALE, FEMALE, BOTH):
             table.update((key(w), words[0]) for w in words[1:])
     return table
 
 
 @cache
 def _given_names() -> dict[str, str]:
-    return _read("given_names.txt", name_key)
+    """The curated names: sure enough that the entity rules read a word among them as a given name."""
+    return {name: g for name, g in _read("given_names.txt", name_key).items() if g != BOTH}
+
+
+@cache
+def _all_given_names() -> dict[str, str]:
+    """The curated names over the Census ones: many of those are surnames too ("Carter", "Lamar"), so
+    they tell a named person's gender but never that a word is a given name."""
+    table = _read("given_names_census.txt", name_key) | _read("given_names.txt", name_key)
+    return {name: gender for name, gender in table.items() if gender != BOTH}
 
 
 @cache
@@ -46,11 +57,11 @@ def gendered_words() -> dict[str, str]:
 def given_name_gender(name: str) -> str | None:
     """The gender a person's full name tells by its given name ("Michelle Obama" → f)."""
     given, _ = person_parts(strip_titles(name))
-    return _given_names().get(given) if given else None
+    return _all_given_names().get(given) if given else None
 
 
 def given_key_gender(key: str) -> str | None:
-    """The gender of a given-name key (``names.name_key``), as the names file tells it."""
+    """The gender of a given-name key (``names.name_key``), as the curated names file tells it."""
     return _given_names().get(key)
 
 
