@@ -224,6 +224,22 @@ def test_two_people_of_one_surname_leave_the_surname_alone_unresolved() -> None:
     assert len(resolver.entities()) == 2  # no surname-only entity made
 
 
+def test_a_surname_before_its_namesake_is_named_is_the_one_person_named_so_far() -> None:
+    text = (
+        "Senator Maria Whitlock opened the hearing. Whitlock said the bill would pass. "
+        "Her cousin, Paul Whitlock, disagreed. Whitlock said no."
+    )
+    bare = [m.start() for m in re.finditer(r"(?<= )Whitlock(?= said)", text)]
+    spans = ner(text, ("Maria Whitlock", "PERSON"), ("Paul Whitlock", "PERSON"))
+    spans += [(start, start + len("Whitlock"), "PERSON") for start in bare]
+    mentions = EntityResolver().resolve(text, sorted(spans))
+    assert [(m.text, m.canonical) for m in mentions] == [
+        ("Maria Whitlock", "Maria Whitlock"),
+        ("Whitlock", "Maria Whitlock"),  # only she is named before it
+        ("Paul Whitlock", "Paul Whitlock"),
+    ]  # after both are named, "Whitlock" is no one
+
+
 # --- across articles
 
 

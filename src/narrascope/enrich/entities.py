@@ -173,7 +173,8 @@ class EntityResolver:
         definitions = acronym_definitions(text)
         spans = self._spans(text, ner_spans, definitions)
         named: list[tuple[str, _Record]] = []  # (surface, record) of the names resolved in pass 1
-        people: dict[str, _Record] = {}  # the people named in full
+        people: dict[str, _Record] = {}  # the people named in full, in the order first named
+        first_named: dict[str, int] = {}  # person id -> where the article first names them in full
         later: list[_Span] = []
         countries: dict[str, str] = {"": self._dateline_country(text) or ""}  # institution → its country
         for (
@@ -189,7 +190,8 @@ class EntityResolver:
                 if name is None:  # "Clinton Cash Debunks Hillary": a headline, no one's name
                     continue
                 span.record = self._person(name)
-                people[span.record.id] = span.record
+                people.setdefault(span.record.id, span.record)
+                first_named.setdefault(span.record.id, span.start)
             elif _deferred(span.label, surface):
                 later.append(span)
                 continue
@@ -197,7 +199,7 @@ class EntityResolver:
                 span.record = self._named(text, span)
             named.append((text[span.start : span.end], span.record))
         for span in later:  # pass 2: lone surnames and acronyms, against the names of the whole article
-            span.record = self._surname(text, span, people, named)
+            span.record = self._surname(text, span, people, named, first_named)
             if span.record is None and span.label in PLACE_LABELS and is_acronym(text[span.start : span.end]):
                 span.record = self._acronym(text, span, definitions, named)
         mentions = []
@@ -418,17 +420,28 @@ class EntityResolver:
         }
 
     def _surname(
-        self, text: str, span: _Span, people: dict[str, _Record], named: list[tuple[str, _Record]]
+        self,
+        text: str,
+        span: _Span,
+        people: dict[str, _Record],
+        named: list[tuple[str, _Record]],
+        first_named: dict[str, int],
     ) -> _Record | None:
         """A one-word name: a person of the article with that surname, else (for a PERSON span) the one
         known person of that surname or a new one; ``None`` when it could be several people, or when
-        the span is an acronym left to :meth:`_acronym`. A one-word organisation is the one organisation
-        of the article whose name ends with it ("the Brigades" after "the Tessaly Brigades")."""
+        the span is an acronym left to :meth:`_acronym`. Where the article names several people of the
+        surname, it is the one of them named before it, if only one is ("Sen. Chris Murphy … Murphy said",
+        though a victim, Anne Marie Murphy, is named later; after both, "Murphy" is no one). A one-word
+        organisation is the one organisation of the article whose name ends with it ("the Brigades" after
+        "the Tessaly Brigades")."""
         surface = text[span.start : span.end]
         name = strip_titles(surface) if span.label == "PERSON" else surface
         _, surname = person_parts(name)
         told = mention_gender(text, span.start, span.end)  # "Mr. Obama" is no Michelle Obama
         local = [r for r in people.values() if surname in r.surnames and compatible(told, _gender(r))]
+        if len(local) > 1:
+            before = [r for r in local if first_named.get(r.id, span.start) < span.start]
+            local = before if len(before) == 1 else local
         if len(local) == 1:
             span.label = "PERSON"
             return local[0]
