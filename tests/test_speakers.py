@@ -497,3 +497,10 @@ def test_names_borne_by_both_hide_no_curated_name_of_the_same_key():
     both = {name_key(n) for n, g in table.items() if g == "x"}
     sure = {name_key(n) for n, g in table.items() if g in (MALE, FEMALE)}
     assert both and not both & sure
+
+
+def test_a_person_known_by_a_given_name_alone_has_its_gender():
+    from narrascope.enrich.gender import given_name_gender
+
+    assert given_name_gender("Keith") == "m"  # "she" is never Keith
+    assert given_name_gender("Carter") is None  # a lone Census name is as often a surname

@@ -55,9 +55,14 @@ def gendered_words() -> dict[str, str]:
 
 
 def given_name_gender(name: str) -> str | None:
-    """The gender a person's full name tells by its given name ("Michelle Obama" → f)."""
-    given, _ = person_parts(strip_titles(name))
-    return _all_given_names().get(given) if given else None
+    """The gender a person's name tells by its given name ("Michelle Obama" → f, "Keith" → m)."""
+    bare = strip_titles(name)
+    given, _ = person_parts(bare)
+    if given:
+        return _all_given_names().get(given)
+    # a person known by a given name alone ("Keith"): the curated names only, since a lone Census
+    # name is as often a surname ("Carter")
+    return _given_names().get(name_key(bare)) if len(bare.split()) == 1 else None
 
 
 def given_key_gender(key: str) -> str | None:
