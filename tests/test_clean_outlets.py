@@ -65,6 +65,7 @@ def test_url_hosts(url, expected):
         ("the-guardian", "The Guardian"),
         ("RIA-Novosti", "RIA Novosti"),
         ("wash-post", "The Washington Post"),
+        ("west-journal", "The Western Journal"),
     ],
 )
 def test_metadata_hints_are_normalised(hint, expected):
