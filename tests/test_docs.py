@@ -65,6 +65,7 @@ def _bold_in_row(label: str) -> float:
         ("cue", "attribution_polnear_dev_cue_f1", 100),
         ("content", "attribution_polnear_dev_content_f1", 100),
         ("he and she, dev", "pronouns_polnear_dev_accuracy", 100),
+        ("all sources, dev", "speakers_polnear_dev_accuracy", 100),
     ],
 )
 def test_evaluation_page_states_numbers_the_floors_hold(label: str, floor: str, scale: int) -> None:

@@ -241,6 +241,19 @@ def test_a_surname_before_its_namesake_is_named_is_the_one_person_named_so_far()
 
 
 # --- across articles
+def test_a_surname_known_people_share_is_the_one_far_more_often_named() -> None:
+    resolver = EntityResolver()
+    for _ in range(25):
+        text = "Marta Kovac spoke."
+        resolver.resolve(text, ner(text, ("Marta Kovac", "PERSON")))
+    text = "Elena Kovac spoke."
+    resolver.resolve(text, ner(text, ("Elena Kovac", "PERSON")))
+    later = "Kovac said the dam was safe."
+    assert [m.canonical for m in resolver.resolve(later, ner(later, ("Kovac", "PERSON")))] == ["Marta Kovac"]
+    text = "Ivo Kovac spoke. Ivo Kovac left."
+    for _ in range(4):  # Ivo is now named 8 times: no longer far less than Marta's 25
+        resolver.resolve(text, ner(text, ("Ivo Kovac", "PERSON")))
+    assert resolver.resolve(later, ner(later, ("Kovac", "PERSON"))) == []
 
 
 def test_a_surname_resolves_to_the_one_known_person_of_that_surname() -> None:

@@ -504,3 +504,92 @@ def test_a_person_known_by_a_given_name_alone_has_its_gender():
 
     assert given_name_gender("Keith") == "m"  # "she" is never Keith
     assert given_name_gender("Carter") is None  # a lone Census name is as often a surname
+
+
+def _speakers(text: str, named: list[tuple[str, str, str]], atts: list[Attribution]) -> list[str | None]:
+    """Speaker names of the statements; ``named``: (surface, label, canonical) mentioned in that order."""
+    mentions, after = [], 0
+    for surface, label, canonical in named:
+        m = mention(text, surface, label, "e_" + canonical.replace(" ", "_").lower(), canonical, after)
+        mentions.append(m)
+        after = m.end
+    return [s.speaker_name for s in build_statements("a", text, atts, mentions, NoLookup())]
+
+
+def test_the_senator_is_the_person_titled_sen_before():
+    text = "Sen. Ana Ruiz opposed the bill on Monday. The senator said it would fail."
+    atts = [attribution(text, "The senator", "said", "it would fail")]
+    assert _speakers(text, [("Ana Ruiz", "PERSON", "Ana Ruiz")], atts) == ["Ana Ruiz"]
+
+
+def test_the_state_is_no_secretary_of_state():
+    text = "Secretary of State Ana Ruiz signed. The state said the rolls were purged."
+    atts = [attribution(text, "The state", "said", "the rolls were purged")]
+    assert _speakers(text, [("Ana Ruiz", "PERSON", "Ana Ruiz")], atts) == [None]
+
+
+def test_the_agency_is_the_department_named_before():
+    text = "The Velorian Interior Department released the figures. The agency said crossings had doubled."
+    atts = [attribution(text, "The agency", "said", "crossings had doubled")]
+    named = [("Velorian Interior Department", "ORG", "Velorian Interior Department")]
+    assert _speakers(text, named, atts) == ["Velorian Interior Department"]
+
+
+def test_a_document_speaks_for_its_named_author_only():
+    text = (
+        "A new Harbor Institute poll came out on Monday. The poll found that support had fallen. "
+        "A report circulated in Kaldor. The report said the dam was unsafe."
+    )
+    atts = [
+        attribution(text, "The poll", "found", "support had fallen"),
+        attribution(text, "The report", "said", "the dam was unsafe"),
+    ]
+    named = [("Harbor Institute", "ORG", "Harbor Institute"), ("Kaldor", "GPE", "Kaldor")]
+    assert _speakers(text, named, atts) == ["Harbor Institute", None]
+
+
+@pytest.mark.parametrize(
+    ("text", "relative", "named", "expected"),
+    [
+        (
+            "Marta Kovac, the president of the Harbor Foundation, who said the dam was safe, left.",
+            "who",
+            [("Marta Kovac", "PERSON", "Marta Kovac"), ("Harbor Foundation", "ORG", "Harbor Foundation")],
+            "Marta Kovac",
+        ),
+        (
+            "Senator Ana Ruiz of Veloria, who said the dam was safe, left.",
+            "who",
+            [("Ana Ruiz", "PERSON", "Ana Ruiz"), ("Veloria", "GPE", "Veloria")],
+            "Ana Ruiz",
+        ),
+        (
+            "Marta Kovac is the state attorney who said the dam was safe.",
+            "who",
+            [("Marta Kovac", "PERSON", "Marta Kovac")],
+            "Marta Kovac",
+        ),
+        (
+            "The Harbor Foundation, a charity in Veloria, which said the dam was safe, closed.",
+            "which",
+            [("Harbor Foundation", "ORG", "Harbor Foundation"), ("Veloria", "GPE", "Veloria")],
+            "Veloria",  # "which" hangs on the nearest name that is no person
+        ),
+        (
+            "Marta Kovac met Ana Ruiz on Monday and later praised the workers who said the dam was safe.",
+            "who",
+            [("Marta Kovac", "PERSON", "Marta Kovac"), ("Ana Ruiz", "PERSON", "Ana Ruiz")],
+            None,  # a clause in between: no one
+        ),
+    ],
+)
+def test_a_relative_pronoun_hangs_on_the_name_its_clause_describes(text, relative, named, expected):
+    atts = [attribution(text, relative, "said", "the dam was safe")]
+    assert _speakers(text, named, atts) == [expected]
+
+
+def test_they_is_only_a_group_that_spoke_before():
+    text = "Veloria and Kaldor signed the pact in Port Arden. They said it would last."
+    atts = [attribution(text, "They", "said", "it would last")]
+    named = [("Veloria", "GPE", "Veloria"), ("Kaldor", "GPE", "Kaldor"), ("Port Arden", "GPE", "Port Arden")]
+    assert _speakers(text, named, atts) == [None]  # not Port Arden, the last place named

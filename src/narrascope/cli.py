@@ -934,26 +934,26 @@ def eval_attribution(
         out.print(format_errors(report.errors))
 
 
-@eval_app.command("pronouns")
+@eval_app.command("speakers")
 @_friendly
-def eval_pronouns(
+def eval_speakers(
     path: Path = typer.Argument(..., help="A PolNeAR split folder (e.g. polnear/dev)."),
     key: Path = typer.Option(
-        ..., "--key", help="The hand-read key of who each he/she is (bench/keys/polnear_dev_pronouns.tsv)."
+        ..., "--key", help="The hand-read key of who each source is (bench/keys/polnear_dev_speakers.tsv)."
     ),
     model: str = typer.Option(None, "--model", help="spaCy model name or path."),
     top: int = typer.Option(10, "--errors", min=0, help="Show the first N wrong or unresolved speakers."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
-    """Score who "he said" and "she said" statements are given to, against a hand-read key: right, wrong,
-    unresolved, or statement missed, per pronoun."""
+    """Score who statements are given to where the source must be resolved ("he", "they", "who", "the
+    president"), against a hand-read key: right, wrong, unresolved, or statement missed, per kind of source."""
     _check_format(fmt, TABLE_OR_JSON)
-    from narrascope.evaluate.pronouns import evaluate_pronouns, format_report
+    from narrascope.evaluate.speakers import evaluate_speakers, format_report
 
     if not (path / "text").is_dir() or not (path / "attributions").is_dir():
         raise NarrascopeError("E111", f"{path} has no text/ and attributions/ folders (the PolNeAR layout)")
     with _readable_benchmark("E111"):
-        report = evaluate_pronouns(path, key, model=model)
+        report = evaluate_speakers(path, key, model=model)
     if fmt == "json":
         body = {"summary": report.summary(), "outcomes": [as_dict(o) for o in report.outcomes]}
         _emit(json.dumps(body, indent=2))

@@ -114,6 +114,11 @@ class EntityMention:
     canonical: str
 
 
+# A lone surname that several known people bear is the one far more often named (see ``_dominant``)
+DOMINANT_RATIO = 4
+DOMINANT_MENTIONS = 20
+
+
 def entity_id(type_: str, key: str) -> str:
     return "e_" + hashlib.sha1(f"{type_}|{key}".encode()).hexdigest()[:12]
 
@@ -468,9 +473,19 @@ class EntityResolver:
         for candidates in (known, named):
             if len(candidates) == 1:
                 return self._records[next(iter(candidates))]
-        if known:
-            return None
-        return self._create("PERSON", name)
+        if named:
+            return self._dominant(named)
+        return None if known else self._create("PERSON", name)
+
+    def _dominant(self, ids: set[str]) -> _Record | None:
+        """The person a surname means across the corpus when its bearers are not alike in fame: the one
+        named at least ``DOMINANT_RATIO`` times as often as any other, and ``DOMINANT_MENTIONS`` times at
+        least ("Obama" in a corpus of Barack and Michelle Obama); ``None`` when no one stands out."""
+        counts = sorted(((sum(self._records[i].forms.values()), i) for i in ids), reverse=True)
+        (top, best), (second, _) = counts[0], counts[1]
+        if top >= DOMINANT_MENTIONS and top >= DOMINANT_RATIO * second:
+            return self._records[best]
+        return None
 
     @staticmethod
     def _first_name_of(key: str, people: dict[str, _Record], told: str | None) -> _Record | None:

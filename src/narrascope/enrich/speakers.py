@@ -39,7 +39,7 @@ from narrascope.enrich.gender import (
     mention_gender,
     phrase_gender,
 )
-from narrascope.enrich.names import is_pronoun, titles, word_set
+from narrascope.enrich.names import is_pronoun, strip_titles, titles, word_set
 from narrascope.model import Entity, Span, Statement
 from narrascope.sentences import split_sentences
 
@@ -52,6 +52,18 @@ PREPOSITION_BEFORE = re.compile(
     r"\b(?:in|of|from|at|for|on|with|by|to|near|inside|outside|below|above|under|over|across|around|behind"
     r"|beyond|among|within|along)\s+(?:the\s+)?$",
     re.I,
+)
+_NAME_WORD = re.compile(r"[^\W_]+")
+_TITLE_DOT = re.compile(
+    r"\b(Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Cmdr|Pres|Sec|Amb|Atty|Supt|Insp|Dr|Prof|Rev)\."
+)
+# What may stand between a name and the relative pronoun that hangs on it (``_relative_antecedent``)
+_DESCRIBES_NAME = re.compile(
+    r"[\s,—–-]*"  # nothing but punctuation
+    r"|\s*,\s*(?:now\s+)?(?:the|a|an|his|her|its|their|[A-Z][\w.’'-]*)\b[^,;:!?\"“”()]{0,100}?,?\s*"  # apposition
+    r"|\s+(?:of|from)\s+(?:[A-Z][\w.’'-]*\s*)+,?\s*"  # "of Vermont,"
+    r"|\s*\([^()]{1,20}\)\s*,?\s*"  # "(R-Ky.),"
+    r"|\s+(?:is|was)\s+(?:the|a|an|one\s+of\s+the)\b[^,;:!?\"“”()]{0,80}"  # "is the state attorney"
 )
 _INDEFINITE = re.compile(r"(?:an?|one|another)\s", re.IGNORECASE)
 _OWNER_AFTER = re.compile(r"\s*['’]s?\b")
@@ -194,11 +206,14 @@ def _resolve(
             noun in word_set("organisation_nouns.txt") and len(words) == 2
         ):  # "the company", not "the city council"
             return _organisation(source.start, noun, mentions, spoken)
-        for _, earlier in reversed(spoken):
+        if noun in word_set("document_nouns.txt") and len(words) == 2:  # "the poll", "the statement"
+            return _author(source.start, noun, text, mentions)
+        person_noun = (noun,) in titles() or noun in word_set("person_nouns.txt") or noun in role_synonyms()
+        for _, earlier in reversed(spoken if person_noun else ()):  # "the state" is no Secretary of State
             if earlier.role and _role_fits(noun, earlier.role):
                 return _Speaker(earlier.entity_id, earlier.name, earlier.label, None, earlier.gender)
-        for entity_id, role in roles.items():
-            if noun in role.casefold().split():
+        for entity_id, role in roles.items() if person_noun else ():
+            if _role_fits(noun, role):
                 mention = next((m for m in reversed(mentions) if m.entity_id == entity_id), None)
                 if mention is not None and mention.start < source.start:
                     return _Speaker(entity_id, mention.canonical, mention.label, None, genders.get(entity_id))
@@ -219,10 +234,11 @@ def _lookup(phrase: str, mentions: Sequence[EntityMention], resolver: Lookup) ->
 
 
 def _role_fits(noun: str, role: str) -> bool:
-    """Whether a description's head noun fits a role: the noun is in it, or the role is one the noun
-    stands for ("Russia's top diplomat" is the foreign minister: ``data/role_synonyms.txt``)."""
-    role = role.casefold()
-    return noun in role or any(title in role for title in role_synonyms().get(noun, ()))
+    """Whether a description's head noun fits a role: the noun is one of its words, or the role holds a
+    title the noun stands for ("Russia's top diplomat" is the foreign minister, "the senator" is "Sen."
+    Sanders: ``data/role_synonyms.txt``)."""
+    words = f" {' '.join(w.strip('.,') for w in role.casefold().split())} "
+    return f" {noun} " in words or any(f" {title} " in words for title in role_synonyms().get(noun, ()))
 
 
 @cache
@@ -236,12 +252,25 @@ def role_synonyms() -> dict[str, tuple[str, ...]]:
 def _relative_antecedent(
     source: Span, text: str, mentions: Sequence[EntityMention], genders: dict[str, str]
 ) -> _Speaker:
-    """What "who" or "which" stands for: the name just before it, with a comma at most between ("the
-    Syrian government, which characterized …", "Trump, who said …"); else no one."""
-    before = [m for m in mentions if m.end <= source.start]
+    """What "who", "which" or "that" stands for: the name the relative clause hangs on, in its sentence.
+    That is the name just before it ("the Syrian government, which characterized …", "Trump, who said
+    …"), or, past what only describes that name, the name before: an apposition ("Matt Duss, the president
+    of the Foundation for Middle East Peace, who"), a place or party ("Senator Bernie Sanders of Vermont,
+    who"; "Mitch McConnell (R-Ky.), who") or a copula ("Angela Corey is the state attorney who"). "who"
+    takes a person only; "which" and "that" anything else. Else no one."""
+    person = source.text.strip().casefold() == "who"
+    sentence_start = max(text.rfind(". ", 0, source.start), text.rfind("\n", 0, source.start)) + 1
+    before = [m for m in mentions if sentence_start <= m.start and m.end <= source.start]
     if before and not text[before[-1].end : source.start].strip(" ,\u00a0\n"):
         m = before[-1]
-        return _Speaker(m.entity_id, m.canonical, m.label, None, genders.get(m.entity_id or ""))
+        if not person or m.label == "PERSON":
+            return _Speaker(m.entity_id, m.canonical, m.label, None, genders.get(m.entity_id or ""))
+    for m in reversed(before):
+        if (m.label == "PERSON") != person:
+            continue
+        if _DESCRIBES_NAME.fullmatch(text[m.end : source.start]):
+            return _Speaker(m.entity_id, m.canonical, m.label, None, genders.get(m.entity_id or ""))
+        break  # only the nearest name of the right kind: one further back is another clause's
     return _Speaker(None, None, None, None)
 
 
@@ -379,8 +408,11 @@ def _roles_from_text(text: str, mentions: Sequence[EntityMention]) -> dict[str, 
     for mention in mentions:
         if mention.label != "PERSON" or mention.entity_id in roles:
             continue
-        window = text[max(0, mention.start - 80) : mention.start]
-        window = re.split(r"[.;:!?\"“”()\n]|,\s", window)[-1]
+        bare = strip_titles(mention.text)
+        prefix = mention.text[: len(mention.text) - len(bare)] if mention.text.endswith(bare) else ""
+        window = text[max(0, mention.start - 80) : mention.start] + prefix  # NER's "President Obama"
+        window = _TITLE_DOT.sub("\\1\u2024", window)  # "Sen. Bernie Sanders": no sentence ends at "Sen."
+        window = re.split(r"[.;:!?\"“”()\n]|,\s", window)[-1].replace("\u2024", ".")
         words = window.split()
         # the trailing run of words that can make a title: capitalised words, title words, connectors
         run: list[str] = []
@@ -404,6 +436,31 @@ def _title_vocabulary() -> frozenset[str]:
     return frozenset(word for title in titles() for word in title) | {"of", "for", "and", "the"}
 
 
+@cache
+def organisation_kinds() -> dict[str, frozenset[str]]:
+    """Description noun → words whose presence in a name makes an organisation of that kind
+    (``data/organisation_kinds.txt``: "the agency" is a "Department", a "Bureau"…)."""
+    text = resources.files("narrascope").joinpath("data/organisation_kinds.txt").read_text("utf-8")
+    pairs = (line.split("\t", 1) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {noun.strip(): frozenset(w.strip() for w in words.split("|")) for noun, words in pairs}
+
+
+def _author(position: int, noun: str, text: str, mentions: Sequence[EntityMention]) -> _Speaker:
+    """Who "the <noun>" of a document ("the poll", "the statement", "the report") speaks for: the latest
+    entity named before it as the document's author: "<name> <noun>" ("the Rasmussen poll"), "<name>'s
+    <noun>" ("Powell's office said in a statement" does not count: the noun must follow the name), "<noun>
+    by/from <name>" ("a statement from the ministry"). Else no one: a document whose author is not named
+    says nothing of who speaks."""
+    for mention in reversed([m for m in mentions if m.end <= position]):
+        after = text[mention.end : mention.end + 40].casefold()
+        before = text[max(0, mention.start - 40) : mention.start].casefold()
+        if re.match(rf"(?:['’]s)?\s+(?:[a-z-]+\s+)?{noun}s?\b", after) or re.search(
+            rf"\b{noun}s?\s+(?:by|from|of)\s+(?:the\s+)?$", before
+        ):
+            return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
+    return _Speaker(None, None, None, None)
+
+
 def _organisation(
     position: int, noun: str, mentions: Sequence[EntityMention], spoken: list[tuple[int, _Speaker]]
 ) -> _Speaker:
@@ -415,8 +472,13 @@ def _organisation(
     for _, earlier in reversed(spoken):
         if earlier.label == "ORG" and earlier.name and noun in earlier.name.casefold().split():
             return _Speaker(earlier.entity_id, earlier.name, earlier.label, None)
-    for mention in reversed([m for m in mentions if m.end <= position and m.label == "ORG"]):
+    named = [m for m in mentions if m.end <= position and m.label == "ORG"]
+    for mention in reversed(named):
         if noun in mention.canonical.casefold().split():
+            return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
+    kind = organisation_kinds().get(noun, frozenset())
+    for mention in reversed(named):
+        if kind & set(_NAME_WORD.findall(mention.canonical.casefold())):
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
     return _Speaker(None, None, None, None)
 
@@ -428,7 +490,7 @@ class _Subjects:
     though another spoke last; so is one whose sentence names no one, when the previous sentence began
     with such a person and the last speaker's gender is not known to fit ("Rakeyia Scott can be heard
     yelling … "Don't shoot him," she says"). Measured on a hand-read key of PolNeAR's "he"/"she" sources
-    (``narrascope eval pronouns``)."""
+    (``narrascope eval speakers``)."""
 
     def __init__(self, starts: list[int], firsts: dict[int, _Speaker]) -> None:
         self.starts = starts  # sentence starts, in order
@@ -477,9 +539,10 @@ def _antecedent(
     spoken: list[tuple[int, _Speaker]],
     genders: dict[str, str],
 ) -> _Speaker:
-    """Who a pronoun source refers to: the latest earlier speaker of the right kind and gender, else the
-    latest earlier person (for "they" organisation or place) mentioned; "it" only the organisation that
-    made the statement just before."""
+    """Who a pronoun source refers to: the latest earlier speaker of the right kind and gender, else (for
+    "he" and "she") the latest earlier person of a fitting gender mentioned; "they" only a group that
+    spoke before (the latest organisation or place named was the wrong one twice as often as the right
+    one on the speaker key); "it" only the organisation that made the statement just before."""
     if kind == "ORG":  # "it" is as often a report, a poll or a plan: only "X said … It added"
         last = spoken[-1] if spoken else None
         if last is not None and last[1].label == "ORG" and position - last[0] <= IT_REACH:
@@ -489,7 +552,7 @@ def _antecedent(
     for _, speaker in reversed(spoken):
         if speaker.label in wanted and compatible(gender, speaker.gender):
             return _Speaker(speaker.entity_id, speaker.name, speaker.label, None, speaker.gender)
-    for mention in reversed(mentions):
+    for mention in reversed(mentions if kind == "PERSON" else ()):
         known = genders.get(mention.entity_id or "")
         if mention.end <= position and mention.label in wanted and compatible(gender, known):
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None, known)
