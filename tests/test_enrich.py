@@ -83,3 +83,24 @@ def test_gold_speakers_have_their_roles(seeds_db, shared):
             if role.casefold() not in roles:
                 missing.append((name[:3], speaker, role, sorted(roles)))
     assert not missing, missing
+
+
+def test_a_speaker_named_fully_later_is_shown_by_the_fuller_name(tmp_path):
+    """The first article says only "Hargreaves"; a later run meets "Ellen Hargreaves": the earlier
+    statement's speaker (and its claim's) read "Ellen Hargreaves" too, as the entity's pages do."""
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(
+        "Senator Hargreaves said the dam in Port Arden would hold through the winter.\n", "utf-8"
+    )
+    second.write_text("Senator Ellen Hargreaves said the bridge over the river would open in May.\n", "utf-8")
+    db = tmp_path / "n.db"
+    with Narrascope(db) as nar:
+        nar.ingest([str(first)])
+        nar.enrich()
+        assert {s.speaker_name for s in nar.statements()} == {"Hargreaves"}
+        nar.link()
+        nar.ingest([str(second)])
+        nar.enrich()
+        assert {s.speaker_name for s in nar.statements()} == {"Ellen Hargreaves"}
+        speakers = nar.store.conn.execute("SELECT DISTINCT speaker FROM claims").fetchall()
+        assert [r[0] for r in speakers] == ["Ellen Hargreaves"]

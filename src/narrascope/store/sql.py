@@ -340,6 +340,15 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
                 " FROM articles WHERE TRUE ON CONFLICT DO NOTHING"  # WHERE: SQLite's upsert needs one
             )
 
+    @staticmethod
+    def _rename_speaker(conn: Connection, entity: Entity) -> None:
+        """An entity's canonical name changed (a later article gave the fuller one): the statements and
+        claims it speaks show the new name, as its pages do."""
+        for table, column in (("statements", "speaker_name"), ("claims", "speaker")):
+            conn.execute(
+                f"UPDATE {table} SET {column} = ? WHERE speaker_entity_id = ?", (entity.name, entity.id)
+            )
+
     def write_enrichments(
         self, enrichments: Sequence[Enrichment], entities: Sequence[Entity], pipeline: str
     ) -> None:
@@ -348,11 +357,14 @@ class SQLStore(LinkTables, BrowseTables, DumpTables, ViewTables, ABC):
         now = utc_now()
         with self.transaction() as conn:
             for entity in entities:
+                before = conn.execute("SELECT name FROM entities WHERE id = ?", (entity.id,)).fetchone()
                 conn.execute(
                     "INSERT INTO entities (id, name, type) VALUES (?, ?, ?)"
                     " ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type",
                     (entity.id, entity.name, entity.type),
                 )
+                if before is not None and before[0] != entity.name:  # "Obama" became "Barack Obama"
+                    self._rename_speaker(conn, entity)
                 conn.executemany(
                     "INSERT INTO entity_aliases (entity_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     [(entity.id, alias) for alias in entity.aliases],
