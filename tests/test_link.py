@@ -288,6 +288,24 @@ def test_redo_gives_the_same_narratives(db):
         assert _snapshot(nar) == once
 
 
+def test_linking_again_after_enrich_redo_keeps_stories_and_narratives_whole(db):
+    """``enrich --redo`` queues every article to be linked again, one by one over the links of the others:
+    an article that started a story or a narrative that others joined starts it again (the same id)."""
+    with Narrascope(db) as nar:
+        nar.link()
+        stories = nar.store.conn.execute("SELECT COUNT(*) FROM stories WHERE article_count > 1").fetchone()[0]
+        assert stories, "the demo corpus has no story of several articles: the test tests nothing"
+        nar.enrich(redo=True)
+        report = nar.link()
+        assert report.articles == nar.store.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        conn = nar.store.conn
+        empty = conn.execute("SELECT COUNT(*) FROM stories WHERE article_count = 0").fetchone()[0]
+        counted = conn.execute("SELECT SUM(article_count) FROM stories").fetchone()[0]
+        linked = conn.execute("SELECT COUNT(*) FROM article_links WHERE story_id IS NOT NULL").fetchone()[0]
+        assert (empty, counted) == (0, linked)
+        assert conn.execute("SELECT COUNT(*) FROM narratives WHERE claim_count = 0").fetchone()[0] == 0
+
+
 def test_a_crash_mid_batch_stores_nothing_and_the_rerun_matches_a_clean_run(db, clone, monkeypatch):
     with Narrascope(clone()) as nar:
         nar.link()

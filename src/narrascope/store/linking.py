@@ -231,13 +231,17 @@ class LinkTables:
         return None if row is None else (row[0], row[1])
 
     def add_story(self, story_id: str, label: str, published: str | None) -> None:
+        """A new story; an article linked again that starts a story again starts the same one (its id is
+        the article's), whose row may still be there with the articles that joined it since."""
         self.conn.execute(
-            "INSERT INTO stories (id, label, first_seen, last_seen, article_count) VALUES (?, ?, ?, ?, 0)",
+            "INSERT INTO stories (id, label, first_seen, last_seen, article_count) VALUES (?, ?, ?, ?, 0)"
+            " ON CONFLICT (id) DO NOTHING",
             (story_id, label, published, published),
         )
 
     def refresh_stories(self, story_ids: Iterable[str]) -> None:
-        for story_id in set(story_ids):
+        """Recount the stories' articles and days; a story its articles have all left is dropped."""
+        for story_id in sorted(set(story_ids)):
             self.conn.execute(
                 "UPDATE stories SET article_count = (SELECT COUNT(*) FROM article_links l"
                 " WHERE l.story_id = stories.id), first_seen = (SELECT MIN(a.published) FROM article_links l"
@@ -246,6 +250,7 @@ class LinkTables:
                 " JOIN articles a ON a.id = l.article_id WHERE l.story_id = stories.id) WHERE id = ?",
                 (story_id,),
             )
+            self.conn.execute("DELETE FROM stories WHERE id = ? AND article_count = 0", (story_id,))
 
     def list_stories(self, limit: int = 50, offset: int = 0) -> list[Story]:
         rows = self.conn.execute(
@@ -380,8 +385,11 @@ class LinkTables:
     def add_narrative(
         self, narrative_id: str, frame: str | None, label: str, label_claim_id: str, created_at: str
     ) -> None:
+        """A new narrative; a claim linked again that starts one again starts the same one (its id is the
+        claim's), whose row may still be there with the claims that joined it since."""
         self.conn.execute(
-            "INSERT INTO narratives (id, label, label_claim_id, frame, created_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO narratives (id, label, label_claim_id, frame, created_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO NOTHING",
             (narrative_id, label, label_claim_id, frame, created_at),
         )
 
