@@ -401,66 +401,67 @@ def test_she_is_not_ben_carson():
     assert [s.speaker_entity_id for s in found] == ["e_carson", "e_lopez"]
 
 
-def _pronoun_speaker(text: str, people: list[tuple[str, str]], atts: list[Attribution]) -> list[str | None]:
-    """Speaker names of the statements, the people mentioned at each (surface, canonical) given in order."""
+def _speakers(text: str, named: list[tuple[str, str, str]], atts: list[Attribution]) -> list[str | None]:
+    """Speaker names of the statements; ``named``: (surface, label, canonical) mentioned in that order."""
     mentions, after = [], 0
-    for surface, canonical in people:
-        m = mention(text, surface, "PERSON", "e_" + canonical.split()[-1].lower(), canonical, after)
+    for surface, label, canonical in named:
+        m = mention(text, surface, label, "e_" + canonical.replace(" ", "_").lower(), canonical, after)
         mentions.append(m)
         after = m.end
     return [s.speaker_name for s in build_statements("a", text, atts, mentions, NoLookup())]
 
 
-def test_she_is_the_woman_her_own_sentence_is_about_though_another_spoke_last():
-    text = "Maria Lopez said the bridge would open in May. Ana Ruiz is drawing criticism after she said it was unsafe."
-    atts = [
-        attribution(text, "Maria Lopez", "said", "the bridge would open in May"),
-        attribution(text, "she", "said", "it was unsafe", after=text.index("Ana")),
-    ]
-    people = [("Maria Lopez", "Maria Lopez"), ("Ana Ruiz", "Ana Ruiz")]
-    assert _pronoun_speaker(text, people, atts) == ["Maria Lopez", "Ana Ruiz"]
+def _people(*names: str) -> list[tuple[str, str, str]]:
+    """People mentioned in this order: a surface form, or "surface=canonical"."""
+    return [(n.split("=")[0], "PERSON", n.split("=")[-1]) for n in names]
 
 
-def test_a_pronoun_continues_the_previous_sentences_subject_when_the_last_speaker_may_not_fit():
-    text = (
-        "Taylor Quinn said the vote was fair. Ana Ruiz can be heard yelling at the officers. "
-        '"Stop," she says.'
-    )
-    atts = [
-        attribution(text, "Taylor Quinn", "said", "the vote was fair"),
-        attribution(text, "she", "says", "Stop", "direct", after=text.index('"Stop')),
-    ]
-    people = [("Taylor Quinn", "Taylor Quinn"), ("Ana Ruiz", "Ana Ruiz")]
-    assert _pronoun_speaker(text, people, atts) == ["Taylor Quinn", "Ana Ruiz"]
-
-
-def test_a_quotation_goes_on_with_its_speaker_when_her_gender_fits():
-    text = '"We will win," said Ana Ruiz. Maria Lopez watched from the stands. "It is close," she added.'
-    atts = [
-        attribution(text, "Ana Ruiz", "said", "We will win", "direct"),
-        attribution(text, "she", "added", "It is close", "direct", after=text.index('"It')),
-    ]
-    people = [("Ana Ruiz", "Ana Ruiz"), ("Maria Lopez", "Maria Lopez")]
-    assert _pronoun_speaker(text, people, atts) == ["Ana Ruiz", "Ana Ruiz"]
-
-
-def test_an_owner_or_a_person_named_inside_a_quotation_is_no_sentence_subject():
-    text = (
+# (text, the "she"/"he" statement's (cue, content, text it follows), people in order, expected speakers)
+PRONOUN_CASES = {
+    "her own sentence is about her, though another spoke last": (
+        "Maria Lopez said the bridge would open in May. Ana Ruiz is drawing criticism after she said it was"
+        " unsafe.",
+        [
+            ("Maria Lopez", "said", "the bridge would open in May", ""),
+            ("she", "said", "it was unsafe", "Ana"),
+        ],
+        _people("Maria Lopez", "Ana Ruiz"),
+        ["Maria Lopez", "Ana Ruiz"],
+    ),
+    "the previous sentence's subject, when the last speaker may not fit": (
+        'Taylor Quinn said the vote was fair. Ana Ruiz can be heard yelling at the officers. "Stop," she says.',
+        [("Taylor Quinn", "said", "the vote was fair", ""), ("she", "says", "Stop", '"Stop')],
+        _people("Taylor Quinn", "Ana Ruiz"),
+        ["Taylor Quinn", "Ana Ruiz"],
+    ),
+    "a quotation goes on with its speaker when her gender fits": (
+        '"We will win," said Ana Ruiz. Maria Lopez watched from the stands. "It is close," she added.',
+        [("Ana Ruiz", "said", "We will win", ""), ("she", "added", "It is close", '"It')],
+        _people("Ana Ruiz", "Maria Lopez"),
+        ["Ana Ruiz", "Ana Ruiz"],
+    ),
+    "an owner or a person named inside a quotation is no sentence subject": (
         "Maria Lopez said the plan failed. Ana Ruiz's aides were silent, and she said nothing more. "
-        '"Ask Elena Park," Lopez added, and she said it twice.'
-    )
+        '"Ask Elena Park," Lopez added, and she said it twice.',
+        [
+            ("Maria Lopez", "said", "the plan failed", ""),
+            ("she", "said", "nothing more", "Ana"),
+            ("she", "said", "it twice", ", and she said it"),
+        ],
+        _people("Maria Lopez", "Ana Ruiz", "Elena Park", "Lopez=Maria Lopez"),
+        ["Maria Lopez", "Maria Lopez", "Maria Lopez"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PRONOUN_CASES)
+def test_he_or_she_is_the_sentences_subject_or_the_last_speaker_who_fits(case):
+    text, said, people, expected = PRONOUN_CASES[case]
     atts = [
-        attribution(text, "Maria Lopez", "said", "the plan failed"),
-        attribution(text, "she", "said", "nothing more", after=text.index("Ana")),
-        attribution(text, "she", "said", "it twice", after=text.index("twice") - 20),
+        attribution(text, source, cue, content, after=text.index(anchor) if anchor else 0)
+        for source, cue, content, anchor in said
     ]
-    people = [
-        ("Maria Lopez", "Maria Lopez"),
-        ("Ana Ruiz", "Ana Ruiz"),
-        ("Elena Park", "Elena Park"),
-        ("Lopez", "Maria Lopez"),
-    ]
-    assert _pronoun_speaker(text, people, atts) == ["Maria Lopez", "Maria Lopez", "Maria Lopez"]
+    assert _speakers(text, people, atts) == expected
 
 
 @pytest.mark.parametrize(
@@ -504,16 +505,6 @@ def test_a_person_known_by_a_given_name_alone_has_its_gender():
 
     assert given_name_gender("Keith") == "m"  # "she" is never Keith
     assert given_name_gender("Carter") is None  # a lone Census name is as often a surname
-
-
-def _speakers(text: str, named: list[tuple[str, str, str]], atts: list[Attribution]) -> list[str | None]:
-    """Speaker names of the statements; ``named``: (surface, label, canonical) mentioned in that order."""
-    mentions, after = [], 0
-    for surface, label, canonical in named:
-        m = mention(text, surface, label, "e_" + canonical.replace(" ", "_").lower(), canonical, after)
-        mentions.append(m)
-        after = m.end
-    return [s.speaker_name for s in build_statements("a", text, atts, mentions, NoLookup())]
 
 
 def test_the_senator_is_the_person_titled_sen_before():
