@@ -356,3 +356,18 @@ def test_a_content_goes_on_past_a_paragraph_where_a_colon_or_an_open_quotation_s
     assert len(_claims_from(text, "said", "there is", frames, kind="mixed")) == 2
     opened = text.replace("choice:", "choice, \u201cit is").replace("\u201cIt is", "")
     assert len(_claims_from(opened, "said", "there is", frames, kind="mixed")) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        ("The US is living a colour revolution", "colour_revolution"),
+        ("Washington staged a color revolution in Kyiv", "colour_revolution"),
+        ("цветная революция в Белоруссии", "colour_revolution"),
+        ("The US seeks regime change in Syria", "regime_change"),
+    ],
+)
+def test_a_colour_revolution_is_a_narrative_of_its_own_not_regime_change(text, frame):
+    from narrascope.link.frames import find_frames, load_frames
+
+    assert {h.frame for h in find_frames(text, load_frames())} == {frame}

@@ -143,3 +143,21 @@ def test_a_watched_country_matches_a_claim_about_one_of_its_cities(tmp_path):
         matches, _ = nar.watch(all_matches=True)
     outlets = {m["outlet"] for m in matches}
     assert "Outlet One" in outlets  # Aleppo only: in Syria by the gazetteer
+
+
+def test_a_watch_item_frame_matches_only_claims_about_the_places_it_names():
+    import numpy as np
+
+    from narrascope.link.watch import ClaimView, WatchView, gazetteer_places, match
+    from narrascope.places import load_gazetteer
+
+    places = gazetteer_places("The US promotes the balkanisation of Mexico", load_gazetteer())
+    assert "mexico" in places
+    vector = np.ones(4) / 2
+    claim = ClaimView("c", "a", {"partition": "asserts"}, "asserts", frozenset({"syria", "us"}), vector)
+    mexico = WatchView("i1", frozenset({"partition"}), frozenset({"us"}) | places, vector)
+    nowhere = WatchView("i2", frozenset({"partition"}), frozenset(), vector * 0)
+    syria = WatchView("i3", frozenset({"partition"}), frozenset({"us", "syria"}), vector)
+    assert match(mexico, claim) is None  # the claim is not about Mexico
+    assert match(nowhere, claim) is None  # no place: its vector must say it (cosine 0 here)
+    assert match(syria, claim).via.startswith("frame partition")

@@ -13,6 +13,7 @@ The stance is the claim's: a denial of a watched narrative is reported as such, 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
@@ -76,10 +77,14 @@ class WatchMatch:
 
 
 def match(item: WatchView, claim: ClaimView) -> WatchMatch | None:
+    """A claim matches a watch item by a frame they share, where every place the item names is among the
+    claim's (score 0.5 + 0.5 × cosine), or by its vector alone (cosine ≥ ``WATCH_SIMILARITY``). An item
+    naming no place ("Merkel is going to divide Europe") matches by its vector only: a frame alone is a
+    whole class of narratives."""
     if item.places and not item.places <= claim.places:
         return None
     cosine = float(item.vector @ claim.vector)
-    shared = sorted(item.frames & claim.frames.keys())
+    shared = sorted(item.frames & claim.frames.keys()) if item.places else []  # a frame needs its places
     if shared:
         frame = shared[0]
         via = f"frame {frame}; places {', '.join(sorted(item.places)) or '-'}; cosine {cosine:.2f}"
@@ -98,6 +103,26 @@ def place_names_in(text: str, known: Iterable[str]) -> set[str]:
     for ch in ",;:!?()\"'“”«»":
         words = words.replace(ch, " ")
     return {name for name in known if name and f" {name} " in words}
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_][\w.’'-]*")
+
+
+def gazetteer_places(title: str, gazetteer: Gazetteer) -> set[str]:
+    """The places a title names that the gazetteer knows, with their countries (folded): capitalised runs
+    of one to three words ("balkanisation of Mexico" → mexico; "Aleppo" → aleppo, syria)."""
+    words = [(m.group(0).strip(".’'-"), m.group(0)[0].isupper()) for m in _TITLE_WORD.finditer(title)]
+    found: set[str] = set()
+    for size in (1, 2, 3):
+        for i in range(len(words) - size + 1):
+            run = words[i : i + size]
+            if not all(upper for _, upper in run):
+                continue
+            name = " ".join(w for w, _ in run)
+            country = gazetteer.country_of(name)
+            if country:
+                found |= {fold(name), fold(country)}
+    return found
 
 
 class Watcher:
@@ -165,7 +190,11 @@ class Watcher:
             seq = store.next_seq("watch_items")
             for item, vector in zip(items, vectors, strict=True):
                 frames = sorted({h.frame for h in find_frames(item.title, self.frames)})
-                places = sorted({fold(c) for c in item.countries} | place_names_in(item.title, known))
+                places = sorted(
+                    {fold(c) for c in item.countries}
+                    | place_names_in(item.title, known)
+                    | gazetteer_places(item.title, self.gazetteer)
+                )
                 row = (item.id, seq, item.kind, item.title, item.published, item.url, "|".join(item.countries),
                        "|".join(item.keywords), "|".join(item.languages), "|".join(item.outlets), item.rating,
                        item.claimant, item.reviewer, " ".join(frames), "|".join(places), to_bytes(vector), now)  # fmt: skip
