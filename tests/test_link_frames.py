@@ -371,3 +371,19 @@ def test_a_colour_revolution_is_a_narrative_of_its_own_not_regime_change(text, f
     from narrascope.link.frames import find_frames, load_frames
 
     assert {h.frame for h in find_frames(text, load_frames())} == {frame}
+
+
+@pytest.mark.parametrize(
+    ("text", "frames"),
+    [
+        ("NATO is a US puppet", {"puppet_state"}),
+        ("Kyiv is a puppet of Washington", {"puppet_state"}),
+        ("Ukraine has a puppet government", {"puppet_state"}),
+        ('his rival is a "puppet" of corporations and elites', set()),
+        ("No puppet. No puppet. The puppet show goes on", set()),
+    ],
+)
+def test_a_puppet_is_a_puppet_of_a_power(text, frames):
+    from narrascope.link.frames import find_frames, load_frames
+
+    assert {h.frame for h in find_frames(text, load_frames())} == frames
