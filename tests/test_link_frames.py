@@ -387,3 +387,19 @@ def test_a_puppet_is_a_puppet_of_a_power(text, frames):
     from narrascope.link.frames import find_frames, load_frames
 
     assert {h.frame for h in find_frames(text, load_frames())} == frames
+
+
+@pytest.mark.parametrize(
+    ("text", "frames"),
+    [
+        ("the Kyiv junta shelled the Donbas", {"nazism"}),
+        ("the neo-Nazi regime in Kiev", {"nazism"}),
+        ("the Nazi regime in Kyiv bans Russian", {"nazism"}),
+        ("When the military junta began reforms in 2010, Suu Kyi was released", set()),
+        ("To justify the crimes of the Nazi regime can be punished with prison", set()),
+    ],
+)
+def test_nazism_is_a_government_called_nazi_today(text, frames):
+    from narrascope.link.frames import find_frames, load_frames
+
+    assert {h.frame for h in find_frames(text, load_frames())} == frames
