@@ -584,3 +584,18 @@ def test_they_is_only_a_group_that_spoke_before():
     atts = [attribution(text, "They", "said", "it would last")]
     named = [("Veloria", "GPE", "Veloria"), ("Kaldor", "GPE", "Kaldor"), ("Port Arden", "GPE", "Port Arden")]
     assert _speakers(text, named, atts) == [None]  # not Port Arden, the last place named
+
+
+def test_a_hostile_run_of_capitals_before_a_relative_pronoun_does_not_hang():
+    """The "of <Place>" branch once read "of AAAA…!" in exponential time (19 s for 28 letters)."""
+    import threading
+
+    text = "Senator Ana Ruiz of " + "A" * 5000 + "! who said the dam was safe."
+    atts = [attribution(text, "who", "said", "the dam was safe")]
+    result: list[list[str | None]] = []
+    worker = threading.Thread(
+        target=lambda: result.append(_speakers(text, _people("Ana Ruiz"), atts)), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=10)
+    assert result == [[None]], "speaker resolution hung on a run of capitals"

@@ -61,7 +61,7 @@ _TITLE_DOT = re.compile(
 _DESCRIBES_NAME = re.compile(
     r"[\s,—–-]*"  # nothing but punctuation
     r"|\s*,\s*(?:now\s+)?(?:the|a|an|his|her|its|their|[A-Z][\w.’'-]*)\b[^,;:!?\"“”()]{0,100}?,?\s*"  # apposition
-    r"|\s+(?:of|from)\s+(?:[A-Z][\w.’'-]*\s*)+,?\s*"  # "of Vermont,"
+    r"|\s+(?:of|from)\s+[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*\s*,?\s*"  # "of Vermont,"
     r"|\s*\([^()]{1,20}\)\s*,?\s*"  # "(R-Ky.),"
     r"|\s+(?:is|was)\s+(?:the|a|an|one\s+of\s+the)\b[^,;:!?\"“”()]{0,80}"  # "is the state attorney"
 )
@@ -454,8 +454,9 @@ def _author(position: int, noun: str, text: str, mentions: Sequence[EntityMentio
     for mention in reversed([m for m in mentions if m.end <= position]):
         after = text[mention.end : mention.end + 40].casefold()
         before = text[max(0, mention.start - 40) : mention.start].casefold()
-        if re.match(rf"(?:['’]s)?\s+(?:[a-z-]+\s+)?{noun}s?\b", after) or re.search(
-            rf"\b{noun}s?\s+(?:by|from|of)\s+(?:the\s+)?$", before
+        word = re.escape(noun)
+        if re.match(rf"(?:['’]s)?\s+(?:[a-z-]+\s+)?{word}s?\b", after) or re.search(
+            rf"\b{word}s?\s+(?:by|from|of)\s+(?:the\s+)?$", before
         ):
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
     return _Speaker(None, None, None, None)
