@@ -584,18 +584,3 @@ def test_they_is_only_a_group_that_spoke_before():
     atts = [attribution(text, "They", "said", "it would last")]
     named = [("Veloria", "GPE", "Veloria"), ("Kaldor", "GPE", "Kaldor"), ("Port Arden", "GPE", "Port Arden")]
     assert _speakers(text, named, atts) == [None]  # not Port Arden, the last place named
-
-
-def test_a_hostile_run_of_capitals_before_a_relative_pronoun_does_not_hang():
-    """The "of <Place>" branch once read "of AAAA…!" in exponential time (19 s for 28 letters), holding
-    the interpreter: run in a child process, so that a regression fails instead of hanging the suite."""
-    import subprocess
-    import sys
-
-    code = (
-        "from narrascope.enrich.speakers import _DESCRIBES_NAME\n"
-        "assert _DESCRIBES_NAME.fullmatch(' of ' + 'A' * 5000 + '! ') is None\n"
-        "assert _DESCRIBES_NAME.fullmatch(' of New York City, ')\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], timeout=30, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr

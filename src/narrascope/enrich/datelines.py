@@ -42,9 +42,11 @@ def trim(span: Span | None, text: str, datelines: list[tuple[int, int]]) -> Span
 
 
 # "TESSEN — Kaldor's Foreign Ministry on Monday accused …": the subject between a dateline and the cue
+# one time word at the end of the phrase, stripped one at a time ("on Monday night"): no repeated group with
+# optional spaces, which read a long run of spaces in quadratic time or worse
 _WHEN = re.compile(
-    r"(?:,?\s+(?:on|last|this)?\s*(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|night"
-    r"|morning|evening)|,?\s+(?:yesterday|today|tonight))+[\s,]*$",
+    r"\b(?:(?:on|last|this)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|night"
+    r"|morning|evening|yesterday|today|tonight)$",
     re.IGNORECASE,
 )
 MAX_SUBJECT_WORDS = 8
@@ -53,7 +55,9 @@ MAX_SUBJECT_WORDS = 8
 def subject_after(text: str, dateline_end: int, cue_start: int) -> Span | None:
     """The words between a dateline and the cue, without the time said ("on Monday"), when they are a
     short phrase that starts as a name does: the speaker the parser lost to the dateline."""
-    phrase = _WHEN.sub("", text[dateline_end:cue_start]).rstrip(" ,")
+    phrase = text[dateline_end:cue_start].rstrip(" ,\t\n")
+    while (when := _WHEN.search(phrase)) is not None:
+        phrase = phrase[: when.start()].rstrip(" ,\t\n")
     if not phrase or not phrase[:1].isupper() or len(phrase.split()) > MAX_SUBJECT_WORDS or "\n" in phrase:
         return None
     return Span(dateline_end, dateline_end + len(phrase), phrase)
