@@ -561,10 +561,10 @@ def test_a_document_speaks_for_its_named_author_only():
             "Marta Kovac",
         ),
         (
-            "The Harbor Foundation, a charity in Veloria, which said the dam was safe, closed.",
+            "Marta Kovac praised the Harbor Foundation (HF), which said the dam was safe.",
             "which",
-            [("Harbor Foundation", "ORG", "Harbor Foundation"), ("Veloria", "GPE", "Veloria")],
-            "Veloria",  # "which" hangs on the nearest name that is no person
+            [("Marta Kovac", "PERSON", "Marta Kovac"), ("Harbor Foundation", "ORG", "Harbor Foundation")],
+            "Harbor Foundation",  # "which" is no person: past the acronym in brackets
         ),
         (
             "Marta Kovac met Ana Ruiz on Monday and later praised the workers who said the dam was safe.",
