@@ -584,3 +584,16 @@ def test_they_is_only_a_group_that_spoke_before():
     atts = [attribution(text, "They", "said", "it would last")]
     named = [("Veloria", "GPE", "Veloria"), ("Kaldor", "GPE", "Kaldor"), ("Port Arden", "GPE", "Port Arden")]
     assert _speakers(text, named, atts) == [None]  # not Port Arden, the last place named
+
+
+def test_the_shipped_census_names_are_sure_of_their_gender():
+    """``data/given_names_census.txt`` as ``train/given_names.py`` builds it: thousands of names of each
+    gender, none that the Census lists give to both sexes often ("Lindsey", "Kelly") or that the curated
+    file says are borne by both."""
+    from narrascope.enrich.gender import _read
+    from narrascope.enrich.names import name_key
+
+    census = _read("given_names_census.txt", name_key)
+    genders = list(census.values())
+    assert genders.count("m") > 900 and genders.count("f") > 3000
+    assert not {name_key(n) for n in ("Lindsey", "Kelly", "Jordan", "Chris")} & census.keys()
