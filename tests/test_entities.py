@@ -241,6 +241,25 @@ def test_a_surname_before_its_namesake_is_named_is_the_one_person_named_so_far()
 
 
 # --- across articles
+def test_a_surname_before_the_article_names_anyone_of_it_in_full_is_its_famous_bearer() -> None:
+    """ "President Obama …" opens the article and "Michelle Obama" is named only later: the first is Barack."""
+    resolver = EntityResolver()
+    for _ in range(25):
+        text = "Marta Kovac spoke."
+        resolver.resolve(text, ner(text, ("Marta Kovac", "PERSON")))
+    text = "Kovac said the dam was safe. Her cousin, Elena Kovac, spoke next. Kovac agreed."
+    spans = ner(text, ("Elena Kovac", "PERSON"))
+    spans += [
+        (m.start(), m.end(), "PERSON") for m in re.finditer(r"(?<![A-Za-z] )\bKovac\b(?= said| agreed)", text)
+    ]
+    found = resolver.resolve(text, sorted(spans))
+    assert [(m.text, m.canonical) for m in found] == [
+        ("Kovac", "Marta Kovac"),  # before anyone of the name is introduced: the famous one
+        ("Elena Kovac", "Elena Kovac"),
+        ("Kovac", "Elena Kovac"),  # after: the one the article named
+    ]
+
+
 def test_a_surname_known_people_share_is_the_one_far_more_often_named() -> None:
     resolver = EntityResolver()
     for _ in range(25):

@@ -444,6 +444,14 @@ class EntityResolver:
         _, surname = person_parts(name)
         told = mention_gender(text, span.start, span.end)  # "Mr. Obama" is no Michelle Obama
         local = [r for r in people.values() if surname in r.surnames and compatible(told, _gender(r))]
+        if local and span.label == "PERSON" and not any(first_named.get(r.id, 0) < span.start for r in local):
+            # named in full only later ("President Obama …" before "Michelle Obama"): the famous bearer
+            known = {
+                i for i in self._by_surname.get(surname, set()) if compatible(told, _gender(self._records[i]))
+            }
+            famous = self._dominant(known) if len(known) > 1 else None
+            if famous is not None and famous not in local:
+                return famous
         if len(local) > 1:
             before = [r for r in local if first_named.get(r.id, span.start) < span.start]
             local = before if len(before) == 1 else local
