@@ -416,7 +416,7 @@ def _people(*names: str) -> list[tuple[str, str, str]]:
     return [(n.split("=")[0], "PERSON", n.split("=")[-1]) for n in names]
 
 
-# (text, the "she"/"he" statement's (cue, content, text it follows), people in order, expected speakers)
+# (text, the statements' (source, cue, content, text they follow[, kind]), people in order, expected speakers)
 PRONOUN_CASES = {
     "her own sentence is about her, though another spoke last": (
         "Maria Lopez said the bridge would open in May. Ana Ruiz is drawing criticism after she said it was"
@@ -434,9 +434,15 @@ PRONOUN_CASES = {
         _people("Taylor Quinn", "Ana Ruiz"),
         ["Taylor Quinn", "Ana Ruiz"],
     ),
+    "what the text says of someone goes on with its subject, though the last speaker fits": (
+        "Maria Lopez said the vote was fair. Ana Ruiz has fought the bill for years. She said it would fail.",
+        [("Maria Lopez", "said", "the vote was fair", ""), ("She", "said", "it would fail", "She")],
+        _people("Maria Lopez", "Ana Ruiz"),
+        ["Maria Lopez", "Ana Ruiz"],
+    ),
     "a quotation goes on with its speaker when her gender fits": (
         '"We will win," said Ana Ruiz. Maria Lopez watched from the stands. "It is close," she added.',
-        [("Ana Ruiz", "said", "We will win", ""), ("she", "added", "It is close", '"It')],
+        [("Ana Ruiz", "said", "We will win", "", "direct"), ("she", "added", "It is close", '"It', "direct")],
         _people("Ana Ruiz", "Maria Lopez"),
         ["Ana Ruiz", "Ana Ruiz"],
     ),
@@ -458,8 +464,8 @@ PRONOUN_CASES = {
 def test_he_or_she_is_the_sentences_subject_or_the_last_speaker_who_fits(case):
     text, said, people, expected = PRONOUN_CASES[case]
     atts = [
-        attribution(text, source, cue, content, after=text.index(anchor) if anchor else 0)
-        for source, cue, content, anchor in said
+        attribution(text, source, cue, content, *kind, after=text.index(anchor) if anchor else 0)
+        for source, cue, content, anchor, *kind in said
     ]
     assert _speakers(text, people, atts) == expected
 
