@@ -175,9 +175,6 @@ class Linker:
                 ):
                     vectors = claim_vectors[offset : offset + len(found)]
                     offset += len(found)
-                    before = self.store.article_link(article.id)  # linked again: its old story recounts
-                    if before is not None and before[1]:
-                        stories.add(before[1])
                     stories.add(
                         self._link_article(article, vector, found, vectors, main_places(mentions), report)
                     )

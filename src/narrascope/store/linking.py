@@ -101,12 +101,13 @@ class LinkTables:
         return statements, mentions
 
     def forget_article_links(self, article_id: str) -> tuple[list[int], list[int]]:
-        """Drop what an earlier link run stored for one article (it is being linked again); return the
-        vector keys (seqs) of its article row and of its claims, for the indexes to drop too."""
-        article_seqs = [
-            r[0]
-            for r in self.conn.execute("SELECT seq FROM article_links WHERE article_id = ?", (article_id,))
-        ]
+        """Drop what an earlier link run stored for one article (it is being linked again), recounting the
+        story and narratives it leaves; return the vector keys (seqs) of its article row and of its claims,
+        for the indexes to drop too."""
+        links = self.conn.execute(
+            "SELECT seq, story_id FROM article_links WHERE article_id = ?", (article_id,)
+        ).fetchall()
+        article_seqs = [r[0] for r in links]
         claim_seqs = [
             r[0] for r in self.conn.execute("SELECT seq FROM claims WHERE article_id = ?", (article_id,))
         ]
@@ -118,6 +119,7 @@ class LinkTables:
         for table in ("claims", "media_citations", "article_bands", "article_links"):
             self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
         self.recount_narratives(r[0] for r in touched)
+        self.refresh_stories(r[1] for r in links if r[1])
         return article_seqs, claim_seqs
 
     def next_seq(self, table: str) -> int:
