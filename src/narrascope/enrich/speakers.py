@@ -113,7 +113,7 @@ def build_statements(
     by_position = sorted(mentions, key=lambda m: m.start)
     roles = _roles_from_text(text, by_position)
     genders = _genders(text, by_position)
-    subjects = _sentence_subjects(text, by_position, genders)
+    subjects = _Subjects(text, by_position, genders)
     spoken: list[tuple[int, _Speaker]] = []  # (cue position, speaker) of earlier statements
     statements = []
     seen_ids: set[str] = set()
@@ -184,7 +184,7 @@ def _resolve(
     phrase = source.text.strip()
     lowered = phrase.casefold()
     if lowered in RELATIVE_PRONOUNS:  # "the Syrian government, which characterized it as …"
-        return _relative_antecedent(source, text, mentions, genders)
+        return _relative_antecedent(source, attribution.sentence.start, text, mentions, genders)
     if lowered in PRONOUNS:
         wanted = PRONOUN_GENDER.get(lowered)
         found = _antecedent(source.start, PRONOUNS[lowered], wanted, mentions, spoken, genders)
@@ -210,7 +210,11 @@ def _resolve(
             return _organisation(source.start, noun, mentions, spoken)
         if noun in word_set("document_nouns.txt") and len(words) == 2:  # "the poll", "the statement"
             return _author(source.start, noun, text, mentions)
-        person_noun = (noun,) in titles() or noun in word_set("person_nouns.txt") or noun in role_synonyms()
+        person_noun = (
+            (noun,) in titles()
+            or noun in word_set("person_nouns.txt")
+            or noun in noun_table("role_synonyms.txt")
+        )
         for _, earlier in reversed(spoken if person_noun else ()):  # "the state" is no Secretary of State
             if earlier.role and _role_fits(noun, earlier.role):
                 return _Speaker(earlier.entity_id, earlier.name, earlier.label, None, earlier.gender)
@@ -240,19 +244,23 @@ def _role_fits(noun: str, role: str) -> bool:
     title the noun stands for ("Russia's top diplomat" is the foreign minister, "the senator" is "Sen."
     Sanders: ``data/role_synonyms.txt``)."""
     words = f" {' '.join(w.strip('.,') for w in role.casefold().split())} "
-    return f" {noun} " in words or any(f" {title} " in words for title in role_synonyms().get(noun, ()))
+    synonyms = noun_table("role_synonyms.txt").get(noun, ())
+    return f" {noun} " in words or any(f" {title} " in words for title in synonyms)
 
 
 @cache
-def role_synonyms() -> dict[str, tuple[str, ...]]:
-    """Description noun → the titles it stands for, from ``data/role_synonyms.txt``."""
-    text = resources.files("narrascope").joinpath("data/role_synonyms.txt").read_text("utf-8")
+def noun_table(resource: str) -> dict[str, tuple[str, ...]]:
+    """A shipped table of description nouns (``data/<resource>``: a noun, a tab, words separated by "|"):
+    ``role_synonyms.txt`` (the titles a noun stands for: "diplomat" → foreign minister…),
+    ``organisation_kinds.txt`` (words whose presence in a name makes an organisation of that kind:
+    "agency" → department, bureau…)."""
+    text = resources.files("narrascope").joinpath(f"data/{resource}").read_text("utf-8")
     pairs = (line.split("\t", 1) for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return {noun.strip(): tuple(t.strip().casefold() for t in titles.split("|")) for noun, titles in pairs}
+    return {noun.strip(): tuple(w.strip().casefold() for w in words.split("|")) for noun, words in pairs}
 
 
 def _relative_antecedent(
-    source: Span, text: str, mentions: Sequence[EntityMention], genders: dict[str, str]
+    source: Span, sentence_start: int, text: str, mentions: Sequence[EntityMention], genders: dict[str, str]
 ) -> _Speaker:
     """What "who", "which" or "that" stands for: the name the relative clause hangs on, in its sentence.
     That is the name just before it ("the Syrian government, which characterized …", "Trump, who said
@@ -261,7 +269,6 @@ def _relative_antecedent(
     who"; "Mitch McConnell (R-Ky.), who") or a copula ("Angela Corey is the state attorney who"). "who"
     takes a person only; "which" and "that" anything else. Else no one."""
     person = source.text.strip().casefold() == "who"
-    sentence_start = max(text.rfind(". ", 0, source.start), text.rfind("\n", 0, source.start)) + 1
     before = [m for m in mentions if sentence_start <= m.start and m.end <= source.start]
     if before and not text[before[-1].end : source.start].strip(" ,\u00a0\n"):
         m = before[-1]
@@ -438,28 +445,19 @@ def _title_vocabulary() -> frozenset[str]:
     return frozenset(word for title in titles() for word in title) | {"of", "for", "and", "the"}
 
 
-@cache
-def organisation_kinds() -> dict[str, frozenset[str]]:
-    """Description noun → words whose presence in a name makes an organisation of that kind
-    (``data/organisation_kinds.txt``: "the agency" is a "Department", a "Bureau"…)."""
-    text = resources.files("narrascope").joinpath("data/organisation_kinds.txt").read_text("utf-8")
-    pairs = (line.split("\t", 1) for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return {noun.strip(): frozenset(w.strip() for w in words.split("|")) for noun, words in pairs}
-
-
 def _author(position: int, noun: str, text: str, mentions: Sequence[EntityMention]) -> _Speaker:
     """Who "the <noun>" of a document ("the poll", "the statement", "the report") speaks for: the latest
     entity named before it as the document's author: "<name> <noun>" ("the Rasmussen poll"), "<name>'s
     <noun>" ("Powell's office said in a statement" does not count: the noun must follow the name), "<noun>
     by/from <name>" ("a statement from the ministry"). Else no one: a document whose author is not named
     says nothing of who speaks."""
+    word = re.escape(noun)
+    named_before = re.compile(rf"(?:['’]s)?\s+(?:[a-z-]+\s+)?{word}s?\b")  # "the Rasmussen poll"
+    named_after = re.compile(rf"\b{word}s?\s+(?:by|from|of)\s+(?:the\s+)?$")  # "a statement from the"
     for mention in reversed([m for m in mentions if m.end <= position]):
         after = text[mention.end : mention.end + 40].casefold()
         before = text[max(0, mention.start - 40) : mention.start].casefold()
-        word = re.escape(noun)
-        if re.match(rf"(?:['’]s)?\s+(?:[a-z-]+\s+)?{word}s?\b", after) or re.search(
-            rf"\b{word}s?\s+(?:by|from|of)\s+(?:the\s+)?$", before
-        ):
+        if named_before.match(after) or named_after.search(before):
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
     return _Speaker(None, None, None, None)
 
@@ -479,9 +477,9 @@ def _organisation(
     for mention in reversed(named):
         if noun in mention.canonical.casefold().split():
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
-    kind = organisation_kinds().get(noun, frozenset())
+    kind = noun_table("organisation_kinds.txt").get(noun, ())
     for mention in reversed(named):
-        if kind & set(_NAME_WORD.findall(mention.canonical.casefold())):
+        if not set(_NAME_WORD.findall(mention.canonical.casefold())).isdisjoint(kind):
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
     return _Speaker(None, None, None, None)
 
@@ -497,49 +495,41 @@ class _Subjects:
     goes on with its speaker, what the text tells of someone with its subject. Measured on a hand-read
     key of PolNeAR's sources (``narrascope eval speakers``)."""
 
-    def __init__(self, starts: list[int], firsts: dict[int, _Speaker]) -> None:
-        self.starts = starts  # sentence starts, in order
-        self.firsts = firsts  # sentence index -> the person it is about
-        self.positions: dict[int, int] = {}
+    def __init__(self, text: str, mentions: Sequence[EntityMention], genders: dict[str, str]) -> None:
+        self.starts = [s.start for s in split_sentences(text)] or [0]  # sentence starts, in order
+        self.firsts: dict[int, tuple[int, _Speaker]] = {}  # sentence index -> (where, the person it is about)
+        seen: set[int] = set()  # sentences whose first person was read
+        for m in mentions:
+            index = bisect.bisect_right(self.starts, m.start) - 1
+            if m.label != "PERSON" or index in seen:
+                continue
+            seen.add(index)
+            gender = genders.get(m.entity_id or "")
+            if m.entity_id and gender and not _OWNER_AFTER.match(text, m.end) and not _quoted(text, m.start):
+                self.firsts[index] = (m.start, _Speaker(m.entity_id, m.canonical, m.label, None, gender))
 
     def continued(
         self, position: int, gender: str, speaker_fits: bool, cues: Sequence[int] | None = None
     ) -> _Speaker | None:
+        """The subject a "he"/"she" at ``position`` continues, if any (see the class); ``cues``: where the
+        statements before it stand, in order (``None`` for a quotation)."""
         index = bisect.bisect_right(self.starts, position) - 1
         for back in (0, 1):
-            subject = self.firsts.get(index - back)
-            fits = (
-                subject is not None and self.positions[index - back] < position and subject.gender == gender
-            )
+            first = self.firsts.get(index - back)
+            if first is None:
+                continue
+            where, subject = first
             # the previous sentence reported no statement
             untold = back == 1 and cues is not None and not self._has_cue(index - 1, cues)
-            if fits and (back == 0 or not speaker_fits or untold):
+            if where < position and subject.gender == gender and (back == 0 or not speaker_fits or untold):
                 return subject
-            if (index - back) in self.firsts:
-                return None
+            return None
         return None
 
     def _has_cue(self, index: int, cues: Sequence[int]) -> bool:
-        """Whether a statement's cue stands in sentence ``index``."""
-        start = self.starts[index]
-        end = self.starts[index + 1] if index + 1 < len(self.starts) else float("inf")
-        return any(start <= c < end for c in cues)
-
-
-def _sentence_subjects(text: str, mentions: Sequence[EntityMention], genders: dict[str, str]) -> _Subjects:
-    starts = [s.start for s in split_sentences(text)] or [0]
-    subjects = _Subjects(starts, {})
-    for m in mentions:
-        if m.label != "PERSON":
-            continue
-        index = bisect.bisect_right(starts, m.start) - 1
-        if index in subjects.positions:
-            continue
-        subjects.positions[index] = m.start
-        gender = genders.get(m.entity_id or "")
-        if m.entity_id and gender and not _OWNER_AFTER.match(text, m.end) and not _quoted(text, m.start):
-            subjects.firsts[index] = _Speaker(m.entity_id, m.canonical, m.label, None, gender)
-    return subjects
+        """Whether a statement's cue stands in sentence ``index`` (``cues`` in text order)."""
+        i = bisect.bisect_left(cues, self.starts[index])
+        return i < len(cues) and (index + 1 == len(self.starts) or cues[i] < self.starts[index + 1])
 
 
 def _quoted(text: str, position: int) -> bool:
