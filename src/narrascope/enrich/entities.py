@@ -99,6 +99,9 @@ DATELINE_REACH = 300  # a dateline this near the start is the article's
 # cannot rename it, and names do not swap back and forth between runs.
 SETTLED_MIN = 3
 SETTLED_RATIO = 2
+# A lone surname that several known people bear is the one far more often named (see ``_dominant``)
+DOMINANT_RATIO = 4
+DOMINANT_MENTIONS = 20
 _INITIAL = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?\.?|[^\W\d_]")  # "J.", "H.W.", "J"
 
 
@@ -112,11 +115,6 @@ class EntityMention:
     label: str
     entity_id: str
     canonical: str
-
-
-# A lone surname that several known people bear is the one far more often named (see ``_dominant``)
-DOMINANT_RATIO = 4
-DOMINANT_MENTIONS = 20
 
 
 def entity_id(type_: str, key: str) -> str:
@@ -446,9 +444,7 @@ class EntityResolver:
         local = [r for r in people.values() if surname in r.surnames and compatible(told, _gender(r))]
         if local and span.label == "PERSON" and not any(first_named.get(r.id, 0) < span.start for r in local):
             # named in full only later ("President Obama …" before "Michelle Obama"): the famous bearer
-            known = {
-                i for i in self._by_surname.get(surname, set()) if compatible(told, _gender(self._records[i]))
-            }
+            known = self._bearers(surname, told)
             famous = self._dominant(known) if len(known) > 1 else None
             if famous is not None and famous not in local:
                 return famous
@@ -472,9 +468,7 @@ class EntityResolver:
                 return next(iter(heads.values()))
         if span.label != "PERSON":
             return None if is_acronym(surface) else self._named(text, span)
-        known = {
-            i for i in self._by_surname.get(surname, set()) if compatible(told, _gender(self._records[i]))
-        }
+        known = self._bearers(surname, told)
         if known and not _across_articles(surface):  # "WALLACE:" in a transcript names its own Wallace
             return None
         named = {i for i in known if self._records[i].given - {""}}  # a full name beats a surname seen alone
@@ -484,6 +478,12 @@ class EntityResolver:
         if named:
             return self._dominant(named)
         return None if known else self._create("PERSON", name)
+
+    def _bearers(self, surname: str, told: str | None) -> set[str]:
+        """The known people of a surname whose gender fits what the text tells ("Mr. Obama")."""
+        return {
+            i for i in self._by_surname.get(surname, set()) if compatible(told, _gender(self._records[i]))
+        }
 
     def _dominant(self, ids: set[str]) -> _Record | None:
         """The person a surname means across the corpus when its bearers are not alike in fame: the one
