@@ -35,16 +35,22 @@ def _read(resource: str, key: Callable[[str], str]) -> dict[str, str]:
 
 
 @cache
+def _curated() -> dict[str, str]:
+    """``data/given_names.txt`` as written, its "x" names (borne by both) included."""
+    return _read("given_names.txt", name_key)
+
+
+@cache
 def _given_names() -> dict[str, str]:
     """The curated names: sure enough that the entity rules read a word among them as a given name."""
-    return {name: g for name, g in _read("given_names.txt", name_key).items() if g != BOTH}
+    return {name: g for name, g in _curated().items() if g != BOTH}
 
 
 @cache
 def _all_given_names() -> dict[str, str]:
     """The curated names over the Census ones: many of those are surnames too ("Carter", "Lamar"), so
     they tell a named person's gender but never that a word is a given name."""
-    table = _read("given_names_census.txt", name_key) | _read("given_names.txt", name_key)
+    table = _read("given_names_census.txt", name_key) | _curated()
     return {name: gender for name, gender in table.items() if gender != BOTH}
 
 
