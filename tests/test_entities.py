@@ -241,12 +241,18 @@ def test_a_surname_before_its_namesake_is_named_is_the_one_person_named_so_far()
 
 
 # --- across articles
+def _knowing(name: str, times: int) -> EntityResolver:
+    """A resolver whose corpus has named ``name`` in full ``times`` times."""
+    resolver = EntityResolver()
+    text = f"{name} spoke."
+    for _ in range(times):
+        resolver.resolve(text, ner(text, (name, "PERSON")))
+    return resolver
+
+
 def test_a_surname_before_the_article_names_anyone_of_it_in_full_is_its_famous_bearer() -> None:
     """ "President Obama …" opens the article and "Michelle Obama" is named only later: the first is Barack."""
-    resolver = EntityResolver()
-    for _ in range(25):
-        text = "Marta Kovac spoke."
-        resolver.resolve(text, ner(text, ("Marta Kovac", "PERSON")))
+    resolver = _knowing("Marta Kovac", 25)
     text = "Kovac said the dam was safe. Her cousin, Elena Kovac, spoke next. Kovac agreed."
     spans = ner(text, ("Elena Kovac", "PERSON"))
     spans += [
@@ -261,10 +267,7 @@ def test_a_surname_before_the_article_names_anyone_of_it_in_full_is_its_famous_b
 
 
 def test_a_surname_known_people_share_is_the_one_far_more_often_named() -> None:
-    resolver = EntityResolver()
-    for _ in range(25):
-        text = "Marta Kovac spoke."
-        resolver.resolve(text, ner(text, ("Marta Kovac", "PERSON")))
+    resolver = _knowing("Marta Kovac", 25)
     text = "Elena Kovac spoke."
     resolver.resolve(text, ner(text, ("Elena Kovac", "PERSON")))
     later = "Kovac said the dam was safe."

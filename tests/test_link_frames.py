@@ -359,39 +359,20 @@ def test_a_content_goes_on_past_a_paragraph_where_a_colon_or_an_open_quotation_s
 
 
 @pytest.mark.parametrize(
-    ("text", "frame"),
+    ("text", "expected"),
     [
-        ("The US is living a colour revolution", "colour_revolution"),
-        ("Washington staged a color revolution in Kyiv", "colour_revolution"),
-        ("цветная революция в Белоруссии", "colour_revolution"),
-        ("The US seeks regime change in Syria", "regime_change"),
-    ],
-)
-def test_a_colour_revolution_is_a_narrative_of_its_own_not_regime_change(text, frame):
-    from narrascope.link.frames import find_frames, load_frames
-
-    assert {h.frame for h in find_frames(text, load_frames())} == {frame}
-
-
-@pytest.mark.parametrize(
-    ("text", "frames"),
-    [
+        # a colour revolution is a narrative of its own, not regime change
+        ("The US is living a colour revolution", {"colour_revolution"}),
+        ("Washington staged a color revolution in Kyiv", {"colour_revolution"}),
+        ("цветная революция в Белоруссии", {"colour_revolution"}),
+        ("The US seeks regime change in Syria", {"regime_change"}),
+        # a puppet is a puppet of a power
         ("NATO is a US puppet", {"puppet_state"}),
         ("Kyiv is a puppet of Washington", {"puppet_state"}),
         ("Ukraine has a puppet government", {"puppet_state"}),
         ('his rival is a "puppet" of corporations and elites', set()),
         ("No puppet. No puppet. The puppet show goes on", set()),
-    ],
-)
-def test_a_puppet_is_a_puppet_of_a_power(text, frames):
-    from narrascope.link.frames import find_frames, load_frames
-
-    assert {h.frame for h in find_frames(text, load_frames())} == frames
-
-
-@pytest.mark.parametrize(
-    ("text", "frames"),
-    [
+        # nazism is a government called Nazi today
         ("the Kyiv junta shelled the Donbas", {"nazism"}),
         ("the neo-Nazi regime in Kiev", {"nazism"}),
         ("the Nazi regime in Kyiv bans Russian", {"nazism"}),
@@ -399,7 +380,5 @@ def test_a_puppet_is_a_puppet_of_a_power(text, frames):
         ("To justify the crimes of the Nazi regime can be punished with prison", set()),
     ],
 )
-def test_nazism_is_a_government_called_nazi_today(text, frames):
-    from narrascope.link.frames import find_frames, load_frames
-
-    assert {h.frame for h in find_frames(text, load_frames())} == frames
+def test_a_frame_is_its_narrative_and_no_wider(frames, text, expected):
+    assert {h.frame for h in find_frames(text, frames)} == expected
