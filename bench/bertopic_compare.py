@@ -20,7 +20,8 @@ fresh process so that its peak RSS is its own:
     read back from ``article_links``. Time: the linker's story step (``Linker._story``, with the copy check
     ``Linker._original``) per article; the whole link (claims and all) is shown beside it.
   - narrascope's story rule alone: the same greedy incremental rule (``NEIGHBOURS`` nearest in an HNSW
-    index, join the first story at cosine >= ``story_threshold`` of the two texts' languages, else start
+    index, join the first story at cosine >= ``story_threshold`` of the two texts' languages and, in one
+    language, shared-word cosine >= ``STORY_WORDS``, else start
     one) over the same vectors.
   - BERTopic with the same USE vectors passed in (``embedding_model=None``), with its default topic size
     (10) and with the smallest (2); and BERTopic's own default embedder (light install: TF-IDF + SVD).
@@ -117,25 +118,44 @@ def phase_embed(work: str) -> dict:
 
 
 def phase_rule(work: str) -> dict:
-    """The linker's story rule over the saved vectors, without a store (no dates: every story is open)."""
+    """The linker's story rule over the saved vectors, without a store (no dates: every story is open; the
+    word check with the threshold for articles a day apart or undated)."""
+    from collections import Counter
+
     import numpy as np
 
-    from narrascope.link.linker import NEIGHBOURS, STORY_SIMILARITY_ACROSS_LANGUAGES, story_threshold
+    from narrascope.link import lexical
+    from narrascope.link.linker import (
+        NEIGHBOURS,
+        STORY_SIMILARITY_ACROSS_LANGUAGES,
+        STORY_WORDS,
+        STORY_WORDS_MIN_ARTICLES,
+        story_threshold,
+    )
     from narrascope.store.vectors import VectorIndex
 
     vectors = np.load(Path(work) / "use.npy")
     languages = json.loads((Path(work) / "languages.json").read_text())
+    texts = json.loads((Path(work) / "texts.json").read_text())
     start = time.perf_counter()
     index = VectorIndex(None, lambda: iter(()), 0)
     labels: list[int] = []
+    words: list[Counter[str]] = []
+    df: Counter[str] = Counter()
     for i, vector in enumerate(vectors):
+        words.append(lexical.terms(texts[i]))
+        df.update(words[i].keys())
         story = None
         for seq, cosine in index.search(vector, NEIGHBOURS):
             if cosine < STORY_SIMILARITY_ACROSS_LANGUAGES:
                 break
-            if cosine >= story_threshold(languages[i], languages[seq]):
-                story = labels[seq]
-                break
+            if cosine < story_threshold(languages[i], languages[seq]):
+                continue
+            checked = languages[i] == languages[seq] and i + 1 >= STORY_WORDS_MIN_ARTICLES
+            if checked and lexical.cosine(words[i], words[seq], df, i + 1) < STORY_WORDS:
+                continue
+            story = labels[seq]
+            break
         labels.append(i if story is None else story)
         index.add([i], vector[None, :])
     return {"labels": labels, "seconds": time.perf_counter() - start, "rss_mb": peak_rss_mb()}

@@ -285,6 +285,7 @@ def phase_generate(work: str, db: str, n: int, claims: float, seed: int = 11) ->
     from narrascope.enrich.enricher import Enricher
     from narrascope.enrich.entities import EntityResolver
     from narrascope.link import duplicates as dup
+    from narrascope.link import lexical
     from narrascope.link.claims import claim_id
     from narrascope.link.frames import load_frames
     from narrascope.link.linker import pipeline_version
@@ -331,6 +332,7 @@ def phase_generate(work: str, db: str, n: int, claims: float, seed: int = 11) ->
     region_weights = [0.55, 0.2, 0.15, 0.1]
     place_weights = [1 / (k + 1) for k in range(50)]
     counts = Counter()
+    words: Counter[str] = Counter()  # the story step's document frequencies (link_terms)
 
     for lo in range(0, n, CHUNK):
         hi = min(n, lo + CHUNK)
@@ -395,8 +397,10 @@ def phase_generate(work: str, db: str, n: int, claims: float, seed: int = 11) ->
                                            "indirect", sname, "said", ctext, c0, c1, cue0, cue1, s0, c1, s0,
                                            s0 + len(sname), sid_, sname, None, "asserts", published))  # fmt: skip
             rows["article_links"].append((aid, article_seq, link_pipeline, now, signature.tobytes(),
-                                          vectors[j].tobytes(), copy_of, copy_score, story_id, story_score))  # fmt: skip
+                                          vectors[j].tobytes(), copy_of, copy_score, story_id, story_score,
+                                          None, None))  # fmt: skip
             rows["article_bands"] += [(b, key, aid) for b, key in enumerate(dup.band_keys(signature))]
+            words.update(lexical.terms(f"{title}. {text}").keys())
             st = story_rows.setdefault(story, [story_id, title, published, published, 0])
             st[3] = published
             st[4] += 1
@@ -437,6 +441,7 @@ def phase_generate(work: str, db: str, n: int, claims: float, seed: int = 11) ->
         print(f"  generated {hi:,} / {n:,} articles ({time.perf_counter() - start:.0f} s)", file=sys.stderr)
 
     conn.execute("BEGIN")
+    conn.executemany("INSERT INTO link_terms (term, articles) VALUES (?, ?)", words.items())
     conn.executemany("INSERT INTO stories (id, label, first_seen, last_seen, article_count) VALUES (?, ?, ?, ?, ?)",
                      story_rows.values())  # fmt: skip
     conn.executemany(
@@ -483,7 +488,7 @@ _COLUMNS = {
     " sentence_start, sentence_end, speaker_start, speaker_end, speaker_entity_id, speaker_name, role, stance,"
     " published",
     "article_links": "article_id, seq, pipeline, linked_at, signature, vector, copy_of, copy_score, story_id,"
-    " story_score",
+    " story_score, story_via, story_word_score",
     "article_bands": "band, bucket, article_id",
     "claims": "id, seq, article_id, statement_id, text, text_start, text_end, sentence_start, sentence_end,"
     " speaker, speaker_entity_id, stance, frames, entity_ids, place_ids, vector",

@@ -20,7 +20,14 @@ from narrascope.link.narratives import (
 )
 from narrascope.model import Article, Entity, IngestError, IngestReport, Mention, Narrative, Story
 from narrascope.store import ArticleQuery, SQLStore, open_store
-from narrascope.store.browse import ArticleEntity, ArticleSummary, CitationEdge, ClaimRow, Filters
+from narrascope.store.browse import (
+    ArticleEntity,
+    ArticleSummary,
+    CitationEdge,
+    ClaimRow,
+    Filters,
+    StoryJoinRow,
+)
 from narrascope.store.query import EntityQuery, StatementQuery
 from narrascope.store.records import EntityRow, SourceRecord, StatementRow, StoredError
 
@@ -381,6 +388,10 @@ class Narrascope:
         """A page of one story's articles, oldest first."""
         return self.store.story_article_page(story_id, limit, offset)
 
+    def story_joins(self, article_ids: Sequence[str]) -> list[StoryJoinRow]:
+        """Why each of these articles is in its story: the article it joined through, with the cosines."""
+        return self.store.story_joins(article_ids)
+
     def narrative_evidence(
         self, narrative_id: str, *, stance: str | None = None, limit: int = 50, offset: int = 0
     ) -> tuple[list[Evidence], int]:
@@ -416,9 +427,10 @@ class Narrascope:
         recounted (a narrative left without claims goes; one that lost its label claim is relabelled as
         the linker labels it), and its copies take the earliest of them as their original. The vector
         index files keep the removed keys until the next ``link`` rebuilds them; searches skip them."""
-        from narrascope.link.linker import relabel
+        from narrascope.link.linker import forget_words, relabel
 
         with self.store.transaction():
+            forget_words(self.store, article_id)
             removed = self.store.delete_article_rows(article_id)
             if removed is None:
                 raise NarrascopeError("E106", f"no article with id {article_id!r} (give the full id)")

@@ -32,7 +32,8 @@ def story(request: Request, story_id: str) -> Response:
         limit=ARTICLES_PER_PAGE,
         total=found.article_count,
     )
-    return render(request, "story.html", story=found, rows=rows, paging=pager)
+    joins = {j.article_id: j for j in nar.story_joins([r.id for r in rows])}
+    return render(request, "story.html", story=found, rows=rows, joins=joins, paging=pager)
 
 
 @router.get("/watchlist")

@@ -100,6 +100,18 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryJoinRow:
+    """Why an article is in its story: the article it joined through and their cosines."""
+
+    article_id: str
+    via_id: str
+    via_title: str | None
+    copy: bool  # a copy of ``via``, in its original's story
+    score: float | None  # title-and-lead cosine
+    word_score: float | None  # shared-word (TF-IDF) cosine; None where not checked
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimRow:
     """A stored claim with its frames, narratives and the article facts a listing shows beside it."""
 
@@ -563,6 +575,19 @@ class BrowseTables:
             (story_id, limit, offset),
         ).fetchall()
         return [ArticleSummary(*r) for r in rows]
+
+    def story_joins(self, article_ids: Sequence[str]) -> list[StoryJoinRow]:
+        """The join evidence of those of ``article_ids`` that joined a story (not the one each started)."""
+        if not article_ids:
+            return []
+        marks = ", ".join("?" * len(article_ids))
+        rows = self.conn.execute(
+            "SELECT l.article_id, l.story_via, v.title, l.copy_of IS NOT NULL, l.story_score,"
+            " l.story_word_score FROM article_links l LEFT JOIN articles v ON v.id = l.story_via"
+            f" WHERE l.story_via IS NOT NULL AND l.article_id IN ({marks})",
+            list(article_ids),
+        ).fetchall()
+        return [StoryJoinRow(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
 
     # -- narratives -------------------------------------------------------------------------------------------
     def _evidence_query(self, narrative_id: str, where: str, params: list[object], order: str, limit: int,

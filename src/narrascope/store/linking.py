@@ -75,6 +75,7 @@ class LinkTables:
             self.conn.execute(f"DELETE FROM {table}")
         self.conn.execute("DELETE FROM article_links")
         self.conn.execute("DELETE FROM stories")
+        self.conn.execute("DELETE FROM link_terms")
         self.conn.execute(
             "INSERT INTO link_queue (article_id, undated, published, stored_order)"
             " SELECT a.id, CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published,"
@@ -145,7 +146,8 @@ class LinkTables:
     def add_article_link(self, link: LinkedArticle, keys: Sequence[int]) -> None:
         self.conn.execute(
             "INSERT INTO article_links (article_id, seq, pipeline, linked_at, signature, vector, copy_of,"
-            " copy_score, story_id, story_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " copy_score, story_id, story_score, story_via, story_word_score)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             astuple(link),
         )
         self.conn.execute("DELETE FROM link_queue WHERE article_id = ?", (link.article_id,))
@@ -224,6 +226,43 @@ class LinkTables:
             "SELECT vector FROM article_links WHERE article_id = ?", (article_id,)
         ).fetchone()
         return None if row is None else row[0]
+
+    def article_words_text(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The title and text of linked articles, as the story step reads their words."""
+        if not article_ids:
+            return {}
+        marks = ", ".join("?" * len(article_ids))
+        rows = self.conn.execute(
+            f"SELECT id, title, text FROM articles WHERE id IN ({marks})", list(article_ids)
+        )
+        return {r[0]: f"{r[1] or ''}. {r[2]}" for r in rows}
+
+    # -- word counts (the story step's document frequencies) --------------------------------------------
+    def count_words(self, words: Iterable[str], delta: int) -> None:
+        """One more (``delta`` 1) or one fewer (-1) linked article holds each of ``words``."""
+        rows = [(w,) for w in sorted(set(words))]
+        if delta > 0:
+            self.conn.executemany(
+                "INSERT INTO link_terms (term, articles) VALUES (?, 1)"
+                " ON CONFLICT (term) DO UPDATE SET articles = link_terms.articles + 1",
+                rows,
+            )
+        elif delta < 0:
+            self.conn.executemany(
+                "UPDATE link_terms SET articles = articles - 1 WHERE term = ? AND articles > 0", rows
+            )
+
+    def word_counts(self, words: Iterable[str]) -> dict[str, int]:
+        """How many linked articles hold each of ``words`` (absent: none)."""
+        found: dict[str, int] = {}
+        unique = sorted(set(words))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update(
+                self.conn.execute(f"SELECT term, articles FROM link_terms WHERE term IN ({marks})", chunk)
+            )
+        return found
 
     # -- stories ----------------------------------------------------------------------------------------
     def story_window(self, story_id: str) -> tuple[str | None, str | None] | None:

@@ -539,6 +539,18 @@ ALTER TABLE article_sources ADD COLUMN input_hash TEXT
 """
 
 
+# The story step's word check (``link/lexical.py``): in how many linked articles each word occurs, and for
+# each join the article it matched and the two articles' shared-word (TF-IDF) cosine, shown as evidence.
+_STORY_WORDS = """
+CREATE TABLE link_terms (
+    term TEXT PRIMARY KEY,
+    articles INTEGER NOT NULL
+);
+ALTER TABLE article_links ADD COLUMN story_via TEXT;
+ALTER TABLE article_links ADD COLUMN story_word_score REAL
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
     Migration("0002_link", _LINK),
@@ -561,4 +573,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration("0010_mention_articles", _MENTION_ARTICLES),
     Migration("0011_source_inputs", _SOURCE_INPUTS),
+    Migration("0012_story_words", _STORY_WORDS),
 )

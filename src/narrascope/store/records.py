@@ -78,7 +78,9 @@ class LinkedArticle:
     copy_of: str | None
     copy_score: float | None
     story_id: str | None
-    story_score: float | None
+    story_score: float | None  # title-and-lead cosine to the article it joined the story through
+    story_via: str | None  # that article
+    story_word_score: float | None  # their shared-word (TF-IDF) cosine, when it was checked
 
 
 @dataclass(frozen=True, slots=True)
