@@ -153,6 +153,7 @@ def test_demo_runs_from_a_fresh_process(tmp_path):
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )  # fmt: skip
     assert "0 new articles stored" in table.stdout  # second run: idempotent
+    assert "Analysts" in table.stdout  # a source no entity stands for is shown as written
     assert "broken-page.html.gz" in table.stderr and "malformed" in table.stderr
 
 

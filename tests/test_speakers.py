@@ -532,6 +532,32 @@ def test_the_agency_is_the_department_named_before():
     assert _speakers(text, named, atts) == ["Velorian Interior Department"]
 
 
+def test_the_company_is_the_business_that_spoke_though_its_name_does_not_say_so():
+    text = (
+        "Bluewater Lines said fares would rise. The Velorian Transport Ministry said it had approved the rise."
+        " The company blamed fuel costs."
+    )
+    atts = [
+        attribution(text, "Bluewater Lines", "said", "fares would rise"),
+        attribution(text, "The Velorian Transport Ministry", "said", "it had approved the rise"),
+        attribution(text, "The company", "blamed", "fuel costs"),
+    ]
+    named = [("Bluewater Lines", "ORG", "Bluewater Lines"),
+             ("Velorian Transport Ministry", "ORG", "Velorian Transport Ministry")]  # fmt: skip
+    # the ministry spoke last, but a ministry is no company
+    assert _speakers(text, named, atts) == [
+        "Bluewater Lines",
+        "Velorian Transport Ministry",
+        "Bluewater Lines",
+    ]
+    alone = text[text.index("The Velorian") :]
+    atts = [
+        attribution(alone, "The Velorian Transport Ministry", "said", "it had approved the rise"),
+        attribution(alone, "The company", "blamed", "fuel costs"),
+    ]
+    assert _speakers(alone, named[1:], atts) == ["Velorian Transport Ministry", None]
+
+
 def test_a_document_speaks_for_its_named_author_only():
     text = (
         "A new Harbor Institute poll came out on Monday. The poll found that support had fallen. "

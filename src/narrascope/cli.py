@@ -812,8 +812,9 @@ def demo(
         console=out,
         title=f"Articles in {db}",
     )
-    render(said, "table", columns=("published", "outlet", "speaker_name", "role", "cue", "kind", "stance", "content"),
-           widths={"content": 60, "role": 28}, console=out, title="Who said what")  # fmt: skip
+    who = [as_dict(s) | {"speaker": s.speaker_name or s.speaker} for s in said]  # as written where unresolved
+    render(who, "table", columns=("published", "outlet", "speaker", "role", "cue", "kind", "stance", "content"),
+           widths={"content": 60, "role": 28, "speaker": 24}, console=out, title="Who said what")  # fmt: skip
     render(found, "table", columns=NARRATIVE_COLUMNS, widths={"label": 70, "frame": 18}, console=out,
            title="Narratives: claims recurring across outlets, stories or time")  # fmt: skip
     first = found[0].id if found else "ID"

@@ -248,6 +248,11 @@ def _role_fits(noun: str, role: str) -> bool:
     return f" {noun} " in words or any(f" {title} " in words for title in synonyms)
 
 
+# In ``organisation_kinds.txt``: the noun may also be the latest organisation that spoke whose name makes
+# it no other kind there
+ANY_THAT_SPOKE = "*spoke"
+
+
 @cache
 def noun_table(resource: str) -> dict[str, tuple[str, ...]]:
     """A shipped table of description nouns (``data/<resource>``: a noun, a tab, words separated by "|"):
@@ -477,10 +482,17 @@ def _organisation(
     for mention in reversed(named):
         if noun in mention.canonical.casefold().split():
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
-    kind = noun_table("organisation_kinds.txt").get(noun, ())
+    kinds = noun_table("organisation_kinds.txt")
+    kind = kinds.get(noun, ())
     for mention in reversed(named):
         if not set(_NAME_WORD.findall(mention.canonical.casefold())).isdisjoint(kind):
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
+    if ANY_THAT_SPOKE in kind:  # "the company": a business's name need not say so ("Bluewater Lines")
+        other = {w for words in kinds.values() if ANY_THAT_SPOKE not in words for w in words}
+        for _, earlier in reversed(spoken):
+            name = earlier.name.casefold() if earlier.label == "ORG" and earlier.name else None
+            if name and set(_NAME_WORD.findall(name)).isdisjoint(other):
+                return _Speaker(earlier.entity_id, earlier.name, earlier.label, None)
     return _Speaker(None, None, None, None)
 
 
