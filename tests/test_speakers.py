@@ -136,7 +136,7 @@ def test_the_association_and_it_are_the_organisation_named_or_heard_before():
     assert got == [
         ("Bluewater Lines", "Bluewater Lines"),
         ("The Passengers' Association", "Passengers' Association"),
-        ("The company", None),  # no name holds "company": the latest speaker would be a guess
+        ("The company", "Bluewater Lines"),  # no name says "company": the business that spoke, not the association
         ("The association", "Passengers' Association"),  # the name holds the noun
         ("It", "Passengers' Association"),  # the latest organisation that spoke
         ("The Ostmark city council", None),  # a description with its own modifiers is no anaphor
@@ -530,6 +530,29 @@ def test_the_agency_is_the_department_named_before():
     atts = [attribution(text, "The agency", "said", "crossings had doubled")]
     named = [("Velorian Interior Department", "ORG", "Velorian Interior Department")]
     assert _speakers(text, named, atts) == ["Velorian Interior Department"]
+
+
+def test_they_after_several_people_spoke_is_them_not_a_group_named_before():
+    text = (
+        "The Harbor League said the vote was fair. Harbor League aides acknowledged talks with the ministry."
+        " But they said the talks had failed. Ana Ruiz and Jon Vale said the bridge was unsafe. They said it"
+        " should close. He added that repairs would take a year."
+    )
+    parts = [
+        ("The Harbor League", "said", "the vote was fair"),
+        ("Harbor League aides", "acknowledged", "talks with the ministry"),
+        ("they", "said", "the talks had failed"),
+        ("Ana Ruiz and Jon Vale", "said", "the bridge was unsafe"),
+        ("They", "said", "it should close"),
+        ("He", "added", "that repairs would take a year"),
+    ]
+    atts = [attribution(text, *p, after=text.index(p[0] + " " + p[1])) for p in parts]
+    named = [("Harbor League", "ORG", "Harbor League"), ("Harbor League", "ORG", "Harbor League"),
+             ("Ana Ruiz", "PERSON", "Ana Ruiz"), ("Jon Vale", "PERSON", "Jon Vale")]  # fmt: skip
+    found = _speakers(text, named, atts)
+    # the aides and the two people are no one entity: "they" is them, unnamed, and not the League
+    assert found[2] is None and found[4] is None
+    assert found[5] in {"Ana Ruiz", "Jon Vale"}  # "he" still finds a person who spoke with another
 
 
 def test_the_company_is_the_business_that_spoke_though_its_name_does_not_say_so():

@@ -43,7 +43,8 @@ from narrascope.enrich.names import is_pronoun, strip_titles, titles, word_set
 from narrascope.model import Entity, Span, Statement
 from narrascope.sentences import split_sentences
 
-PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "ORG"}
+GROUP = "GROUP"  # several people spoke: "they" is them, and names no one entity
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": GROUP, "it": "ORG"}
 RELATIVE_PRONOUNS = frozenset(("who", "which", "that"))
 LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 DEFINITE = re.compile(r"^(?:the|this|that|[A-Z][\w.-]*'s|[A-Z][\w.-]*’s)\s+", re.I)
@@ -127,8 +128,10 @@ def build_statements(
             roles.setdefault(speaker.entity_id, speaker.role)
         if speaker.entity_id and not speaker.role:
             speaker.role = roles.get(speaker.entity_id)
-        if speaker.entity_id or _unnamed_person(attribution.source):
+        if speaker.entity_id or _unnamed_person(attribution.source) or speaker.label == GROUP:
             spoken.append((attribution.cue.start, speaker))
+        if speaker.label in (None, "PERSON") and _plural(attribution.source, by_position):
+            spoken.append((attribution.cue.start, _Speaker(None, None, GROUP, None)))  # what "they" is now
         sid = statement_id(article_id, attribution.cue.start, attribution.content.start)
         if sid in seen_ids:
             continue
@@ -288,6 +291,21 @@ def _relative_antecedent(
     return _Speaker(None, None, None, None)
 
 
+def _plural(source: Span | None, mentions: Sequence[EntityMention]) -> bool:
+    """Whether a source phrase names several people: a plural person noun ("show insiders", "McConnell
+    aides", "top black lawmakers") or two people joined ("Mr. Grassley and Mr. Leahy")."""
+    if source is None:
+        return False
+    people = [m for m in mentions if source.start <= m.start and m.end <= source.end and m.label == "PERSON"]
+    if len(people) >= 2 and re.search(r"\band\b|&", source.text):
+        return True
+    words = re.findall(r"[^\W\d_]+", _QUALIFIER.split(source.text, maxsplit=1)[0])
+    if not words or not words[-1].islower():
+        return False
+    head = words[-1]
+    return head == "people" or (head.endswith("s") and _describes_person_noun(head[:-1]))
+
+
 def _unnamed_person(source: Span | None) -> bool:
     """Whether a source phrase brings in one person it does not name ("a spokesman for the company", "one
     senior official"); a definite one ("the minister", "Russia's top diplomat") is someone already met."""
@@ -299,7 +317,10 @@ def _describes_person(source: Span) -> bool:
     words = re.findall(r"[^\W\d_]+", _QUALIFIER.split(source.text, maxsplit=1)[0])
     if not words:
         return False
-    head = words[-1].casefold()
+    return _describes_person_noun(words[-1].casefold())
+
+
+def _describes_person_noun(head: str) -> bool:
     return head in word_set("person_nouns.txt") or head in gendered_words() or (head,) in titles()
 
 
@@ -568,8 +589,10 @@ def _antecedent(
         if last is not None and last[1].label == "ORG" and position - last[0] <= IT_REACH:
             return _Speaker(last[1].entity_id, last[1].name, last[1].label, None)
         return _Speaker(None, None, None, None)
-    wanted = {"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP"}
+    wanted = {"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP", GROUP}
     for _, speaker in reversed(spoken):
+        if speaker.label == GROUP and kind == GROUP:  # people who spoke together: no one entity
+            return _Speaker(None, None, GROUP, None)
         if speaker.label in wanted and compatible(gender, speaker.gender):
             return _Speaker(speaker.entity_id, speaker.name, speaker.label, None, speaker.gender)
     for mention in reversed(mentions if kind == "PERSON" else ()):
