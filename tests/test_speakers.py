@@ -136,7 +136,10 @@ def test_the_association_and_it_are_the_organisation_named_or_heard_before():
     assert got == [
         ("Bluewater Lines", "Bluewater Lines"),
         ("The Passengers' Association", "Passengers' Association"),
-        ("The company", "Bluewater Lines"),  # no name says "company": the business that spoke, not the association
+        (
+            "The company",
+            "Bluewater Lines",
+        ),  # no name says "company": the business that spoke, not the association
         ("The association", "Passengers' Association"),  # the name holds the noun
         ("It", "Passengers' Association"),  # the latest organisation that spoke
         ("The Ostmark city council", None),  # a description with its own modifiers is no anaphor
