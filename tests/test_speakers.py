@@ -558,6 +558,15 @@ def test_they_after_several_people_spoke_is_them_not_a_group_named_before():
     assert found[5] in {"Ana Ruiz", "Jon Vale"}  # "he" still finds a person who spoke with another
 
 
+def test_a_name_past_the_cue_is_who_was_addressed_not_the_speaker():
+    text = "A staffer emailed Ana Ruiz the list. A senior adviser Jon Vale said the list was short."
+    atts = [
+        attribution(text, "A staffer", "emailed", "the list"),
+        attribution(text, "A senior adviser", "said", "the list was short"),
+    ]
+    assert _speakers(text, _people("Ana Ruiz", "Jon Vale"), atts) == [None, "Jon Vale"]
+
+
 def test_the_company_is_the_business_that_spoke_though_its_name_does_not_say_so():
     text = (
         "Bluewater Lines said fares would rise. The Velorian Transport Ministry said it had approved the rise."
@@ -582,6 +591,16 @@ def test_the_company_is_the_business_that_spoke_though_its_name_does_not_say_so(
         attribution(alone, "The company", "blamed", "fuel costs"),
     ]
     assert _speakers(alone, named[1:], atts) == ["Velorian Transport Ministry", None]
+    # another business named since: which one is meant is a guess
+    other = text.replace(
+        "The Velorian Transport Ministry said it had approved the rise.", "Harbor Freight bought a stake."
+    )
+    atts = [
+        attribution(other, "Bluewater Lines", "said", "fares would rise"),
+        attribution(other, "The company", "blamed", "fuel costs"),
+    ]
+    named = [("Bluewater Lines", "ORG", "Bluewater Lines"), ("Harbor Freight", "ORG", "Harbor Freight")]
+    assert _speakers(other, named, atts) == ["Bluewater Lines", None]
 
 
 def test_a_document_speaks_for_its_named_author_only():

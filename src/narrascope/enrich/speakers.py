@@ -198,7 +198,7 @@ def _resolve(
         return subjects.continued(source.start, wanted, found.gender == wanted, cues) or found
     head = _head_mention(source, mentions)
     role = None
-    if head is None and (head := _name_after(source, text, mentions)) is not None:
+    if head is None and (head := _name_after(source, text, mentions, attribution.cue)) is not None:
         # the title up to the name, unless the article gave the person a fuller one
         role = roles.get(head.entity_id or "") or _clean_role(text[source.start : head.start])
     if head is not None:
@@ -376,12 +376,17 @@ def _head_mention(source: Span, mentions: Sequence[EntityMention]) -> EntityMent
     return min(enders, key=lambda m: (LABEL_PRIORITY.get(m.label, 9), -(m.end - m.start)))
 
 
-def _name_after(source: Span, text: str, mentions: Sequence[EntityMention]) -> EntityMention | None:
+def _name_after(
+    source: Span, text: str, mentions: Sequence[EntityMention], cue: Span
+) -> EntityMention | None:
     """A person named right after a title the source stops at ("US special representative for Syria |
-    engagement James Jeffrey"): the source was cut short of its name."""
+    engagement James Jeffrey"): the source was cut short of its name. Not past the cue ("A staffer
+    emailed Mills": Mills is who was emailed)."""
     if not _describes_person(source):
         return None
     for m in mentions:
+        if source.end <= cue.start < m.end:
+            return None
         if m.start >= source.end:
             gap = text[source.end : m.start].split()
             fits = (
@@ -510,9 +515,16 @@ def _organisation(
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
     if ANY_THAT_SPOKE in kind:  # "the company": a business's name need not say so ("Bluewater Lines")
         other = {w for words in kinds.values() if ANY_THAT_SPOKE not in words for w in words}
-        for _, earlier in reversed(spoken):
-            name = earlier.name.casefold() if earlier.label == "ORG" and earlier.name else None
-            if name and set(_NAME_WORD.findall(name)).isdisjoint(other):
+
+        def of_no_kind(name: str) -> bool:
+            return set(_NAME_WORD.findall(name.casefold())).isdisjoint(other)
+
+        for at, earlier in reversed(spoken):
+            if earlier.label == "ORG" and earlier.name and of_no_kind(earlier.name):
+                # another such organisation named since makes it a guess ("… Procter & Gamble. The company")
+                since = [m for m in named if m.start > at and m.entity_id != earlier.entity_id]
+                if any(of_no_kind(m.canonical) for m in since):
+                    break
                 return _Speaker(earlier.entity_id, earlier.name, earlier.label, None)
     return _Speaker(None, None, None, None)
 
