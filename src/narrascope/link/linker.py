@@ -58,8 +58,8 @@ UNDATED_STORY_SIMILARITY = 0.70
 STORY_WINDOW_DAYS = 4  # a story is open this many days after its last article
 # Same-language articles must share rare words too (TF-IDF cosine, ``lexical.py``): on a one-subject corpus
 # title-and-lead cosines of 0.60 join different events (PolNeAR 2016: 90 of 184 joins read "same event",
-# 94 "same subject only"; with this check 51 of 72 are the same event). Published more than a day apart,
-# the articles must share more.
+# 94 "same subject only"; linked again with this check, 62 of 86: docs/EVALUATION.md). Published more than
+# a day apart, the articles must share more.
 STORY_WORDS = 0.12
 STORY_WORDS_DAYS_APART = 0.15
 # Below this many linked articles, document frequencies say nothing of which words are rare: no word check
@@ -112,18 +112,16 @@ def _words_needed(published: str | None, other: str | None) -> float:
     return STORY_WORDS_DAYS_APART if days is not None and days > 1 else STORY_WORDS
 
 
-def article_words_text(article: Article) -> str:
-    """What the story step's word check reads of an article (as ``LinkingStore.article_words_text``)."""
-    return f"{article.title or ''}. {article.text}"
+def _words(title: str | None, text: str) -> Counter[str]:
+    """The words the story step's check reads of an article: its title and text."""
+    return lexical.terms(f"{title or ''}. {text}")
 
 
 def forget_words(store, article_id: str) -> None:
     """A linked article is being deleted: its words no longer count towards their document frequencies."""
-    if store.article_link(article_id) is None:
-        return
-    text = store.article_words_text([article_id]).get(article_id)
-    if text is not None:
-        store.count_words(lexical.terms(text), -1)
+    found = store.titles_and_texts([article_id]).get(article_id)
+    if found is not None and store.article_link(article_id) is not None:
+        store.count_words(_words(*found), -1)
 
 
 def story_threshold(language: str | None, other: str | None) -> float:
@@ -252,7 +250,7 @@ class Linker:
         copy_of, copy_score = self._original(article, signature, keys)
         if copy_of:
             report.copies += 1
-        words = lexical.terms(article_words_text(article))
+        words = _words(article.title, article.text)
         if old_article_seqs:
             store.count_words(words, -1)
         store.count_words(words, 1)
@@ -279,7 +277,7 @@ class Linker:
             article.id, [(c.outlet, c.cue, c.start, c.end, c.sentence_start, c.sentence_end) for c in found]
         )
         report.citations += len(found)
-        root, story_id = copy_of or article.id, story[0]
+        root, story_id = copy_of or article.id, story.story_id
         for claim, claim_vector in zip(claims, claim_vectors, strict=True):
             self._link_claim(claim, claim_vector, root, story_id, report)
             row = (
@@ -372,10 +370,10 @@ class Linker:
         articles = len(self.article_index) + 1
         if articles < STORY_WORDS_MIN_ARTICLES:
             return None
-        text = self.store.article_words_text([row[0]]).get(row[0])
-        if text is None:
+        found = self.store.titles_and_texts([row[0]]).get(row[0])
+        if found is None:
             return None
-        other = lexical.terms(text)
+        other = _words(*found)
         df = self.store.word_counts(set(words) | set(other))
         return round(lexical.cosine(words, other, df, articles), 4)
 

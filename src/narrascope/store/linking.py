@@ -227,15 +227,15 @@ class LinkTables:
         ).fetchone()
         return None if row is None else row[0]
 
-    def article_words_text(self, article_ids: Sequence[str]) -> dict[str, str]:
-        """The title and text of linked articles, as the story step reads their words."""
+    def titles_and_texts(self, article_ids: Sequence[str]) -> dict[str, tuple[str | None, str]]:
+        """The title and text of each of ``article_ids`` that is stored."""
         if not article_ids:
             return {}
         marks = ", ".join("?" * len(article_ids))
         rows = self.conn.execute(
             f"SELECT id, title, text FROM articles WHERE id IN ({marks})", list(article_ids)
         )
-        return {r[0]: f"{r[1] or ''}. {r[2]}" for r in rows}
+        return {r[0]: (r[1], r[2]) for r in rows}
 
     # -- word counts (the story step's document frequencies) --------------------------------------------
     def count_words(self, words: Iterable[str], delta: int) -> None:
