@@ -58,7 +58,7 @@ UNDATED_STORY_SIMILARITY = 0.70
 STORY_WINDOW_DAYS = 4  # a story is open this many days after its last article
 # Same-language articles must share rare words too (TF-IDF cosine, ``lexical.py``): on a one-subject corpus
 # title-and-lead cosines of 0.60 join different events (PolNeAR 2016: 90 of 184 joins read "same event",
-# 94 "same subject only"; linked again with this check, 62 of 86: docs/EVALUATION.md). Published more than
+# 94 "same subject only"; linked again with this check, 64 of 90: docs/EVALUATION.md). Published more than
 # a day apart, the articles must share more.
 STORY_WORDS = 0.12
 STORY_WORDS_DAYS_APART = 0.15
@@ -204,7 +204,6 @@ class Linker:
         claims = [build_claims(a, st, me, self.frames) for a, (st, me) in zip(articles, inputs, strict=True)]
         article_vectors = self.encoder.encode([lead_text(a) for a in articles])
         claim_vectors = self.encoder.encode([c.text for cs in claims for c in cs])
-        stories: set[str] = set()
         try:
             with self.store.transaction():
                 offset = 0
@@ -213,11 +212,8 @@ class Linker:
                 ):
                     vectors = claim_vectors[offset : offset + len(found)]
                     offset += len(found)
-                    stories.add(
-                        self._link_article(article, vector, found, vectors, main_places(mentions), report)
-                    )
+                    self._link_article(article, vector, found, vectors, main_places(mentions), report)
                     self._mark_bare_denials(statements, found)
-                self.store.refresh_stories(s for s in stories if s)
                 for narrative_id in sorted(report.narratives_touched):
                     self._refresh_narrative(narrative_id)
         except BaseException:
@@ -239,7 +235,9 @@ class Linker:
         claim_vectors: np.ndarray,
         places: tuple[str, ...],
         report: LinkReport,
-    ) -> str:
+    ) -> None:
+        """Link one article; the story it joins or starts, and the one it leaves, are recounted as it goes,
+        so the next article of the batch sees their days."""
         store = self.store
         old_article_seqs, old_claim_seqs = store.forget_article_links(article.id)
         self.article_index.remove(old_article_seqs)
@@ -251,7 +249,7 @@ class Linker:
         if copy_of:
             report.copies += 1
         words = _words(article.title, article.text)
-        if old_article_seqs:
+        if old_article_seqs:  # -1 then +1: a store linked before the counts existed gets them now
             store.count_words(words, -1)
         store.count_words(words, 1)
         story = self._story(article, vector, words, copy_of, report)
@@ -271,15 +269,15 @@ class Linker:
             keys,
         )
         self.article_index.add([seq], vector[None, :])
-        store.refresh_stories([story.story_id])  # its days now: the next article of the batch sees them
+        store.refresh_stories([story.story_id])
         found = cite.find_citations(article.text, self.media)
         store.add_citations(
             article.id, [(c.outlet, c.cue, c.start, c.end, c.sentence_start, c.sentence_end) for c in found]
         )
         report.citations += len(found)
-        root, story_id = copy_of or article.id, story.story_id
+        root = copy_of or article.id
         for claim, claim_vector in zip(claims, claim_vectors, strict=True):
-            self._link_claim(claim, claim_vector, root, story_id, report)
+            self._link_claim(claim, claim_vector, root, story.story_id, report)
             row = (
                 claim.id,
                 claim.article_id,
@@ -289,7 +287,6 @@ class Linker:
                 claim_vector,
             )
             report.watch_matches += self.watcher.match_claim(self.watcher.claim_view(row, places), now())
-        return story_id
 
     def _mark_bare_denials(self, statements: list[Statement], claims: list[Claim]) -> None:
         """A statement too short to claim anything still denies by its cue ("he denied these allegations",
@@ -331,6 +328,7 @@ class Linker:
             link = self.store.article_link(copy_of)
             if link and link[1]:
                 return StoryJoin(link[1], 1.0, copy_of, None)
+        df: dict[str, int] = {}  # document frequencies read so far, for this article's candidates
         hits = self.article_index.search(vector, NEIGHBOURS)
         rows = self.store.linked_by_seq([seq for seq, _ in hits])
         for seq, score in hits:
@@ -348,7 +346,7 @@ class Linker:
                 continue
             if (not article.published or not window[0]) and score < UNDATED_STORY_SIMILARITY:
                 continue  # no dates to keep a story to its days: the text alone must say "same event"
-            word_score = self._word_score(article, words, row)
+            word_score = self._word_score(article, words, row, df)
             if word_score is not None and word_score < _words_needed(article.published, row[2]):
                 continue
             return StoryJoin(row[1], round(score, 4), row[0], word_score)
@@ -362,9 +360,11 @@ class Linker:
         article: Article,
         words: Counter[str],
         row: tuple[str, str | None, str | None, str | None, str | None],
+        df: dict[str, int],
     ) -> float | None:
         """Shared-word cosine with a story's article, or ``None`` where it is not checked: another language,
-        or too few linked articles to know which words are rare."""
+        or too few linked articles to know which words are rare. ``df`` keeps the counts read for earlier
+        candidates (the article's own words are read once)."""
         if article.language and row[4] and article.language != row[4]:
             return None
         articles = len(self.article_index) + 1
@@ -374,7 +374,8 @@ class Linker:
         if found is None:
             return None
         other = _words(*found)
-        df = self.store.word_counts(set(words) | set(other))
+        unread = (words.keys() | other.keys()) - df.keys()
+        df.update(dict.fromkeys(unread, 0) | self.store.word_counts(unread))
         return round(lexical.cosine(words, other, df, articles), 4)
 
     def _link_claim(
