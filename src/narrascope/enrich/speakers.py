@@ -299,10 +299,9 @@ def _plural(source: Span | None, mentions: Sequence[EntityMention]) -> bool:
     people = [m for m in mentions if source.start <= m.start and m.end <= source.end and m.label == "PERSON"]
     if len(people) >= 2 and re.search(r"\band\b|&", source.text):
         return True
-    words = re.findall(r"[^\W\d_]+", _QUALIFIER.split(source.text, maxsplit=1)[0])
-    if not words or not words[-1].islower():
+    head = _head_word(source)
+    if not head.islower():
         return False
-    head = words[-1]
     return head == "people" or (head.endswith("s") and _describes_person_noun(head[:-1]))
 
 
@@ -314,10 +313,15 @@ def _unnamed_person(source: Span | None) -> bool:
 
 def _describes_person(source: Span) -> bool:
     """Whether a source phrase's head noun is one person's ("official", "spokeswoman", "minister")."""
+    head = _head_word(source)
+    return bool(head) and _describes_person_noun(head.casefold())
+
+
+def _head_word(source: Span) -> str:
+    """The last word of a source phrase before its qualifier ("spokesman" of "a spokesman for the
+    company"), as written; "" when it has none."""
     words = re.findall(r"[^\W\d_]+", _QUALIFIER.split(source.text, maxsplit=1)[0])
-    if not words:
-        return False
-    return _describes_person_noun(words[-1].casefold())
+    return words[-1] if words else ""
 
 
 def _describes_person_noun(head: str) -> bool:
@@ -511,13 +515,13 @@ def _organisation(
     kinds = noun_table("organisation_kinds.txt")
     kind = kinds.get(noun, ())
     for mention in reversed(named):
-        if not set(_NAME_WORD.findall(mention.canonical.casefold())).isdisjoint(kind):
+        if not _name_words(mention.canonical).isdisjoint(kind):
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
     if ANY_THAT_SPOKE in kind:  # "the company": a business's name need not say so ("Bluewater Lines")
         other = {w for words in kinds.values() if ANY_THAT_SPOKE not in words for w in words}
 
         def of_no_kind(name: str) -> bool:
-            return set(_NAME_WORD.findall(name.casefold())).isdisjoint(other)
+            return _name_words(name).isdisjoint(other)
 
         for at, earlier in reversed(spoken):
             if earlier.label == "ORG" and earlier.name and of_no_kind(earlier.name):
@@ -527,6 +531,10 @@ def _organisation(
                     break
                 return _Speaker(earlier.entity_id, earlier.name, earlier.label, None)
     return _Speaker(None, None, None, None)
+
+
+def _name_words(name: str) -> set[str]:
+    return set(_NAME_WORD.findall(name.casefold()))
 
 
 class _Subjects:
@@ -601,7 +609,7 @@ def _antecedent(
         if last is not None and last[1].label == "ORG" and position - last[0] <= IT_REACH:
             return _Speaker(last[1].entity_id, last[1].name, last[1].label, None)
         return _Speaker(None, None, None, None)
-    wanted = {"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP", GROUP}
+    wanted = {"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP"}
     for _, speaker in reversed(spoken):
         if speaker.label == GROUP and kind == GROUP:  # people who spoke together: no one entity
             return _Speaker(None, None, GROUP, None)
