@@ -14,6 +14,7 @@ scores against the same files, and keep the others to measure how far annotators
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,14 +98,17 @@ def _read_ann(ann: Path, text: str, text_name: str) -> tuple[GoldAttribution, ..
     return attributions
 
 
-def load_split(path: Path, *, limit: int | None = None) -> list[PolnearArticle]:
-    """Articles of one split folder in name order, each with its first annotator's attributions and the
-    other annotators' (``others``), where several annotated it."""
+def load_split(
+    path: Path, *, limit: int | None = None, names: Collection[str] | None = None
+) -> list[PolnearArticle]:
+    """Articles of one split folder in name order (only ``names``, when given), each with its first
+    annotator's attributions and the other annotators' (``others``), where several annotated it."""
     path = Path(path)
     by_name: dict[str, list[Path]] = {}
     for ann in sorted((path / "attributions").glob("*.ann")):
         name, _, _annotator = ann.stem.rpartition("_")
-        by_name.setdefault(name, []).append(ann)
+        if names is None or name in names:
+            by_name.setdefault(name, []).append(ann)
     articles = []
     for name in sorted(by_name):
         text_path = path / "text" / f"{name}.txt"

@@ -165,7 +165,7 @@ def evaluate_speakers(path: Path, key: Path, *, model: str | None = None) -> Spe
 
     rows = [r for r in load_key(key) if r.referent != UNCLEAR]
     names = {r.article for r in rows}
-    articles = {a.name: a for a in load_split(Path(path)) if a.name in names}
+    articles = {a.name: a for a in load_split(Path(path), names=names)}
     absent = sorted(names - articles.keys())
     if absent:
         raise BenchmarkError(f"{path} has no article {absent[0]} (of {len(absent)} the key names)")
