@@ -1,6 +1,6 @@
 """Whole-pipeline speed and memory (ingest -> clean -> enrich), beside bare spaCy in the same run.
 
-    python bench/enrich.py [--articles 200] [--processes 2] [--parse selective]
+    python bench/enrich.py [--articles 200] [--processes 2] [--parse selective|all|tagger]
 
 Texts: real news articles from PolNeAR (../shared/eval/polnear, train then dev), written to a temporary
 folder as .txt files; falls back to the bundled demo corpus repeated when ../shared is absent. Phases, each
@@ -93,7 +93,7 @@ def main() -> None:
     )
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--parse", choices=("selective", "all"), default="selective")
+    parser.add_argument("--parse", choices=("selective", "all", "tagger"), default="selective")
     parser.add_argument("--phase", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:

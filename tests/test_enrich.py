@@ -12,14 +12,15 @@ from narrascope.store.query import StatementQuery
 from seed_expectations import GOLD_STATEMENTS
 
 
-@pytest.fixture(scope="module")
-def seeds_db(tmp_path_factory, shared):
+@pytest.fixture(scope="module", params=["selective", "tagger"])
+def seeds_db(request, tmp_path_factory, shared):
+    """The seeds enriched both ways: parsing where statements can be (the default) and with the tagger."""
     db = tmp_path_factory.mktemp("enrich") / "seeds.db"
     with Narrascope(db) as nar:
         nar.ingest([str(shared / "seeds")])
-        report = nar.enrich()
+        report = nar.enrich(parse=request.param)
         assert report.articles == 5
-        again = nar.enrich()
+        again = nar.enrich(parse=request.param)
         assert again.articles == 0  # a re-run skips what is done
     return db
 

@@ -23,6 +23,7 @@ from rich.text import Text
 
 from narrascope import __version__
 from narrascope.app import DEFAULT_DB, Narrascope
+from narrascope.enrich.attribution import READERS
 from narrascope.errors import NarrascopeError
 from narrascope.evaluate import BenchmarkError
 from narrascope.ingest import IngestOptions, parse_field_map
@@ -94,6 +95,18 @@ def _check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> str:
     if fmt not in allowed:
         raise typer.BadParameter(f"choose from {', '.join(allowed)}", param_hint="--format")
     return fmt
+
+
+PARSE_HELP = (
+    "How statements are read: selective (parse the paragraphs that can hold one; rules and CRF), all (parse "
+    "every sentence) or tagger (the transformer tagger: more accurate, slower; nothing parsed)."
+)
+
+
+def _check_parse(parse: str) -> str:
+    if parse not in READERS:
+        raise typer.BadParameter(f"choose from {', '.join(READERS)}", param_hint="--parse")
+    return parse
 
 
 def parse_size(text: str) -> int:
@@ -292,15 +305,12 @@ def enrich(
         None, "--aliases", help="Your alias file (YAML), extending the shipped table."
     ),
     processes: int = typer.Option(1, "--processes", "-p", min=1, help="Worker processes for the models."),
-    parse: str = typer.Option(
-        "selective", "--parse", help="selective: parse only where statements can be; all."
-    ),
+    parse: str = typer.Option("selective", "--parse", help=PARSE_HELP),
     redo: bool = typer.Option(False, "--redo", help="Enrich every article again, not only new ones."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Find canonical entities and attributed statements (who said what) in stored articles."""
-    if parse not in ("selective", "all"):
-        raise typer.BadParameter("choose selective or all", param_hint="--parse")
+    _check_parse(parse)
     with Narrascope(db) as nar, _bar("enrich", enabled=not quiet and err.is_terminal) as (advance, set_total):
         report = nar.enrich(model=model, aliases=aliases, processes=processes, parse=parse, redo=redo,
                             progress=advance, on_total=set_total)  # fmt: skip
@@ -332,15 +342,14 @@ def spark_enrich(
     max_size: str = typer.Option("20MB", "--max-size", help="Skip (and report) inputs larger than this."),
     model: str = typer.Option(None, "--model", help="spaCy model name or path, installed on every executor."),
     aliases: Path = typer.Option(None, "--aliases", help="Your alias file (YAML), read here and shipped."),
-    parse: str = typer.Option("selective", "--parse", help="selective or all."),
+    parse: str = typer.Option("selective", "--parse", help=PARSE_HELP),
 ) -> None:
     """Read, clean and enrich inputs on Spark into Parquet (articles, statements, entities, ...) for `load`."""
     if len(paths) < 2:
         raise typer.BadParameter(
             "give at least one input, then the output folder", param_hint="INPUT... OUTPUT"
         )
-    if parse not in ("selective", "all"):
-        raise typer.BadParameter("choose selective or all", param_hint="--parse")
+    _check_parse(parse)
     spark_conf = dict(_key_value(item) for item in conf or [])
     try:
         from narrascope.scale.spark_job import JobSettings
@@ -897,7 +906,7 @@ def eval_attribution(
         ..., help="A PolNeAR split folder with text/ and attributions/ (e.g. polnear/dev)."
     ),
     limit: int = typer.Option(None, "--limit", min=1, max=MAX_ROWS, help="Score only the first N articles."),
-    parse: str = typer.Option("selective", "--parse", help="selective or all (parse every sentence)."),
+    parse: str = typer.Option("selective", "--parse", help=PARSE_HELP),
     model: str = typer.Option(None, "--model", help="spaCy model name or path."),
     top: int = typer.Option(10, "--errors", min=0, help="Show the N most missed and spurious cues/sources."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
@@ -914,6 +923,7 @@ def eval_attribution(
         format_table,
     )
 
+    _check_parse(parse)
     if not (path / "text").is_dir() or not (path / "attributions").is_dir():
         raise NarrascopeError("E111", f"{path} has no text/ and attributions/ folders (the PolNeAR layout)")
     with _readable_benchmark("E111"):

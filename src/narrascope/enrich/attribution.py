@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from narrascope.enrich import datelines
 from narrascope.enrich.regions import Quote, Sentence, find_quotes, regions, split_sentences
+from narrascope.errors import NarrascopeError
 from narrascope.model import Span
 
 if TYPE_CHECKING:
@@ -139,16 +140,29 @@ class _Raw:
     according: bool = False
 
 
+READERS = ("selective", "all", "tagger")  # how statements are read (see ``AttributionExtractor``)
+_SAY_TELL = re.compile(r"\b(?:say|says|said|saying|tell|tells|told|telling)\b", re.IGNORECASE)
+
+
 class AttributionExtractor:
     """Finds attributed statements in raw article texts (see the module docstring)."""
 
     def __init__(self, nlp: spacy.Language, *, parse: str = "selective", model: bool = True) -> None:
-        if parse not in ("selective", "all"):
-            raise ValueError(f"parse must be 'selective' or 'all', not {parse!r}")
+        if parse not in READERS:
+            raise ValueError(f"parse must be one of {', '.join(READERS)}, not {parse!r}")
         self.nlp = nlp
         self.parse = parse
         self.lexicon = load_lexicon()
         self.model = None
+        self.tagger = None
+        if parse == "tagger":
+            from narrascope.enrich.attribution_tagger import load_tagger
+
+            self.tagger = load_tagger()
+            if self.tagger is None:
+                raise NarrascopeError(
+                    "E311", "--parse tagger: the tagger's files or the tokenizers package are missing"
+                )
         if model:
             from narrascope.enrich.attribution_model import load_model
 
@@ -164,7 +178,44 @@ class AttributionExtractor:
         found = self.rules(texts, layouts, parsed)
         if self.model is not None:
             found = self.model.extract(texts, layouts, parsed, found)
+        if self.tagger is not None:
+            found = self._tagged(texts, layouts, found)
         return [_outside_datelines(text, atts) for text, atts in zip(texts, found, strict=True)]
+
+    def _tagged(
+        self,
+        texts: Sequence[str],
+        layouts: Sequence[tuple[list[Sentence], list[Quote]]],
+        parsed: Sequence[Sequence[Attribution]],
+    ) -> list[list[Attribution]]:
+        """The tagger's statements, with the parse's help where one label per token cannot say it all: a
+        statement without a source takes the one the parse reads for the same cue (a participle's subject:
+        "said ..., accusing the US"), and a cue the tagger missed is kept from the parse where it is a
+        say/tell verb with a source (an attribution inside another: "X said, according to Y"), a speaker
+        label or a signed quotation."""
+        from narrascope.enrich.attribution_tagger import group_spans
+
+        out = []
+        for text, spans, (sentences, quotes), found in zip(
+            texts, self.tagger.spans(texts), layouts, parsed, strict=True
+        ):
+            raws = []
+            for cue, parts, source in group_spans(text, spans, sentences):
+                if source is None:
+                    same = next(
+                        (a for a in found if a.source and _overlaps(cue, (a.cue.start, a.cue.end))), None
+                    )
+                    source = (same.source.start, same.source.end) if same else None
+                according = text[cue[0] : cue[1]].lower().startswith("according")
+                raws.append(_Raw(cue, parts, source, according=according))
+            for a in found:
+                cue = (a.cue.start, a.cue.end)
+                keep = a.source is not None and (_SAY_TELL.search(a.cue.text) or a.cue.text in LAYOUT_CUES)
+                if keep and not any(_overlaps(cue, r.cue) for r in raws):
+                    parts = [(p.start, p.end) for p in (a.content_parts or (a.content,))]
+                    raws.append(_Raw(cue, parts, (a.source.start, a.source.end)))
+            out.append(build_attributions(text, raws, sentences, quotes))
+        return out
 
     def layout(self, texts: Sequence[str]) -> tuple[list[tuple[list[Sentence], list[Quote]]], list[_Job]]:
         """Sentences and quotations of each text, and the regions to parse as (text index, offset, str)."""
