@@ -221,6 +221,17 @@ def test_polnear_dev_reaches_its_floors(shared):
     assert reached["content"] >= FLOORS["attribution_polnear_dev_content_f1"]
 
 
+@pytest.mark.slow
+def test_polnear_dev_tagger_reaches_its_floors(shared):
+    dev = shared / "eval" / "polnear" / "dev"
+    if not dev.is_dir():
+        pytest.skip("PolNeAR dev split is absent")
+    reached = {s.kind: s.exact_f1 for s in evaluate_attribution(dev, parse="tagger").scores}
+    assert reached["source"] >= FLOORS["attribution_tagger_polnear_dev_source_f1"]
+    assert reached["cue"] >= FLOORS["attribution_tagger_polnear_dev_cue_f1"]
+    assert reached["content"] >= FLOORS["attribution_tagger_polnear_dev_content_f1"]
+
+
 @pytest.mark.parametrize(
     ("ann", "message"),
     [

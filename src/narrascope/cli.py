@@ -953,18 +953,20 @@ def eval_speakers(
         ..., "--key", help="The hand-read key of who each source is (bench/keys/polnear_dev_speakers.tsv)."
     ),
     model: str = typer.Option(None, "--model", help="spaCy model name or path."),
+    parse: str = typer.Option("selective", "--parse", help=PARSE_HELP),
     top: int = typer.Option(10, "--errors", min=0, help="Show the first N wrong or unresolved speakers."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
     """Score who statements are given to where the source must be resolved ("he", "they", "who", "the
     president"), against a hand-read key: right, wrong, unresolved, or statement missed, per kind of source."""
     _check_format(fmt, TABLE_OR_JSON)
+    _check_parse(parse)
     from narrascope.evaluate.speakers import evaluate_speakers, format_report
 
     if not (path / "text").is_dir() or not (path / "attributions").is_dir():
         raise NarrascopeError("E111", f"{path} has no text/ and attributions/ folders (the PolNeAR layout)")
     with _readable_benchmark("E111"):
-        report = evaluate_speakers(path, key, model=model)
+        report = evaluate_speakers(path, key, model=model, parse=parse)
     if fmt == "json":
         body = {"summary": report.summary(), "outcomes": [as_dict(o) for o in report.outcomes]}
         _emit(json.dumps(body, indent=2))

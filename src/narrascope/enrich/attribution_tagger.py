@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -114,13 +114,14 @@ class Tagger:
     """Labels the paragraphs of many texts in length-sorted batches (padding kept small)."""
 
     def __init__(
-        self, encoder: Encoder, tokenizer, *, max_length: int, overlap: int, batch: int = 32
+        self, encoder: Encoder, tokenizer, *, max_length: int, overlap: int, batch_tokens: int = 2048
     ) -> None:
         self.encoder = encoder
         self.tokenizer = tokenizer
         self.room = max_length - 2
         self.overlap = overlap
-        self.batch = batch
+        # padded wordpieces per batch: bounds the attention scores (batch x heads x length²) and so memory
+        self.batch_tokens = batch_tokens
 
     def spans(self, texts: Sequence[str]) -> list[list[TaggedSpan]]:
         """The tagged spans of each text, in text order."""
@@ -139,10 +140,8 @@ class Tagger:
                         ids = [_CLS, *enc.ids[first : first + self.room], _SEP]
                         windows.append((t, _Window(p, first, ids)))
             rows.append(found)
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i][1].ids))
-        for b in range(0, len(order), self.batch):
-            group = [windows[i] for i in order[b : b + self.batch]]
-            width = max(len(w.ids) for _, w in group)
+        for group in self._batches(sorted(windows, key=lambda tw: len(tw[1].ids))):
+            width = len(group[-1][1].ids)
             ids = np.zeros((len(group), width), dtype=np.int64)
             mask = np.zeros((len(group), width), dtype=np.int64)
             for r, (_, w) in enumerate(group):
@@ -152,6 +151,17 @@ class Tagger:
             for r, (t, w) in enumerate(group):
                 rows[t][w.paragraph].take(w.first, logits[r, 1 : len(w.ids) - 1])
         return [[span for paragraph in found for span in paragraph.spans()] for found in rows]
+
+    def _batches(self, windows: list[tuple[int, _Window]]) -> Iterator[list[tuple[int, _Window]]]:
+        """Runs of the length-sorted windows whose padded size stays within ``batch_tokens``."""
+        group: list[tuple[int, _Window]] = []
+        for item in windows:
+            if group and (len(group) + 1) * len(item[1].ids) > self.batch_tokens:
+                yield group
+                group = []
+            group.append(item)
+        if group:
+            yield group
 
 
 class _Paragraph:

@@ -158,7 +158,9 @@ def _statement_at(statements: list[Statement], start: int, end: int) -> Statemen
     return next((s for s, a, b in spans if a is not None and b is not None and a < end and start < b), None)
 
 
-def evaluate_speakers(path: Path, key: Path, *, model: str | None = None) -> SpeakerReport:
+def evaluate_speakers(
+    path: Path, key: Path, *, model: str | None = None, parse: str = "selective"
+) -> SpeakerReport:
     """Enrich the key's articles of a PolNeAR split as the pipeline does and score each key row."""
     from narrascope.enrich.enricher import Enricher
     from narrascope.enrich.entities import EntityResolver
@@ -175,7 +177,7 @@ def evaluate_speakers(path: Path, key: Path, *, model: str | None = None) -> Spe
             raise BenchmarkError(f"{key}: {r.article} {r.start}-{r.end} reads {said!r}, not {r.source!r}")
     ordered = sorted(articles.values(), key=lambda a: a.name)
     records = [Article(a.name, a.name, a.text, a.name) for a in ordered]
-    with Enricher(EntityResolver(), model=model) as enricher:
+    with Enricher(EntityResolver(), model=model, parse=parse) as enricher:
         found = {e.article_id: e.statements for e in enricher.enrich(records)}
     report = SpeakerReport()
     for r in rows:
