@@ -2,12 +2,14 @@
 
 Each paragraph (a line of the article) is one sequence of wordpieces, as in CofeNet's PolNeAR data; a
 paragraph longer than a window is read in overlapping windows, and each wordpiece takes its label from the
-window where it sits most centrally. Every wordpiece gets a BIO label for ``source``, ``cue`` or
-``content`` (``encoder.Encoder``, numpy). Labelled runs become character spans, and spans become statements:
-each source and content joins the nearest cue of its sentence, else of its paragraph; content in a
-paragraph without a cue (a quotation continued from the paragraph before) joins the last cue before it.
-Speaker labels ("PENCE: ...") and quotations signed with a dash are left to the layout rules, which the
-tagger rarely saw in training.
+window where it sits most centrally. The encoder (``encoder.Encoder``, numpy) scores every wordpiece for
+the BIO labels of ``source``, ``cue`` and ``content``; each word takes its first wordpiece's scores, and
+Viterbi picks the best labelling that BIO allows. Labelled runs become character spans, and spans become
+statements: a source joins the nearest cue of its sentence, else of its paragraph; a content the cue before
+it in its sentences (else the one after); content in a paragraph without a cue (a quotation continued from
+the paragraph before) joins the last cue before it. ``AttributionExtractor`` then lends the parse's
+reading where one label per word cannot say it all, and keeps speaker labels ("PENCE: ...") and quotations
+signed with a dash, which the tagger rarely saw in training.
 
 The model, its tokenizer and its settings live in ``data/attribution_tagger/``, written by
 ``train/attribution_tagger.py``; the tokenizer is Hugging Face ``tokenizers`` (a Rust wheel, no torch).
@@ -253,9 +255,10 @@ def load_tagger() -> Tagger | None:
 def group_spans(
     text: str, spans: Sequence[TaggedSpan], sentences: Sequence[Sentence]
 ) -> list[tuple[tuple[int, int], list[tuple[int, int]], tuple[int, int] | None]]:
-    """Statements as (cue, content parts, source) character ranges: each source and content joins the
-    nearest cue of the sentences it touches, else of its paragraph; content in a paragraph without a cue
-    joins the last cue before it; a source without a cue, or a cue without content, is no statement."""
+    """Statements as (cue, content parts, source) character ranges. A source joins the nearest cue of the
+    sentences it touches, else of its paragraph; a content the cue before it there, else the nearest after;
+    content in a paragraph without a cue joins the last cue before it; a source without a cue, or a cue
+    without content, is no statement."""
     starts = [s.start for s in sentences]
 
     def sentence_of(pos: int) -> int:

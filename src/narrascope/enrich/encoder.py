@@ -102,10 +102,7 @@ class Encoder:
         self.segment = weight("embeddings.token_type_embeddings.weight")[0]
         self.embed_norm = norm("embeddings.LayerNorm")
         self.layers = []
-        n = 0
-        while f"encoder.layer.{n}.attention.self.query.weight" in arrays or (
-            f"encoder.layer.{n}.attention.self.query.weight.q" in arrays
-        ):
+        for n in range(len({name.split(".")[2] for name in arrays if name.startswith("encoder.layer.")})):
             p = f"encoder.layer.{n}."
             q, k, v = (linear(p + "attention.self." + s) for s in ("query", "key", "value"))
             self.layers.append(
@@ -119,12 +116,7 @@ class Encoder:
                     norm(p + "output.LayerNorm"),
                 )
             )
-            n += 1
         self.classifier, self.classifier_bias = linear("classifier")
-
-    @property
-    def labels(self) -> int:
-        return self.classifier.shape[1]
 
     def logits(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         batch, length = ids.shape
@@ -133,7 +125,7 @@ class Encoder:
         x = self.words[ids] + self.positions[:length] + self.segment
         x = _layer_norm(x, *self.embed_norm)
         # padding keys get -inf-like scores: (batch, 1, 1, length)
-        masked = ((1.0 - mask[:, None, None, :].astype(np.float32)) * np.float32(-1e9)).astype(np.float32)
+        masked = np.where(mask[:, None, None, :] > 0, np.float32(0), np.float32(-1e9))
         scale = np.float32(1.0 / np.sqrt(size))
         x = x.reshape(batch * length, width)
         for layer in self.layers:
