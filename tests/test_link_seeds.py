@@ -50,6 +50,8 @@ def test_each_gold_narrative_is_one_narrative_with_its_articles_and_denials(link
             f"no narrative carries {key}: asserted in {sorted(asserted)}, denied in {sorted(denied)}"
         )
         matched[key] = found[0].narrative.id
+        if key.startswith("us_"):  # GOLD's narratives say what the US does: it is whom they accuse
+            assert found[0].narrative.accused == "United States", key
         assert found[0].narrative.article_count >= len(asserted | denied)
     assert len(set(matched.values())) == 3, f"the three GOLD narratives collapsed into fewer: {matched}"
 

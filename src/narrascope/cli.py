@@ -541,6 +541,7 @@ NARRATIVE_COLUMNS = (
     "first_seen",
     "last_seen",
     "frame",
+    "accused",
     "article_count",
     "outlet_count",
     "denial_count",
@@ -566,7 +567,7 @@ def narratives(
     with Narrascope(db, readonly=True) as nar:
         found = nar.narratives(all_groups=all_groups, limit=limit, offset=offset)
         total = nar.count_narratives(all_groups=all_groups)
-    _emit(render(found, fmt, columns=NARRATIVE_COLUMNS, widths={"label": 70, "frame": 18}, console=out,
+    _emit(render(found, fmt, columns=NARRATIVE_COLUMNS, widths={"label": 60, "frame": 18, "accused": 16}, console=out,
                  title=f"{len(found)} of {total} narratives"))  # fmt: skip
 
 
@@ -588,7 +589,8 @@ def narrative(
         return
     n = detail.narrative
     out.print(Text(f"{terminal_safe(n.label)}", style="bold"))
-    out.print(Text(f"{n.id}  frame: {n.frame or '-'}  {n.article_count} articles, {n.outlet_count} outlets, "
+    accused = f"  accuses: {terminal_safe(n.accused)}" if n.accused else ""
+    out.print(Text(f"{n.id}  frame: {n.frame or '-'}{accused}  {n.article_count} articles, {n.outlet_count} outlets, "
                    f"{n.claim_count} claims, {n.denial_count} denials  {n.first_seen or '?'} … {n.last_seen or '?'}"))  # fmt: skip
     if detail.first:
         f = detail.first

@@ -144,11 +144,13 @@ class Enrichment:
 
 @dataclass(frozen=True, slots=True)
 class FrameStance:
-    """A claim's frame ("partition") and whether the claim asserts or denies it."""
+    """A claim's frame ("partition"), whether the claim asserts or denies it, and whom it accuses: the
+    entity the claim names as doing it ("the US seeks to partition Syria"), ``None`` if it names none."""
 
     frame: str
     stance: str  # asserts | denies
     match: str = ""  # the words that matched the frame's pattern
+    accused_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +196,7 @@ class Narrative:
 
     ``frame`` is set for narratives built on a claim frame, ``None`` for those found by similarity
     alone. Counts are over distinct articles (near-duplicate copies counted once in ``article_count``).
+    ``accused`` is whom a frame narrative says does it ("United States"), ``None`` if its claims name no one.
     """
 
     id: str
@@ -205,6 +208,7 @@ class Narrative:
     article_count: int
     outlet_count: int
     denial_count: int
+    accused: str | None = None
 
 
 @dataclass(slots=True)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from dataclasses import replace
 
+from narrascope.link.actors import accused_mention
 from narrascope.link.cues import is_attitude_or_mention_cue, is_intention_cue, is_proposition
 from narrascope.link.frames import ASSERTS, Frame, claim_stance, find_frames, stance
 from narrascope.model import Article, Claim, FrameStance, Mention, Statement
@@ -107,11 +109,21 @@ def _quote_open(text: str) -> bool:
     return text.count("“") > text.count("”") or text.count('"') % 2 == 1
 
 
-def _frame_stances(text: str, cue: str, frames: tuple[Frame, ...]) -> tuple[FrameStance, ...]:
-    return tuple(
-        FrameStance(h.frame, stance(text, h.start, cue), text[h.start : h.end])
-        for h in find_frames(text, frames)
-    )
+def _frame_stances(
+    text: str, start: int, end: int, cue: str, frames: tuple[Frame, ...], mentions: list[Mention]
+) -> tuple[FrameStance, ...]:
+    """The frames ``text[start:end]`` names, with its stance to each and whom it accuses."""
+    piece = text[start:end]
+    inside = [m for m in mentions if start <= m.start and m.end <= end]
+    out = []
+    for h in find_frames(piece, frames):
+        accused = accused_mention(text, start, start + h.start, start + h.end, inside)
+        out.append(
+            FrameStance(
+                h.frame, stance(piece, h.start, cue), piece[h.start : h.end], accused and accused.entity_id
+            )
+        )
+    return tuple(out)
 
 
 def main_places(mentions: list[Mention]) -> tuple[str, ...]:
@@ -140,7 +152,7 @@ def build_claims(
         proposition = is_proposition(st.cue, text[st.content_start : st.content_end])
         for a, b in _pieces(text, st.content_start, _claim_end(text, st)):
             piece = text[a:b]
-            frame_stances = _frame_stances(piece, st.cue, frames)
+            frame_stances = _frame_stances(text, a, b, st.cue, frames, mentions)
             if (not proposition or len(_WORD.findall(piece)) < MIN_WORDS) and not frame_stances:
                 continue  # "that", "Trump", "the same of Sanders": no proposition, unless it names a
                 # frame ("rejects partition charge" denies the partition narrative)
@@ -169,7 +181,7 @@ def build_claims(
         if any(a < s.end and s.start < b for a, b in covered):
             continue
         sentence = text[s.start : s.end]
-        frame_stances = _frame_stances(sentence, "", frames)
+        frame_stances = _frame_stances(text, s.start, s.end, "", frames, mentions)
         if not frame_stances:
             continue
         claims.append(
@@ -191,4 +203,21 @@ def build_claims(
             )
         )
     unique = {c.id: c for c in claims}  # two statements can share a content span
-    return sorted(unique.values(), key=lambda c: (c.start, c.end))
+    return _accused_carried(sorted(unique.values(), key=lambda c: (c.start, c.end)))
+
+
+def _accused_carried(claims: list[Claim]) -> list[Claim]:
+    """A frame claim naming no accused accuses whom the article's last claim of that frame did: "the
+    United States plans to partition Syria" … "We have no plans to break Syria apart"."""
+    last: dict[str, str] = {}
+    out = []
+    for c in claims:
+        frames = []
+        for fs in c.frames:
+            if fs.accused_id is None and fs.frame in last:
+                fs = replace(fs, accused_id=last[fs.frame])
+            elif fs.accused_id is not None:
+                last[fs.frame] = fs.accused_id
+            frames.append(fs)
+        out.append(replace(c, frames=tuple(frames)) if frames else c)
+    return out

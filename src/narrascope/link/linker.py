@@ -33,6 +33,7 @@ import numpy as np
 from narrascope.link import citations as cite
 from narrascope.link import duplicates as dup
 from narrascope.link import lexical
+from narrascope.link.actors import Accused, AccusedResolver
 from narrascope.link.claims import build_claims, main_places
 from narrascope.link.cues import is_attitude_or_mention_cue, load_cue_words
 from narrascope.link.embed import Encoder, encoder_version, from_bytes, to_bytes
@@ -83,7 +84,7 @@ def pipeline_version(frames: Sequence[Frame], gazetteer: Gazetteer) -> str:
     places = hashlib.sha256(repr(sorted(gazetteer.countries.items())).encode()).hexdigest()[:8]
     words = load_cue_words()
     cues = hashlib.sha256(repr([sorted(getattr(words, k)) for k in words.__slots__]).encode()).hexdigest()[:8]
-    return f"link-2+{encoder_version()}+frames-{digest}+places-{places}+cues-{cues}"
+    return f"link-3+{encoder_version()}+frames-{digest}+places-{places}+cues-{cues}"
 
 
 def _id(*parts: str) -> str:
@@ -185,6 +186,7 @@ class Linker:
         self.pipeline = pipeline_version(frames, self.gazetteer)
         self.watcher = Watcher(store, frames, encoder, self.gazetteer)
         self._countries: dict[str, tuple[str, ...]] = {}
+        self.accused = AccusedResolver(self.gazetteer, store.entity_names)
         self.reload()
 
     def reload(self) -> None:
@@ -387,28 +389,48 @@ class Linker:
         report.claims += 1
         places = self._place_keys(claim.place_ids) if claim.frames else ()
         for fs in claim.frames:
+            accused = self.accused(fs.accused_id) if fs.accused_id else None
             if places:
                 shared = store.frame_narratives(fs.frame, places)
                 found, why = [n for n, _ in shared], f"; shared place {shared[0][1]}" if shared else ""
             else:  # no place known ("the dam", another language): the frame's narrative in its story
                 found, why = store.story_frame_narratives(fs.frame, story_id), "; same story"
+            found, target = self._same_accused(found, accused)
             if not found:  # no place in common: the closest label
                 found, score = self._closest_narrative(fs.frame, vector, bool(places))
-                why = f"; label cosine {score:.2f}"
+                found, target = self._same_accused(found, accused)
+                why = f"; label cosine {score:.2f}" if found else ""
             if found:
                 keep = found[0]
                 if len(found) > 1:
                     store.merge_narratives(keep, found[1:])
                     report.narratives_touched.difference_update(found[1:])
+                if target:
+                    store.set_narrative_accused(keep, *target)
             else:
                 keep, why = _id("narrative", fs.frame, claim.id), ""
-                store.add_narrative(keep, fs.frame, claim.text[:300], claim.id, now())
+                store.add_narrative(keep, fs.frame, claim.text[:300], claim.id, now(), target)
             store.add_narrative_places(keep, places)
-            store.add_narrative_claim(keep, claim.id, fs.stance, 1.0, f"frame {fs.frame}: “{fs.match}”{why}")
+            said_of = f"; accuses {accused.name}" if accused else ""
+            store.add_narrative_claim(
+                keep, claim.id, fs.stance, 1.0, f"frame {fs.frame}: “{fs.match}”{said_of}{why}"
+            )
             report.narratives_touched.add(keep)
         if not claim.frames:
             self._link_by_similarity(claim, vector, root, report)
         self.claim_index.add([seq], vector[None, :])
+
+    def _same_accused(
+        self, found: list[str], accused: Accused | None
+    ) -> tuple[list[str], tuple[str, str] | None]:
+        """Of the frame narratives ``found``, those a claim accusing ``accused`` may join: the ones
+        accusing the same or no one. A claim that names no accused takes the first one's accused. Also
+        whom the narrative it joins accuses, as (key, name)."""
+        known = self.store.narrative_accused(found)
+        target = (accused.key, accused.name) if accused else next(filter(None, map(known.get, found)), None)
+        if target is None:
+            return found, None
+        return [n for n in found if known.get(n) is None or known[n][0] == target[0]], target
 
     def _place_keys(self, place_ids: tuple[str, ...]) -> tuple[str, ...]:
         """The claim's places and the countries they are in (``places.py``)."""

@@ -184,6 +184,10 @@ class NarrativeOut(Model):
     article_count: int = Field(description="Distinct articles, near-duplicate copies counted once.")
     outlet_count: int
     denial_count: int
+    accused: str | None = Field(
+        default=None,
+        description='Whom a frame narrative says does it ("United States"); null if its claims name no one.',
+    )
 
 
 class EvidenceOut(Model):
@@ -191,8 +195,8 @@ class EvidenceOut(Model):
     stance: Stance
     score: float
     via: str = Field(
-        description="Why the claim joined: the frame words matched and the place, story or label cosine that"
-        " placed it, or the cosine to a claim."
+        description="Why the claim joined: the frame words matched, whom the claim accuses, and the place, story or"
+        " label cosine that placed it, or the cosine to a claim."
     )
     claim: str
     sentence: str

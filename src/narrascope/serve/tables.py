@@ -45,7 +45,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "entities": _columns("id name type aliases:list mentions:integer articles:integer statements:integer"),
     "narratives": _columns(
-        "id label frame first_seen last_seen recurring:boolean claim_count:integer article_count:integer"
+        "id label frame accused accused_name first_seen last_seen recurring:boolean claim_count:integer article_count:integer"
         " outlet_count:integer story_count:integer denial_count:integer places:list label_claim_id created_at"
     ),
     "claims": _columns(

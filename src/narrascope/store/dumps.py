@@ -154,7 +154,7 @@ class DumpTables:
         """Narratives with the names of their places, in id order."""
         where, params = self._narrative_where(f)
         select = (
-            "SELECT n.id AS k, n.id, n.label, n.frame, n.first_seen, n.last_seen, n.claim_count,"
+            "SELECT n.id AS k, n.id, n.label, n.frame, n.accused, n.accused_name, n.first_seen, n.last_seen, n.claim_count,"
             " n.article_count, n.outlet_count, n.story_count, n.denial_count, n.recurring, n.label_claim_id,"
             " n.created_at FROM narratives n"
         )

@@ -28,7 +28,8 @@ CITING = ("a.outlet IS NOT NULL", "a.outlet <> ''", "a.outlet <> mc.outlet")
 # a narrative's claim row as it moves to another narrative (a merge)
 _CLAIM_ROW = "claim_id, stance, score, via, claim_seq, published, article_id, text_start"
 _NARRATIVE_COLUMNS = (
-    "id, label, frame, first_seen, last_seen, claim_count, article_count, outlet_count, denial_count"
+    "id, label, frame, first_seen, last_seen, claim_count, article_count, outlet_count, denial_count,"
+    " accused_name"
 )
 _STATEMENT_FIELDS = (
     "id, article_id, kind, speaker, cue, content, content_start, content_end, cue_start, cue_end,"
@@ -424,14 +425,39 @@ class LinkTables:
         return [(r[0], r[1]) for r in rows]
 
     def add_narrative(
-        self, narrative_id: str, frame: str | None, label: str, label_claim_id: str, created_at: str
+        self,
+        narrative_id: str,
+        frame: str | None,
+        label: str,
+        label_claim_id: str,
+        created_at: str,
+        accused: tuple[str, str] | None = None,
     ) -> None:
         """A new narrative; a claim linked again that starts one again starts the same one (its id is the
-        claim's), whose row may still be there with the claims that joined it since."""
+        claim's), whose row may still be there with the claims that joined it since. ``accused`` is
+        (key, name) of whom a frame narrative accuses."""
+        key, name = accused or (None, None)
         self.conn.execute(
-            "INSERT INTO narratives (id, label, label_claim_id, frame, created_at) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (id) DO NOTHING",
-            (narrative_id, label, label_claim_id, frame, created_at),
+            "INSERT INTO narratives (id, label, label_claim_id, frame, created_at, accused, accused_name)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            (narrative_id, label, label_claim_id, frame, created_at, key, name),
+        )
+
+    def narrative_accused(self, narrative_ids: Sequence[str]) -> dict[str, tuple[str, str] | None]:
+        """Whom each narrative accuses, as (key, name), or ``None`` where that is not known."""
+        if not narrative_ids:
+            return {}
+        marks = ", ".join("?" * len(narrative_ids))
+        rows = self.conn.execute(
+            f"SELECT id, accused, accused_name FROM narratives WHERE id IN ({marks})", list(narrative_ids)
+        )
+        return {r[0]: (r[1], r[2]) if r[1] else None for r in rows}
+
+    def set_narrative_accused(self, narrative_id: str, key: str, name: str) -> None:
+        """Name whom a narrative accuses, where none of its claims had."""
+        self.conn.execute(
+            "UPDATE narratives SET accused = ?, accused_name = ? WHERE id = ? AND accused IS NULL",
+            (key, name, narrative_id),
         )
 
     def narrative_frame(self, narrative_id: str) -> str | None:
@@ -677,6 +703,16 @@ class LinkTables:
             ids + ids,
         )
         return {r[0] for r in rows}
+
+    def entity_names(self, entity_id: str) -> list[str]:
+        """An entity's canonical name, then its aliases (empty if there is no such entity)."""
+        row = self.conn.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            return []
+        rows = self.conn.execute(
+            "SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY alias", (entity_id,)
+        )
+        return [row[0], *(r[0] for r in rows if r[0] != row[0])]
 
     def article_main_places(self, article_id: str, n: int = 2) -> list[str]:
         rows = self.conn.execute(

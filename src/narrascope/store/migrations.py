@@ -550,6 +550,14 @@ ALTER TABLE article_links ADD COLUMN story_via TEXT;
 ALTER TABLE article_links ADD COLUMN story_word_score REAL
 """
 
+# Whom a frame narrative accuses (``link/actors.py``): "the US seeks to partition Syria" and "Turkey seeks
+# to partition Syria" are two narratives. A key (``country:<Name>`` or an entity id) and its name as shown;
+# NULL where no claim of it named one (and for narratives linked before this column).
+_NARRATIVE_ACCUSED = """
+ALTER TABLE narratives ADD COLUMN accused TEXT;
+ALTER TABLE narratives ADD COLUMN accused_name TEXT
+"""
+
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
@@ -574,4 +582,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0010_mention_articles", _MENTION_ARTICLES),
     Migration("0011_source_inputs", _SOURCE_INPUTS),
     Migration("0012_story_words", _STORY_WORDS),
+    Migration("0013_narrative_accused", _NARRATIVE_ACCUSED),
 )

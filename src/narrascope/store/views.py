@@ -24,7 +24,8 @@ CONTEXT_CHARS = 160  # text shown on each side of a statement's sentences
 _STATEMENT = ", ".join("s." + f.name for f in fields(Statement)) + ", a.outlet, a.published, a.title, a.url"
 _STATEMENT_ORDER = " ORDER BY a.published IS NULL, a.published, s.article_id, s.cue_start, s.id"
 _NARRATIVE = (
-    "id, label, frame, first_seen, last_seen, claim_count, article_count, outlet_count, denial_count"
+    "id, label, frame, first_seen, last_seen, claim_count, article_count, outlet_count, denial_count,"
+    " accused_name"
     " FROM narratives"
 )
 _DENIES = "SUM(CASE WHEN nc.stance = 'denies' THEN 1 ELSE 0 END)"

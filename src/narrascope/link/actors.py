@@ -1,0 +1,157 @@
+"""Whom a frame claim accuses: "the US seeks to partition Syria" accuses the United States.
+
+A frame is a predicate said of someone. "Turkey wants to partition Syria" and "the US wants to partition
+Syria" share frame and place, yet they are two narratives, told by different accusers about different
+accused; the linker keeps frame narratives apart by whom they accuse (the accuser is the claim's
+speaker). The accused is read from the claim's words and the entity mentions in it, without a parse:
+
+1. an agent the frame's own words name: "partition of Syria *by Turkey*", "the illegal presence of *US*
+   troops", "*American* forces' illegal occupation";
+2. else the nearest state, group or organisation before the frame's words that stands as a subject: not
+   after a preposition ("in Syria the Americans have embarked on a course to partition the country")
+   and not the object of a verb ("the United States is using *Daesh* as a pretext for regime change").
+
+A person is no accused: "Obama wants regime change" and "the US wants regime change" are one narrative.
+A claim that names no accused ("we are not looking for regime change") joins a narrative of its frame
+and places, whomever that accuses. Accused entities are compared by state: "Washington", "the
+Americans", "the Pentagon" and "US troops" all accuse ``country:United States``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from narrascope.model import Mention
+from narrascope.places import COUNTRY_KEY, Gazetteer, fold
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG"})
+AGENT_REACH = 60  # characters after the frame's words an agent ("by Turkey") may stand at
+_WORD_BEFORE = re.compile(r"([\w'’]+)\W*$")
+_DETERMINERS = re.compile(r"(?:\b(?:the|a|an)\s+)+$", re.IGNORECASE)
+_PREPOSITIONS = _words(
+    "in into inside within of for to on onto at from against with without over about across toward towards"
+    " between among around near through throughout under upon like than as by despite via beyond behind"
+    " after before since during amid amidst unlike including"
+)
+# Words a subject may follow: conjunctions, complementisers and the reporting verbs of a content that
+# starts inside its sentence ("he said the US …"). Any other lower-case word before a name makes it an
+# object ("is using Daesh", "backed the Kurds").
+_SUBJECT_AFTER = _words(
+    "that and but or nor while whereas if when whether because since so then now also even only why how"
+    " where once though although unless until said says say claimed claims believe believes believed think"
+    " thinks thought hope hopes hoped fear fears feared suspect suspects suspected know knows knew added noted"
+    " warned warns stressed insisted argued alleged suggested suggests"
+)
+# Where a new clause starts: its subject is not the one before ("Daesh has not been defeated, and that the
+# main condition for its defeat is regime change"; "the Syrian government, which characterized it as a
+# violation of its sovereignty").
+_CLAUSE_BREAK = re.compile(
+    r"[;:—–()]|\b(?:and|but|or)\s+that\b|\b(?:which|who|whom|whose|because|although|while|whereas)\b",
+    re.IGNORECASE,
+)
+# A state's forces or presence: the name before these is the agent of the frame's words. Not its
+# government or regime: in "the toppling of the Syrian government" that is the object.
+_FORCES = re.compile(
+    r"^(?:['’]s?)?\s*(?:-?led\s+|-?backed\s+)?(?:\w+\s+)?(?:troops|forces|military|army|soldiers|presence|"
+    r"occupation|bases?|coalition|intelligence|intervention|invasion|deployment|strikes|airstrikes)\b",
+    re.IGNORECASE,
+)
+_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+_OF = re.compile(r"\bof\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Accused:
+    key: str  # ``country:<Name>`` for a state, else the entity's id
+    name: str  # as shown: the country's or the entity's name
+
+
+def accused_mention(
+    text: str, start: int, hit_start: int, hit_end: int, mentions: Sequence[Mention]
+) -> Mention | None:
+    """The mention a frame claim accuses, of those in ``mentions``: ``text[start:hit_start]`` leads up
+    to the frame's words ``text[hit_start:hit_end]`` (offsets into the article text)."""
+    actors = sorted((m for m in mentions if m.label in ACTOR_LABELS), key=lambda m: m.start)
+    for m in actors:  # an agent the frame's words name: "by Turkey", "US troops", "of US troops"
+        if m.start < hit_start or m.start > hit_end + AGENT_REACH:
+            continue
+        lead = text[max(hit_start, m.start - 12) : m.start]
+        forces = bool(_FORCES.match(text[m.end : m.end + 40]))
+        if _BY.search(lead) or (forces and (m.start < hit_end or _OF.search(lead))):
+            return m
+    breaks = list(_CLAUSE_BREAK.finditer(text, start, hit_start))
+    clause = breaks[-1].end() if breaks else start
+    before = [m for m in actors if clause <= m.start and m.end <= hit_start]
+    for m in reversed(before):  # the nearest subject before them, in their clause
+        if _subject_like(text, clause, m):
+            return m
+    return None
+
+
+def _subject_like(text: str, start: int, mention: Mention) -> bool:
+    lead = _DETERMINERS.sub("", text[start : mention.start])
+    word = _WORD_BEFORE.search(lead)
+    if word is None or lead[word.end() :].strip():
+        return True  # the claim's first words, or after punctuation
+    w = word.group(1)
+    if w.lower() in _PREPOSITIONS:
+        return False
+    return not w.islower() or w in _SUBJECT_AFTER
+
+
+class AccusedResolver:
+    """Entity → ``Accused``: a state by its country (names, capitals and demonyms through the gazetteer
+    and ``data/demonyms.txt``; state institutions through ``data/state_institutions.txt``), anything
+    else as itself."""
+
+    def __init__(self, gazetteer: Gazetteer, names_of) -> None:
+        self.gazetteer = gazetteer
+        self.names_of = names_of  # entity id → its canonical name first, then its aliases
+        self._cache: dict[str, Accused] = {}
+
+    def __call__(self, entity_id: str) -> Accused:
+        if entity_id not in self._cache:
+            names = self.names_of(entity_id) or [entity_id]
+            country = next(filter(None, (self.country_of(n) for n in names)), None)
+            self._cache[entity_id] = (
+                Accused(COUNTRY_KEY + country, country) if country else Accused(entity_id, names[0])
+            )
+        return self._cache[entity_id]
+
+    def country_of(self, name: str) -> str | None:
+        folded = fold(name)
+        states = _states()
+        found = self.gazetteer.country_of(name) or states.get(folded)
+        if found is None and folded.endswith("s"):
+            found = states.get(folded[:-1])  # "Americans", "the Turks"
+        if found is None:  # "US State Department", "Turkish army": a country's institution
+            first = name.split()[0] if name.split() else ""
+            if first != name and first[:1].isupper():
+                found = self.gazetteer.country_of(first) or states.get(fold(first))
+        return found
+
+
+@lru_cache(maxsize=1)
+def _states() -> dict[str, str]:
+    """Folded demonym or state institution → country."""
+    out: dict[str, str] = {}
+    for name in ("demonyms.txt", "state_institutions.txt"):
+        for line in _lines(name):
+            country, _, forms = line.partition("\t")
+            for form in filter(None, forms.split("|")):
+                out.setdefault(fold(form), country)
+    return out
+
+
+def _lines(name: str) -> Iterable[str]:
+    text = files("narrascope").joinpath(f"data/{name}").read_text("utf-8")
+    return (line for line in text.splitlines() if line.strip() and not line.startswith("#"))

@@ -1,0 +1,145 @@
+"""Whom a frame claim accuses (``link/actors.py``), and frame narratives kept apart by it: "Turkey wants to
+partition Syria" and "the United States wants to partition Syria" are two narratives, not one."""
+
+from __future__ import annotations
+
+import pytest
+
+from narrascope.app import Narrascope
+from narrascope.link.actors import AccusedResolver, accused_mention
+from narrascope.link.frames import find_frames, load_frames
+from narrascope.model import Mention
+from narrascope.places import load_gazetteer
+
+
+def _accused(text: str, names: dict[str, str]) -> str | None:
+    """The accused of the first frame ``text`` names, with mentions of ``names`` (surface → label)."""
+    mentions = []
+    for surface, label in names.items():
+        at = text.index(surface)
+        mentions.append(Mention("a", surface, at, at + len(surface), surface, label))
+    (hit, *_) = find_frames(text, load_frames())
+    found = accused_mention(text, 0, hit.start, hit.end, mentions)
+    return found and found.text
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "accused"),
+    [
+        # the subject, past a place after a preposition
+        (
+            "It looks like in Syria the Americans have embarked on a course aimed at dividing the country",
+            {"Syria": "GPE", "Americans": "NORP"},
+            "Americans",
+        ),
+        # not the object of a verb
+        (
+            "The United States is using Daesh as a pretext for regime change",
+            {"United States": "GPE", "Daesh": "ORG"},
+            "United States",
+        ),
+        (
+            "He believed the US might hope to use al-Qaeda's branch in Syria to unseat President Assad's government",
+            {"US": "GPE", "al-Qaeda": "ORG", "Syria": "GPE"},
+            "US",
+        ),
+        # an agent the frame's own words name
+        (
+            "the illegal presence of American troops in Syria",
+            {"American": "NORP", "Syria": "GPE"},
+            "American",
+        ),
+        ("a partition of Syria by Turkey", {"Syria": "GPE", "Turkey": "GPE"}, "Turkey"),
+        # the object of the frame is no accused, nor its government
+        ("They want the toppling of the Syrian government", {"Syrian": "NORP"}, None),
+        ("the division of Syria is near", {"Syria": "GPE"}, None),
+        # a new clause has its own subject
+        (
+            "Daesh has not been defeated, and that the main condition for its defeat is regime change in Syria",
+            {"Daesh": "ORG", "Syria": "GPE"},
+            None,
+        ),
+        # a person is no accused: "Obama wants regime change" is the US narrative's
+        ("Obama wants regime change in Syria", {"Obama": "PERSON", "Syria": "GPE"}, None),
+        # a possessive after a verb is its object's
+        (
+            "They say Ankara backs Moscow's plan to partition Syria",
+            {"Ankara": "GPE", "Moscow": "GPE"},
+            "Ankara",
+        ),
+    ],
+)
+def test_whom_a_frame_claim_accuses(text, names, accused):
+    assert _accused(text, names) == accused
+
+
+def test_the_accused_is_compared_by_state():
+    names = {
+        "e1": ["Washington"],
+        "e2": ["Americans"],
+        "e3": ["US State Department", "State Department"],
+        "e4": ["Pentagon"],
+        "e5": ["NATO", "North Atlantic Treaty Organization"],
+        "e6": ["Turkish army"],
+        "e7": ["Kremlin"],
+    }
+    resolve = AccusedResolver(load_gazetteer(), lambda e: names.get(e, []))
+    assert {resolve(e).key for e in ("e1", "e2", "e3", "e4")} == {"country:United States"}
+    assert resolve("e1").name == "United States"
+    assert (resolve("e5").key, resolve("e5").name) == ("e5", "NATO")
+    assert resolve("e6").key == "country:Turkey"
+    assert resolve("e7").key == "country:Russia"
+
+
+ARTICLES = {
+    # Turkey is accused first, so a claim naming no accused cannot simply take the oldest narrative
+    "b.txt": (
+        "Coastal Times",
+        "2024-05-01",
+        "Syrian Foreign Minister Rami Haddad said on Sunday that Turkey is seeking to partition Syria.\n\n"
+        "He spoke at a news conference in Damascus after talks with Iraqi officials.",
+    ),
+    "a.txt": (
+        "Daily Ledger",
+        "2024-05-02",
+        "Foreign Minister Anton Belov said on Tuesday that the United States wants to partition Syria.\n\n"
+        '"Washington is preparing the division of Syria," Belov told reporters in Moscow.',
+    ),
+    "c.txt": (
+        "Northern Post",
+        "2024-05-09",
+        "US envoy Mark Ellison denied on Thursday that the United States plans to partition Syria.\n\n"
+        '"We have no plans to break Syria apart," Ellison told reporters in Geneva.',
+    ),
+    "d.txt": (
+        "Evening Star",
+        "2024-05-12",
+        "Kurdish leader Dara Aziz said on Sunday that Turkey wants to divide Syria, and warned of new fighting"
+        " in the north.",
+    ),
+}
+
+
+def test_frame_narratives_are_kept_apart_by_whom_they_accuse(tmp_path):
+    for name, (outlet, day, text) in ARTICLES.items():
+        (tmp_path / name).write_text(
+            f"---\noutlet: {outlet}\npublished: {day}\n---\n{text}\n", encoding="utf-8"
+        )
+    with Narrascope(tmp_path / "accused.db") as nar:
+        nar.ingest([str(tmp_path)])
+        nar.enrich()
+        nar.link()
+        found = {n.accused: nar.narrative(n.id) for n in nar.narratives(limit=10) if n.frame == "partition"}
+    assert set(found) == {"United States", "Turkey"}
+    us, turkey = found["United States"], found["Turkey"]
+    assert {(e.speaker, e.stance) for e in us.evidence} == {
+        ("Anton Belov", "asserts"),
+        ("Mark Ellison", "denies"),
+    }
+    # "We have no plans to break Syria apart" names no accused: it is the article's accusation it denies
+    assert any("break Syria apart" in e.claim and "accuses United States" in e.via for e in us.evidence)
+    assert {(e.speaker, e.stance) for e in turkey.evidence} == {
+        ("Rami Haddad", "asserts"),
+        ("Dara Aziz", "asserts"),
+    }
+    assert turkey.narrative.denial_count == 0
