@@ -59,6 +59,38 @@ def _accused(text: str, names: dict[str, str]) -> str | None:
             {"Daesh": "ORG", "Syria": "GPE"},
             None,
         ),
+        # a reporting verb ends its speaker's part; a relative clause has its own subject
+        (
+            "The Turkish government claims Gulen runs a network trying to overthrow the regime",
+            {"Turkish": "NORP", "Gulen": "PERSON"},
+            None,
+        ),
+        (
+            "Russia accused the United States of seeking regime change",
+            {"Russia": "GPE", "United States": "GPE"},
+            "United States",
+        ),
+        (
+            "the United States to attack the oil that funds the Islamic State",
+            {"United States": "GPE", "Islamic State": "ORG"},
+            None,
+        ),
+        # the addressee of "told" is no subject; troops named later are not the frame's agent
+        (
+            "Schiff told Capital Download on Wednesday that they would interfere with the election",
+            {"Capital Download": "ORG"},
+            None,
+        ),
+        (
+            "the claim that they created the Islamic State had imperiled the lives of US troops",
+            {"Islamic State": "ORG", "US": "GPE"},
+            None,
+        ),
+        (
+            "Japan's constitution was redrafted by American occupiers",
+            {"Japan": "GPE", "American": "NORP"},
+            "American",
+        ),
         # a person is no accused: "Obama wants regime change" is the US narrative's
         ("Obama wants regime change in Syria", {"Obama": "PERSON", "Syria": "GPE"}, None),
         # a possessive after a verb is its object's

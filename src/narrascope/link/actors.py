@@ -53,20 +53,25 @@ _SUBJECT_AFTER = _words(
 )
 # Where a new clause starts: its subject is not the one before ("Daesh has not been defeated, and that the
 # main condition for its defeat is regime change"; "the Syrian government, which characterized it as a
-# violation of its sovereignty").
+# violation of its sovereignty"; "the oil that funds the Islamic State"). A reporting verb ends its
+# speaker's part: "The Turkish government claims Gülen runs a network trying to overthrow the regime"
+# accuses Gülen, not Turkey.
 _CLAUSE_BREAK = re.compile(
-    r"[;:—–()]|\b(?:and|but|or)\s+that\b|\b(?:which|who|whom|whose|because|although|while|whereas)\b",
+    r"[;:—–()]|\b(?:that|which|who|whom|whose|because|although|while|whereas)\b|"
+    r"\b(?:say|says|said|claim|claims|claimed|allege[sd]?|accuse[sd]?|charge[sd]?|believes?|believed|"
+    r"insist(?:s|ed)?|argue[sd]?|warn(?:s|ed)?|suggest(?:s|ed)?|according\s+to)\b",
     re.IGNORECASE,
 )
 # A state's forces or presence: the name before these is the agent of the frame's words. Not its
 # government or regime: in "the toppling of the Syrian government" that is the object.
 _FORCES = re.compile(
     r"^(?:['’]s?)?\s*(?:-?led\s+|-?backed\s+)?(?:\w+\s+)?(?:troops|forces|military|army|soldiers|presence|"
-    r"occupation|bases?|coalition|intelligence|intervention|invasion|deployment|strikes|airstrikes)\b",
+    r"occup(?:ation|iers?|ying)|bases?|coalition|intelligence|intervention|invasion|deployment|strikes|airstrikes)\b",
     re.IGNORECASE,
 )
-_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
-_OF = re.compile(r"\bof\s+(?:the\s+)?$", re.IGNORECASE)
+# Right after the frame's words: "partition of Syria by Turkey", "the illegal presence of US troops".
+_BY = re.compile(r"^\W*(?:[\w'’-]+\s+){0,4}?by\s+(?:the\s+)?$", re.IGNORECASE)
+_OF = re.compile(r"^\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +89,13 @@ def accused_mention(
     for m in actors:  # an agent the frame's words name: "by Turkey", "US troops", "of US troops"
         if m.start < hit_start or m.start > hit_end + AGENT_REACH:
             continue
-        lead = text[max(hit_start, m.start - 12) : m.start]
         forces = bool(_FORCES.match(text[m.end : m.end + 40]))
-        if _BY.search(lead) or (forces and (m.start < hit_end or _OF.search(lead))):
+        if m.start < hit_end:
+            if forces:
+                return m
+            continue
+        between = text[hit_end : m.start]
+        if _BY.match(between) or (forces and _OF.match(between)):
             return m
     breaks = list(_CLAUSE_BREAK.finditer(text, start, hit_start))
     clause = breaks[-1].end() if breaks else start
