@@ -434,7 +434,8 @@ class EntityResolver:
         known person of that surname or a new one; ``None`` when it could be several people, or when
         the span is an acronym left to :meth:`_acronym`. Where the article names several people of the
         surname, it is the one of them named before it, if only one is ("Sen. Chris Murphy … Murphy said",
-        though a victim, Anne Marie Murphy, is named later; after both, "Murphy" is no one). A one-word
+        though a victim, Anne Marie Murphy, is named later); after both, the one the corpus names far more
+        often (``_dominant``: Hillary, not Bill Clinton), else no one. A one-word
         organisation is the one organisation of the article whose name ends with it ("the Brigades" after
         "the Tessaly Brigades")."""
         surface = text[span.start : span.end]
@@ -451,6 +452,9 @@ class EntityResolver:
         if len(local) > 1:
             before = [r for r in local if first_named.get(r.id, span.start) < span.start]
             local = before if len(before) == 1 else local
+        if len(local) > 1:  # "Bill Clinton … Hillary Clinton … Clinton said": the one far more often named
+            famous = self._dominant({r.id for r in local})
+            local = [famous] if famous is not None else local
         if len(local) == 1:
             span.label = "PERSON"
             return local[0]
