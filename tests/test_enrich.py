@@ -105,3 +105,24 @@ def test_a_speaker_named_fully_later_is_shown_by_the_fuller_name(tmp_path):
         assert {s.speaker_name for s in nar.statements()} == {"Ellen Hargreaves"}
         speakers = nar.store.conn.execute("SELECT DISTINCT speaker FROM claims").fetchall()
         assert [r[0] for r in speakers] == ["Ellen Hargreaves"]
+
+
+def test_a_candidates_campaign_speaks_as_an_organisation_and_the_campaign_is_it(tmp_path):
+    """ "Senator Marta Kovac's campaign is defending …", "It said …", "The campaign said …": all three are
+    the organisation "Kovac campaign" (PolNeAR's key has "the campaign" and "it" as the Trump or Clinton
+    campaign); the candidate is still named in full for what follows."""
+    (tmp_path / "a.txt").write_text(
+        "Senator Marta Kovac's campaign is defending her remarks about the dam. It said on Tuesday that the"
+        " remarks were taken out of context.\n\nKovac later spoke at a rally in Port Arden. The campaign said a"
+        " new advertisement will air across the state next week.\n",
+        "utf-8",
+    )
+    with Narrascope(tmp_path / "n.db") as nar:
+        nar.ingest([str(tmp_path)])
+        nar.enrich()
+        speakers = [(s.speaker, s.speaker_name) for s in nar.statements()]
+    assert speakers == [
+        ("Senator Marta Kovac's campaign", "Kovac campaign"),
+        ("It", "Kovac campaign"),
+        ("The campaign", "Kovac campaign"),
+    ]

@@ -731,3 +731,16 @@ def test_a_first_name_alone_is_the_one_person_of_the_article_named_in_full_with_
 )
 def test_ben_and_van_open_a_name_as_given_names(name, parts):
     assert person_parts(name) == parts
+
+
+def test_a_persons_campaign_is_an_organisation_and_the_person_stays_named() -> None:
+    resolver = EntityResolver()
+    text = "Donald Trump's campaign is defending his tweets. The Clinton campaign said no. Trump's campaign trail."
+    found = resolver.resolve(
+        text, ner(text, ("Donald Trump", "PERSON"), ("Clinton", "PERSON"), ("Trump", "PERSON"))
+    )
+    assert [(m.text, m.label, m.canonical) for m in found] == [
+        ("Donald Trump's campaign", "ORG", "Trump campaign"),
+        ("Clinton campaign", "ORG", "Clinton campaign"),
+        ("Trump", "PERSON", "Donald Trump"),  # "campaign trail" is where he is, not who speaks
+    ]

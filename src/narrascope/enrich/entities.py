@@ -102,6 +102,15 @@ SETTLED_RATIO = 2
 # A lone surname that several known people bear is the one far more often named (see ``_dominant``)
 DOMINANT_RATIO = 4
 DOMINANT_MENTIONS = 20
+# A candidate's campaign speaks as an organisation ("Donald Trump's campaign is defending …", "the Clinton
+# campaign said"): "Trump campaign", so that "the campaign" and "it" can resolve to it. Not where "campaign"
+# is where or what he does ("Trump's campaign trail", "his campaign rally", "campaign finance").
+_CAMPAIGN = re.compile(
+    r"(?:['’]s)?\s+(?:(?:presidential|re-?election|election|Senate|congressional|gubernatorial|mayoral|primary)\s+)?"
+    r"campaign\b(?![-\s]+(?:trails?|stops?|events?|rall(?:y|ies)|speech(?:es)?|seasons?|financ\w*|promises?|"
+    r"pledges?|contributions?|donations?|funds?|fundrais\w*|money|spending|coffers|headquarters|against|to|for)\b)",
+    re.IGNORECASE,
+)
 _INITIAL = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?\.?|[^\W\d_]")  # "J.", "H.W.", "J"
 
 
@@ -151,6 +160,9 @@ class _Span:
     label: str
     entry: AliasEntry | None = None
     record: _Record | None = None
+    person: tuple[int, int] | None = (
+        None  # a campaign's candidate, named inside it ("Donald Trump's campaign")
+    )
 
 
 class EntityResolver:
@@ -186,15 +198,14 @@ class EntityResolver:
             surface = text[span.start : span.end]
             if span.entry is not None:
                 span.record = self._table_record(span.entry)
+                if span.person is not None:  # the candidate is named in full, though the campaign speaks
+                    self._candidate(text, _Span(*span.person, "PERSON"), people, first_named)
             elif span.label == "ORG" and (record := self._institution(text, span, countries)) is not None:
                 span.record = record
             elif span.label == "PERSON" and person_parts(strip_titles(surface))[0]:
-                name = _person_name(text, span)
-                if name is None:  # "Clinton Cash Debunks Hillary": a headline, no one's name
+                span.record = self._candidate(text, span, people, first_named)
+                if span.record is None:  # "Clinton Cash Debunks Hillary": a headline, no one's name
                     continue
-                span.record = self._person(name)
-                people.setdefault(span.record.id, span.record)
-                first_named.setdefault(span.record.id, span.start)
             elif _deferred(span.label, surface):
                 later.append(span)
                 continue
@@ -280,10 +291,11 @@ class EntityResolver:
             candidates.append((end - start, 2, start, end, "ORG", None))
         for start, end in self.institutions.find(text):  # "the French foreign ministry"
             candidates.append((end - start, 3, start, end, "ORG", None))
+        candidates.extend(_campaigns(text, ner_spans))
         candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
         taken = bytearray(len(text))
         spans = []
-        for _, _, start, end, label, entry in candidates:
+        for _, _, start, end, label, entry, *person in candidates:
             if any(taken[start:end]):
                 continue
             taken[start:end] = b"\1" * (end - start)
@@ -292,7 +304,9 @@ class EntityResolver:
                 entry = self.aliases.entry_for(surface)
             if entry is None and label == "PERSON":
                 entry = self.aliases.entry_for(strip_titles(surface))
-            spans.append(_Span(start, end, entry.type if entry else label, entry))
+            spans.append(
+                _Span(start, end, entry.type if entry else label, entry, person=person[0] if person else None)
+            )
         spans.sort(key=lambda s: s.start)
         return spans
 
@@ -548,6 +562,18 @@ class EntityResolver:
         self._index(record, name)
         return record
 
+    def _candidate(
+        self, text: str, span: _Span, people: dict[str, _Record], first_named: dict[str, int]
+    ) -> _Record | None:
+        """A person named in full, recorded as named in the article; ``None`` for a headline's words."""
+        name = _person_name(text, span)
+        if name is None:
+            return None
+        record = self._person(name)
+        people.setdefault(record.id, record)
+        first_named.setdefault(record.id, span.start)
+        return record
+
     def _table_record(self, entry: AliasEntry) -> _Record:
         ident = entity_id(entry.type, name_key(entry.canonical))
         record = self._records.get(ident)
@@ -754,3 +780,21 @@ def _name_score(form: str, count: int) -> tuple[int, int, int, int, str]:
     """(full name, count, words, fewer capitals, form): larger is the better canonical name."""
     words = len(TOKEN.findall(form))
     return (min(words, 2), count, words, -sum(ch.isupper() for ch in form), form)
+
+
+def _campaigns(text: str, ner_spans: Sequence[tuple[int, int, str]]) -> list[tuple]:
+    """Span candidates (as ``_spans`` ranks them) for a person's campaign: "Donald Trump's campaign" and
+    "the Clinton campaign" are the organisations "Trump campaign" and "Clinton campaign"."""
+    out = []
+    for start, end, label in ner_spans:
+        if label != "PERSON":
+            continue
+        start, end = trim_span(text, start, end)
+        words = text[start:end].replace("’s", "").replace("'s", "").split()
+        found = _CAMPAIGN.match(text, end) if words else None
+        if found is None or not words[-1][:1].isupper():
+            continue
+        entry = AliasEntry(f"{words[-1]} campaign", "ORG")
+        person = (start, end) if len(words) > 1 else None  # "Trump's campaign" names no one in full
+        out.append((found.end() - start, 0, start, found.end(), "ORG", entry, person))
+    return out
