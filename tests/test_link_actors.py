@@ -8,7 +8,7 @@ import pytest
 from narrascope.app import Narrascope
 from narrascope.link.actors import AccusedResolver, accused_mention
 from narrascope.link.frames import find_frames, load_frames
-from narrascope.model import Mention
+from narrascope.model import Entity, Mention
 from narrascope.places import load_gazetteer
 
 
@@ -115,7 +115,8 @@ def test_the_accused_is_compared_by_state():
         "e6": ["Turkish army"],
         "e7": ["Kremlin"],
     }
-    resolve = AccusedResolver(load_gazetteer(), lambda e: names.get(e, []))
+    entities = {e: Entity(e, name, "ORG", tuple(aliases)) for e, (name, *aliases) in names.items()}
+    resolve = AccusedResolver(load_gazetteer(), entities.get)
     assert {resolve(e).key for e in ("e1", "e2", "e3", "e4")} == {"country:United States"}
     assert resolve("e1").name == "United States"
     assert (resolve("e5").key, resolve("e5").name) == ("e5", "NATO")

@@ -74,6 +74,19 @@ def _shipped() -> Gazetteer:
     return Gazetteer(out)
 
 
+@lru_cache(maxsize=4)
+def country_forms(resource: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A shipped table of names a country goes by, one country a line ("United States<TAB>US|U.S.|American"):
+    ``data/demonyms.txt`` (read by the entity and accused rules alike), ``data/state_institutions.txt``."""
+    text = resources.files("narrascope").joinpath(f"data/{resource}").read_text("utf-8")
+    rows = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            country, _, forms = line.partition("\t")
+            rows.append((country, tuple(f for f in forms.split("|") if f)))
+    return tuple(rows)
+
+
 def read_places(path: Path) -> dict[str, str]:
     """A user places file: ``Country: [place, ...]`` → folded place name → country."""
     try:

@@ -284,18 +284,18 @@ class EntityResolver:
                 continue
             start, end = trim_span(text, start, end)
             if end > start and TOKEN.search(text, start, end) and not is_pronoun(text[start:end]):
-                candidates.append((end - start, 1, start, end, label, None))
+                candidates.append((end - start, 1, start, end, label, None, None))
         for start, end, entry in self.aliases.find(text):
-            candidates.append((end - start, 0, start, end, entry.type, entry))
+            candidates.append((end - start, 0, start, end, entry.type, entry, None))
         for start, end in definitions.values():
-            candidates.append((end - start, 2, start, end, "ORG", None))
+            candidates.append((end - start, 2, start, end, "ORG", None, None))
         for start, end in self.institutions.find(text):  # "the French foreign ministry"
-            candidates.append((end - start, 3, start, end, "ORG", None))
+            candidates.append((end - start, 3, start, end, "ORG", None, None))
         candidates.extend(_campaigns(text, ner_spans))
         candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
         taken = bytearray(len(text))
         spans = []
-        for _, _, start, end, label, entry, *person in candidates:
+        for _, _, start, end, label, entry, person in candidates:
             if any(taken[start:end]):
                 continue
             taken[start:end] = b"\1" * (end - start)
@@ -304,9 +304,7 @@ class EntityResolver:
                 entry = self.aliases.entry_for(surface)
             if entry is None and label == "PERSON":
                 entry = self.aliases.entry_for(strip_titles(surface))
-            spans.append(
-                _Span(start, end, entry.type if entry else label, entry, person=person[0] if person else None)
-            )
+            spans.append(_Span(start, end, entry.type if entry else label, entry, person=person))
         spans.sort(key=lambda s: s.start)
         return spans
 

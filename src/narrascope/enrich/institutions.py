@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 
 from narrascope.patterns import trie_regex
-from narrascope.places import fold
+from narrascope.places import country_forms, fold
 
 __all__ = ["Institutions", "load_institutions"]
 
@@ -110,9 +110,7 @@ def load_institutions() -> Institutions:
     demonyms: dict[str, str] = {}
     adjective: dict[str, str] = {}
     owners: set[str] = set()  # countries and demonyms as written
-    for line in _data("demonyms.txt"):
-        country, _, forms = line.partition("\t")
-        listed = [f for f in forms.split("|") if f]
+    for country, listed in country_forms("demonyms.txt"):
         adjective.setdefault(country, listed[0])
         owners.update((country, *listed))
         for form in listed:

@@ -20,13 +20,12 @@ Americans", "the Pentagon" and "US troops" all accuse ``country:United States``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
-from narrascope.model import Mention
-from narrascope.places import COUNTRY_KEY, Gazetteer, fold
+from narrascope.model import Entity, Mention
+from narrascope.places import COUNTRY_KEY, Gazetteer, country_forms, fold
 
 
 def _words(text: str) -> frozenset[str]:
@@ -42,14 +41,13 @@ _PREPOSITIONS = _words(
     " between among around near through throughout under upon like than as by despite via beyond behind"
     " after before since during amid amidst unlike including"
 )
-# Words a subject may follow: conjunctions, complementisers and the reporting verbs of a content that
-# starts inside its sentence ("he said the US …"). Any other lower-case word before a name makes it an
-# object ("is using Daesh", "backed the Kurds").
+# Words a subject may follow: conjunctions and the verbs of thinking and adding that a content can start
+# inside ("he thought the US …"); "that", "said" and the like start a clause (``_CLAUSE_BREAK``). Any other
+# lower-case word before a name makes it an object ("is using Daesh", "backed the Kurds").
 _SUBJECT_AFTER = _words(
-    "that and but or nor while whereas if when whether because since so then now also even only why how"
-    " where once though although unless until said says say claimed claims believe believes believed think"
-    " thinks thought hope hopes hoped fear fears feared suspect suspects suspected know knows knew added noted"
-    " warned warns stressed insisted argued alleged suggested suggests"
+    "and but or nor if when whether since so then now also even only why how where once though unless until"
+    " think thinks thought hope hopes hoped fear fears feared suspect suspects suspected know knows knew added"
+    " noted stressed"
 )
 # Where a new clause starts: its subject is not the one before ("Daesh has not been defeated, and that the
 # main condition for its defeat is regime change"; "the Syrian government, which characterized it as a
@@ -122,14 +120,15 @@ class AccusedResolver:
     and ``data/demonyms.txt``; state institutions through ``data/state_institutions.txt``), anything
     else as itself."""
 
-    def __init__(self, gazetteer: Gazetteer, names_of) -> None:
+    def __init__(self, gazetteer: Gazetteer, get_entity: Callable[[str], Entity | None]) -> None:
         self.gazetteer = gazetteer
-        self.names_of = names_of  # entity id → its canonical name first, then its aliases
+        self.get_entity = get_entity
         self._cache: dict[str, Accused] = {}
 
     def __call__(self, entity_id: str) -> Accused:
         if entity_id not in self._cache:
-            names = self.names_of(entity_id) or [entity_id]
+            entity = self.get_entity(entity_id)
+            names = [entity.name, *entity.aliases] if entity else [entity_id]
             country = next(filter(None, (self.country_of(n) for n in names)), None)
             self._cache[entity_id] = (
                 Accused(COUNTRY_KEY + country, country) if country else Accused(entity_id, names[0])
@@ -153,14 +152,8 @@ class AccusedResolver:
 def _states() -> dict[str, str]:
     """Folded demonym or state institution → country."""
     out: dict[str, str] = {}
-    for name in ("demonyms.txt", "state_institutions.txt"):
-        for line in _lines(name):
-            country, _, forms = line.partition("\t")
-            for form in filter(None, forms.split("|")):
+    for resource in ("demonyms.txt", "state_institutions.txt"):
+        for country, forms in country_forms(resource):
+            for form in forms:
                 out.setdefault(fold(form), country)
     return out
-
-
-def _lines(name: str) -> Iterable[str]:
-    text = files("narrascope").joinpath(f"data/{name}").read_text("utf-8")
-    return (line for line in text.splitlines() if line.strip() and not line.startswith("#"))

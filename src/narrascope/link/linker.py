@@ -186,7 +186,7 @@ class Linker:
         self.pipeline = pipeline_version(frames, self.gazetteer)
         self.watcher = Watcher(store, frames, encoder, self.gazetteer)
         self._countries: dict[str, tuple[str, ...]] = {}
-        self.accused = AccusedResolver(self.gazetteer, store.entity_names)
+        self.accused = AccusedResolver(self.gazetteer, store.get_entity)
         self.reload()
 
     def reload(self) -> None:

@@ -704,16 +704,6 @@ class LinkTables:
         )
         return {r[0] for r in rows}
 
-    def entity_names(self, entity_id: str) -> list[str]:
-        """An entity's canonical name, then its aliases (empty if there is no such entity)."""
-        row = self.conn.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()
-        if row is None:
-            return []
-        rows = self.conn.execute(
-            "SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY alias", (entity_id,)
-        )
-        return [row[0], *(r[0] for r in rows if r[0] != row[0])]
-
     def article_main_places(self, article_id: str, n: int = 2) -> list[str]:
         rows = self.conn.execute(
             "SELECT entity_id FROM mentions WHERE article_id = ? AND label IN ('GPE', 'LOC')"
