@@ -15,6 +15,7 @@ from narrascope.enrich.attribution_tagger import (
     load_tagger,
     paragraph_windows,
     spans_from_labels,
+    trim_content,
 )
 from narrascope.enrich.encoder import Encoder, dequantize, quantize
 from narrascope.sentences import split_sentences
@@ -213,6 +214,19 @@ def test_spans_join_the_nearest_cue_of_their_sentence_and_quotes_go_on_across_pa
             "the engineer Tom Reyes",
         ),
     ]
+
+
+def test_a_content_ends_before_the_clause_punctuation_it_ran_into():
+    text = "Officials said the dam would hold, but residents left anyway."
+    start = text.index("the dam")
+    ran_on = TaggedSpan("content", start, text.index(" but"))  # "the dam would hold,"
+    trimmed = trim_content(text, ran_on)
+    assert text[trimmed.start : trimmed.end] == "the dam would hold"
+    quoted = TaggedSpan("content", 0, len(text))  # ends in a full stop: kept
+    assert trim_content(text, quoted) == quoted
+    source = TaggedSpan("source", 0, text.index(" said") + 1)
+    assert trim_content(text, source) == source  # sources may end in a comma ("Smith, 42,")
+    assert trim_content("—", TaggedSpan("content", 0, 1)) == TaggedSpan("content", 0, 1)  # never emptied
 
 
 def test_a_cue_without_content_is_no_statement():

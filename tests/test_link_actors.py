@@ -50,6 +50,13 @@ def _accused(text: str, names: dict[str, str]) -> str | None:
             "American",
         ),
         ("a partition of Syria by Turkey", {"Syria": "GPE", "Turkey": "GPE"}, "Turkey"),
+        # the doer of a noun of doing modifies it, even after a preposition
+        (
+            "there is no evidence of Russian interference in our elections",
+            {"Russian": "NORP"},
+            "Russian",
+        ),
+        ("Iran condemned Moscow's meddling in the vote", {"Iran": "GPE", "Moscow": "GPE"}, "Moscow"),
         # the object of the frame is no accused, nor its government
         ("They want the toppling of the Syrian government", {"Syrian": "NORP"}, None),
         ("the division of Syria is near", {"Syria": "GPE"}, None),

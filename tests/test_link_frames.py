@@ -366,6 +366,10 @@ def test_a_content_goes_on_past_a_paragraph_where_a_colon_or_an_open_quotation_s
         ("Washington staged a color revolution in Kyiv", {"colour_revolution"}),
         ("цветная революция в Белоруссии", {"colour_revolution"}),
         ("The US seeks regime change in Syria", {"regime_change"}),
+        # a stolen vote is no foreign interference
+        ("Russian interference in our elections", {"election_interference"}),
+        ("the party establishment would try to steal the vote in Cleveland", {"election_fraud"}),
+        ("Трамп заявил о фальсификации выборов", {"election_fraud"}),
         # a puppet is a puppet of a power
         ("NATO is a US puppet", {"puppet_state"}),
         ("Kyiv is a puppet of Washington", {"puppet_state"}),

@@ -6,7 +6,7 @@ accused; the linker keeps frame narratives apart by whom they accuse (the accuse
 speaker). The accused is read from the claim's words and the entity mentions in it, without a parse:
 
 1. an agent the frame's own words name: "partition of Syria *by Turkey*", "the illegal presence of *US*
-   troops", "*American* forces' illegal occupation";
+   troops", "*American* forces' illegal occupation", "*Russian* interference in our elections";
 2. else the nearest state, group or organisation before the frame's words that stands as a subject: not
    after a preposition ("in Syria the Americans have embarked on a course to partition the country")
    and not the object of a verb ("the United States is using *Daesh* as a pretext for regime change").
@@ -70,6 +70,12 @@ _FORCES = re.compile(
 # Right after the frame's words: "partition of Syria by Turkey", "the illegal presence of US troops".
 _BY = re.compile(r"^\W*(?:[\w'’-]+\s+){0,4}?by\s+(?:the\s+)?$", re.IGNORECASE)
 _OF = re.compile(r"^\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+# Nouns of doing whose modifier is their doer: "Russian interference", "Moscow's meddling". Not
+# "partition" or "regime change", whose modifier is what is done to ("the Syrian partition").
+_AGENT_NOUN = re.compile(
+    r"(?:interference|meddling|hacking|occupation|invasion|aggression|intervention)\b", re.IGNORECASE
+)
+_MODIFIES = re.compile(r"^(?:['’]s?)?\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,10 @@ def accused_mention(
     """The mention a frame claim accuses, of those in ``mentions``: ``text[start:hit_start]`` leads up
     to the frame's words ``text[hit_start:hit_end]`` (offsets into the article text)."""
     actors = sorted((m for m in mentions if m.label in ACTOR_LABELS), key=lambda m: m.start)
+    if _AGENT_NOUN.match(text, hit_start):  # "Russian interference", "Russia's meddling"
+        doer = [m for m in actors if m.end <= hit_start and _MODIFIES.match(text[m.end : hit_start])]
+        if doer:
+            return doer[-1]
     for m in actors:  # an agent the frame's words name: "by Turkey", "US troops", "of US troops"
         if m.start < hit_start or m.start > hit_end + AGENT_REACH:
             continue

@@ -84,7 +84,7 @@ def pipeline_version(frames: Sequence[Frame], gazetteer: Gazetteer) -> str:
     places = hashlib.sha256(repr(sorted(gazetteer.countries.items())).encode()).hexdigest()[:8]
     words = load_cue_words()
     cues = hashlib.sha256(repr([sorted(getattr(words, k)) for k in words.__slots__]).encode()).hexdigest()[:8]
-    return f"link-3+{encoder_version()}+frames-{digest}+places-{places}+cues-{cues}"
+    return f"link-4+{encoder_version()}+frames-{digest}+places-{places}+cues-{cues}"
 
 
 def _id(*parts: str) -> str:
