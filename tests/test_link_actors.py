@@ -57,6 +57,11 @@ def _accused(text: str, names: dict[str, str]) -> str | None:
             "Russian",
         ),
         ("Iran condemned Moscow's meddling in the vote", {"Iran": "GPE", "Moscow": "GPE"}, "Moscow"),
+        (
+            "Obama should retaliate against Russia for interference in the presidential election",
+            {"Russia": "GPE"},
+            "Russia",
+        ),
         # the object of the frame is no accused, nor its government
         ("They want the toppling of the Syrian government", {"Syrian": "NORP"}, None),
         ("the division of Syria is near", {"Syria": "GPE"}, None),

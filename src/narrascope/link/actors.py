@@ -6,7 +6,8 @@ accused; the linker keeps frame narratives apart by whom they accuse (the accuse
 speaker). The accused is read from the claim's words and the entity mentions in it, without a parse:
 
 1. an agent the frame's own words name: "partition of Syria *by Turkey*", "the illegal presence of *US*
-   troops", "*American* forces' illegal occupation", "*Russian* interference in our elections";
+   troops", "*American* forces' illegal occupation", "*Russian* interference in our elections",
+   "retaliate against *Russia* for interference";
 2. else the nearest state, group or organisation before the frame's words that stands as a subject: not
    after a preposition ("in Syria the Americans have embarked on a course to partition the country")
    and not the object of a verb ("the United States is using *Daesh* as a pretext for regime change").
@@ -75,7 +76,7 @@ _OF = re.compile(r"^\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _AGENT_NOUN = re.compile(
     r"(?:interference|meddling|hacking|occupation|invasion|aggression|intervention)\b", re.IGNORECASE
 )
-_MODIFIES = re.compile(r"^(?:['’]s?)?\s*$")
+_MODIFIES = re.compile(r"^(?:['’]s?)?\s*$|^\s+(?:for|of)\s+$")  # "Russia's meddling", "Russia for meddling"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,7 @@ def accused_mention(
     """The mention a frame claim accuses, of those in ``mentions``: ``text[start:hit_start]`` leads up
     to the frame's words ``text[hit_start:hit_end]`` (offsets into the article text)."""
     actors = sorted((m for m in mentions if m.label in ACTOR_LABELS), key=lambda m: m.start)
-    if _AGENT_NOUN.match(text, hit_start):  # "Russian interference", "Russia's meddling"
+    if _AGENT_NOUN.match(text, hit_start):  # "Russian interference", "punish Russia for meddling"
         doer = [m for m in actors if m.end <= hit_start and _MODIFIES.match(text[m.end : hit_start])]
         if doer:
             return doer[-1]
