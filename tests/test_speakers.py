@@ -351,6 +351,23 @@ def test_a_top_diplomat_is_the_foreign_minister_who_spoke():
     assert got == ["Sergey Lavrov", "Sergey Lavrov", None]
 
 
+def test_the_president_is_the_person_titled_so_though_named_again_later():
+    text = (
+        "Lawmakers urged President Anna Varga to act. This week, the president declined to comment. "
+        "Varga said on Friday that talks would resume."
+    )
+    mentions = [
+        mention(text, "President Anna Varga", "PERSON", "e_varga", "Anna Varga"),
+        mention(text, "Varga", "PERSON", "e_varga", "Anna Varga", after=text.index("Varga said")),
+    ]
+    atts = [
+        attribution(text, "the president", "declined", "to comment"),
+        attribution(text, "Varga", "said", "that talks would resume", after=text.index("Varga said")),
+    ]
+    got = [s.speaker_name for s in build_statements("a1", text, atts, mentions, NoLookup())]
+    assert got == ["Anna Varga", "Anna Varga"]
+
+
 class AnyLookup:
     """A lookup that finds an entity for any name, as the store did for "I" (the ORG "I.")."""
 

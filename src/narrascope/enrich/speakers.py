@@ -223,8 +223,11 @@ def _resolve(
                 return _Speaker(earlier.entity_id, earlier.name, earlier.label, None, earlier.gender)
         for entity_id, role in roles.items() if person_noun else ():
             if _role_fits(noun, role):
-                mention = next((m for m in reversed(mentions) if m.entity_id == entity_id), None)
-                if mention is not None and mention.start < source.start:
+                before = (
+                    m for m in reversed(mentions) if m.entity_id == entity_id and m.start < source.start
+                )
+                mention = next(before, None)
+                if mention is not None:
                     return _Speaker(entity_id, mention.canonical, mention.label, None, genders.get(entity_id))
     entity = _lookup(LEADING_DETERMINER.sub("", phrase), mentions, resolver)
     if entity is not None:
