@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from front_matter import write_articles
 from narrascope.app import Narrascope
 from narrascope.enrich.entities import EntityResolver
 from narrascope.enrich.institutions import load_institutions
@@ -91,12 +92,8 @@ ARTICLES = {
 
 
 def test_statements_by_each_countrys_ministry_have_their_own_speaker(tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for day, (name, text) in enumerate(ARTICLES.items(), 1):
-        (folder / name).write_text(
-            f"---\noutlet: Wire\npublished: 2025-03-0{day}\n---\n{text}\n", encoding="utf-8"
-        )
+    dated = {name: ("Wire", f"2025-03-0{day}", text) for day, (name, text) in enumerate(ARTICLES.items(), 1)}
+    folder = write_articles(tmp_path / "corpus", dated)
     with Narrascope(tmp_path / "mfa.db") as nar:
         nar.ingest([str(folder)])
         nar.enrich()

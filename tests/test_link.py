@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from api_store import WATCHLIST
+from front_matter import write_articles
 from narrascope.app import Narrascope
 from narrascope.link import linker as linker_module
 from narrascope.link.narratives import first_appearance
@@ -481,10 +482,7 @@ GRAIN = {
 def test_a_claim_and_its_negation_are_one_narrative_asserted_and_denied(tmp_path):
     """The vectors barely see a "not": the negation joins the claim's narrative, as its denial, and the
     prime minister's statement is a denial in the statements too (one view, not two)."""
-    for name, (outlet, day, text) in GRAIN.items():
-        (tmp_path / name).write_text(
-            f"---\noutlet: {outlet}\npublished: {day}\n---\n{text}\n", encoding="utf-8"
-        )
+    write_articles(tmp_path, GRAIN)
     with Narrascope(tmp_path / "grain.db") as nar:
         nar.ingest([str(tmp_path)])
         nar.enrich()

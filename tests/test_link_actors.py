@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from front_matter import write_articles
 from narrascope.app import Narrascope
 from narrascope.link.actors import AccusedResolver, accused_mention
 from narrascope.link.frames import find_frames, load_frames
@@ -166,10 +167,7 @@ ARTICLES = {
 
 
 def test_frame_narratives_are_kept_apart_by_whom_they_accuse(tmp_path):
-    for name, (outlet, day, text) in ARTICLES.items():
-        (tmp_path / name).write_text(
-            f"---\noutlet: {outlet}\npublished: {day}\n---\n{text}\n", encoding="utf-8"
-        )
+    write_articles(tmp_path, ARTICLES)
     with Narrascope(tmp_path / "accused.db") as nar:
         nar.ingest([str(tmp_path)])
         nar.enrich()

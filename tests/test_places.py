@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from front_matter import write_articles
 from narrascope.app import Narrascope
 from narrascope.errors import NarrascopeError
 from narrascope.places import Gazetteer, fold, load_gazetteer
@@ -97,12 +98,7 @@ ARTICLES = {
 
 
 def _corpus(folder: Path) -> Path:
-    folder.mkdir()
-    for name, (outlet, day, text) in ARTICLES.items():
-        (folder / name).write_text(
-            f"---\noutlet: {outlet}\npublished: {day}\n---\n{text}\n", encoding="utf-8"
-        )
-    return folder
+    return write_articles(folder, ARTICLES)
 
 
 def _illegal_presence(db: Path, gazetteer: Gazetteer | None, monkeypatch) -> list[set[str]]:

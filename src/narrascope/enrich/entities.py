@@ -160,9 +160,8 @@ class _Span:
     label: str
     entry: AliasEntry | None = None
     record: _Record | None = None
-    person: tuple[int, int] | None = (
-        None  # a campaign's candidate, named inside it ("Donald Trump's campaign")
-    )
+    # a campaign's candidate, named inside it ("Donald Trump's campaign")
+    person: tuple[int, int] | None = None
 
 
 class EntityResolver:

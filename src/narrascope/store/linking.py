@@ -27,7 +27,7 @@ CITATIONS = " FROM media_citations mc JOIN articles a ON a.id = mc.article_id"
 CITING = ("a.outlet IS NOT NULL", "a.outlet <> ''", "a.outlet <> mc.outlet")
 # a narrative's claim row as it moves to another narrative (a merge)
 _CLAIM_ROW = "claim_id, stance, score, via, claim_seq, published, article_id, text_start"
-_NARRATIVE_COLUMNS = (
+NARRATIVE_COLUMNS = (  # a ``Narrative`` row, in its fields' order
     "id, label, frame, first_seen, last_seen, claim_count, article_count, outlet_count, denial_count,"
     " accused_name"
 )
@@ -640,7 +640,7 @@ class LinkTables:
     ) -> list[Narrative]:
         where = " WHERE recurring = 1" if recurring_only else ""
         rows = self.conn.execute(
-            f"SELECT {_NARRATIVE_COLUMNS} FROM narratives{where}"
+            f"SELECT {NARRATIVE_COLUMNS} FROM narratives{where}"
             " ORDER BY article_count DESC, claim_count DESC, id LIMIT ? OFFSET ?",
             (limit, offset),
         )
@@ -652,11 +652,11 @@ class LinkTables:
 
     def get_narrative(self, id_or_prefix: str) -> Narrative | None:
         row = self.conn.execute(
-            f"SELECT {_NARRATIVE_COLUMNS} FROM narratives WHERE id = ?", (id_or_prefix,)
+            f"SELECT {NARRATIVE_COLUMNS} FROM narratives WHERE id = ?", (id_or_prefix,)
         ).fetchone()
         if row is None and len(id_or_prefix) >= 4:
             rows = self.conn.execute(
-                f"SELECT {_NARRATIVE_COLUMNS} FROM narratives WHERE {ilike('id')} LIMIT 2",
+                f"SELECT {NARRATIVE_COLUMNS} FROM narratives WHERE {ilike('id')} LIMIT 2",
                 (like_escape(id_or_prefix) + "%",),
             ).fetchall()
             row = rows[0] if len(rows) == 1 else None

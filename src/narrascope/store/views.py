@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from narrascope.model import Narrative, Statement, Story
-from narrascope.store.linking import SPEAKER_KEY, SPEAKER_NAME
+from narrascope.store.linking import NARRATIVE_COLUMNS, SPEAKER_KEY, SPEAKER_NAME
 from narrascope.store.records import StatementRow
 
 if TYPE_CHECKING:
@@ -23,11 +23,7 @@ if TYPE_CHECKING:
 CONTEXT_CHARS = 160  # text shown on each side of a statement's sentences
 _STATEMENT = ", ".join("s." + f.name for f in fields(Statement)) + ", a.outlet, a.published, a.title, a.url"
 _STATEMENT_ORDER = " ORDER BY a.published IS NULL, a.published, s.article_id, s.cue_start, s.id"
-_NARRATIVE = (
-    "id, label, frame, first_seen, last_seen, claim_count, article_count, outlet_count, denial_count,"
-    " accused_name"
-    " FROM narratives"
-)
+_NARRATIVE = f"{NARRATIVE_COLUMNS} FROM narratives"
 _DENIES = "SUM(CASE WHEN nc.stance = 'denies' THEN 1 ELSE 0 END)"
 
 
