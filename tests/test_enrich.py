@@ -126,3 +126,47 @@ def test_a_candidates_campaign_speaks_as_an_organisation_and_the_campaign_is_it(
         ("It", "Kovac campaign"),
         ("The campaign", "Kovac campaign"),
     ]
+
+
+def _enrich_seeds(db, shared, monkeypatch, *, processes: int) -> list[tuple]:
+    """The seeds enriched by ``processes`` worker processes, two articles a batch and one a chunk; their
+    statements (speaker, canonical speaker, cue, content) and entities."""
+    from narrascope import pipeline
+    from narrascope.enrich.enricher import Enricher
+    from narrascope.enrich.entities import EntityResolver
+
+    monkeypatch.setattr(pipeline, "ENRICH_BATCH", 2)
+    with Narrascope(db) as nar:
+        nar.ingest([str(shared / "seeds")])
+        enricher = Enricher(EntityResolver(), processes=processes, chunk_size=1)
+        report = pipeline.enrich(nar.store, enricher)
+        assert report.articles == 5
+        statements = [(s.speaker, s.speaker_name, s.cue, s.content) for s in nar.statements()]
+        entities = sorted(e.name for e in nar.entities())
+    return [statements, entities]
+
+
+def test_worker_processes_read_what_one_process_reads_and_start_once_for_every_batch(
+    tmp_path, shared, monkeypatch
+):
+    """Three batches through two spawned workers: the same statements and entities as in one process, and
+    one pool (each worker loads the model once), not one per batch."""
+    import multiprocessing
+
+    from narrascope.enrich import enricher
+
+    pools = []
+    spawn = multiprocessing.get_context("spawn")
+
+    class Counting:
+        def Pool(self, *args, **kwargs):  # multiprocessing's name for it
+            pools.append(args)
+            return spawn.Pool(*args, **kwargs)
+
+    monkeypatch.setattr(enricher.multiprocessing, "get_context", lambda method: Counting())
+    alone = _enrich_seeds(tmp_path / "one.db", shared, monkeypatch, processes=1)
+    assert pools == []
+    workers = _enrich_seeds(tmp_path / "two.db", shared, monkeypatch, processes=2)
+    assert len(pools) == 1
+    assert workers == alone
+    assert len(alone[0]) > 20

@@ -34,10 +34,12 @@ if TYPE_CHECKING:
 __all__ = [
     "MODEL_FILE",
     "CrfAttributionModel",
+    "base_features",
     "gold_labels",
     "load_model",
     "rule_labels",
     "sequence_features",
+    "with_cue_features",
 ]
 
 MODEL_FILE = "attribution_crf.txt"
@@ -94,10 +96,12 @@ def _shape(word: str) -> str:
 
 def _labels_from_spans(doc: Doc, offset: int, spans: CharSpans) -> list[str]:
     """BIO labels of the doc's tokens for character spans of the article (later spans win on overlap)."""
-    labels = ["O"] * len(doc)
-    owner = [-1] * len(doc)
-    starts = [t.idx + offset for t in doc]
-    ends = [s + len(t.text) for s, t in zip(starts, doc, strict=True)]
+    toks = list(doc)
+    labels = ["O"] * len(toks)
+    owner = [-1] * len(toks)
+    starts = [t.idx + offset for t in toks]
+    ends = [s + len(t.text) for s, t in zip(starts, toks, strict=True)]
+    space = [t.is_space for t in toks]
     lo, hi = offset, offset + len(doc.text)
     n = 0
     for role, ranges in spans.items():
@@ -106,8 +110,8 @@ def _labels_from_spans(doc: Doc, offset: int, spans: CharSpans) -> list[str]:
             n += 1
             if end <= lo or start >= hi:
                 continue
-            for i in range(len(doc)):
-                if starts[i] < end and start < ends[i] and not doc[i].is_space:
+            for i in range(len(toks)):
+                if starts[i] < end and start < ends[i] and not space[i]:
                     labels[i] = tag
                     owner[i] = n
     out = []
@@ -151,28 +155,39 @@ def sequence_features(
 ) -> list[list[str]]:
     """The CRF features of each token of one parsed region; with ``cues`` (stage two: the labels of stage
     one, gold in training) also each token's relation to the nearest cue."""
+    feats = base_features(doc, offset, quotes, rules, lexicon)
+    return feats if cues is None else with_cue_features(doc, feats, cues)
+
+
+def base_features(
+    doc: Doc, offset: int, quotes: Sequence[Quote], rules: Sequence[str], lexicon: Lexicon
+) -> list[list[str]]:
+    """The features of stage one, which stage two extends (computed once for both). Token attributes are
+    read into lists once: each pass over a ``Doc`` makes a new ``Token`` object per token."""
     forms = lexicon.forms
     lemma_of = lexicon.lemma_of
     lo, hi = offset, offset + len(doc.text)
     local = [q for q in quotes if q.end > lo and q.start < hi]
-    words = [t.lower_ for t in doc]
-    tags = [t.tag_ for t in doc]
-    deps = [t.dep_ for t in doc]
-    n = len(doc)
+    toks = list(doc)
+    words = [t.lower_ for t in toks]
+    tags = [t.tag_ for t in toks]
+    deps = [t.dep_ for t in toks]
+    heads = [t.head.i for t in toks]
+    n = len(toks)
     cands = lexicon.candidates
     cue_tok = [(words[i] in forms or words[i] in cands) and tags[i].startswith("VB") for i in range(n)]
     # subtree edges: which dependents' subtrees start or end at each token (span boundaries)
     left_of: list[list[str]] = [[] for _ in range(n)]
     right_of: list[list[str]] = [[] for _ in range(n)]
     child_deps: list[set[str]] = [set() for _ in range(n)]
-    for t in doc:
-        if t.head.i != t.i:
-            child_deps[t.head.i].add(t.dep_)
-            if t.dep_ in _EDGE_DEPS:
-                left_of[t.left_edge.i].append(t.dep_)
-                right_of[t.right_edge.i].append(t.dep_)
+    for i, t in enumerate(toks):
+        if heads[i] != i:
+            child_deps[heads[i]].add(deps[i])
+            if deps[i] in _EDGE_DEPS:
+                left_of[t.left_edge.i].append(deps[i])
+                right_of[t.right_edge.i].append(deps[i])
     quote = []
-    for t in doc:
+    for t in toks:
         pos = t.idx + offset
         if t.text in _QUOTE_MARKS:
             quote.append("mark")
@@ -180,21 +195,11 @@ def sequence_features(
             quote.append("in")
         else:
             quote.append("out")
-    sent_start = [t.is_sent_start for t in doc]
-    sent_of = _sentence_starts(doc)
-    cue_sent: list[bool] = []
-    cue_pos: list[int] = []
-    if cues is not None:
-        cue_pos = [i for i, lab in enumerate(cues) if lab != "O"]
-        sent_has: dict[int, bool] = {}
-        for i in cue_pos:
-            sent_has[sent_of[i]] = True
-        cue_sent = [sent_has.get(sent_of[i], False) for i in range(n)]
+    sent_start = [t.is_sent_start for t in toks]
     feats: list[list[str]] = []
-    for i, t in enumerate(doc):
+    for i, t in enumerate(toks):
         w = words[i]
-        head = t.head
-        hi_ = head.i
+        hi_ = heads[i]
         f = [
             "b",
             "w=" + w,
@@ -224,21 +229,19 @@ def sequence_features(
             f.append("hcue=" + lemma_of.get(words[hi_], words[hi_]))
             f.append("hcued=" + deps[i] + ("<" if i < hi_ else ">"))
         # path up to the nearest cue verb: the dependency of the child under it and the side
-        node = t
+        node = i
         for step in range(_ANCESTOR_STEPS):
-            parent = node.head
-            if parent.i == node.i:
+            parent = heads[node]
+            if parent == node:
                 break
-            if cue_tok[parent.i]:
-                side = "<" if i < parent.i else ">"
-                f.append("anc=" + deps[node.i] + side)
+            if cue_tok[parent]:
+                side = "<" if i < parent else ">"
+                f.append("anc=" + deps[node] + side)
                 f.append("ancs=" + side + str(min(step, 3)))
                 break
             node = parent
         else:
             f.append("anc=far")
-        if cues is not None:
-            _cue_features(f, t, i, cues, deps, cue_sent, cue_pos)
         if sent_start[i]:
             f.append("ss")
         if i + 1 == n or sent_start[i + 1]:
@@ -259,37 +262,54 @@ def sequence_features(
     return feats
 
 
+def with_cue_features(doc: Doc, base: Sequence[list[str]], cues: Sequence[str]) -> list[list[str]]:
+    """Stage two's features: stage one's (``base``, left as they are) and each token's relation to the
+    nearest cue of ``cues``."""
+    toks = list(doc)
+    deps = [t.dep_ for t in toks]
+    heads = [t.head.i for t in toks]
+    sent_of = _sentence_starts(doc)
+    cue_pos = [i for i, lab in enumerate(cues) if lab != "O"]
+    cue_sents = {sent_of[i] for i in cue_pos}
+    out = []
+    for i in range(len(toks)):
+        f = list(base[i])
+        _cue_features(f, i, heads, cues, deps, sent_of[i] in cue_sents, cue_pos)
+        out.append(f)
+    return out
+
+
 def _cue_features(
     f: list[str],
-    t,
     i: int,
+    heads: Sequence[int],
     cues: Sequence[str],
     deps: Sequence[str],
-    cue_sent: list[bool],
+    cue_sent: bool,
     cue_pos: list[int],
 ) -> None:
     lab = cues[i]
     f.append("c=" + lab)
     f.append("c-1=" + (cues[i - 1] if i else "<") + "|" + lab)
     f.append("c+1=" + (cues[i + 1] if i + 1 < len(cues) else ">") + "|" + lab)
-    f.append("csent=" + str(cue_sent[i]))
+    f.append("csent=" + str(cue_sent))
     if not cue_pos:
         f.append("nocue")
         return
     nearest = min(cue_pos, key=lambda j: abs(j - i))
     gap = nearest - i
     f.append("cgap=" + ("<" if gap > 0 else ">" if gap < 0 else "=") + str(min(abs(gap), 6)))
-    node = t
+    node = i
     for step in range(_ANCESTOR_STEPS):
-        parent = node.head
-        if parent.i == node.i:
+        parent = heads[node]
+        if parent == node:
             f.append("ca=root")
             return
-        if cues[parent.i] != "O":
-            side = "<" if i < parent.i else ">"
-            f.append("ca=" + deps[node.i] + side)
+        if cues[parent] != "O":
+            side = "<" if i < parent else ">"
+            f.append("ca=" + deps[node] + side)
             f.append("cas=" + side + str(min(step, 3)))
-            f.append("cad=" + deps[node.i] + side + deps[i])
+            f.append("cad=" + deps[node] + side + deps[i])
             return
         node = parent
     f.append("ca=far")
@@ -397,10 +417,10 @@ class CrfAttributionModel:
         if len(doc) == 0:
             return []
         rules = rule_labels(doc, offset, found)
-        labels = self.tagger.tag(sequence_features(doc, offset, quotes, rules, self.lexicon))
+        base = base_features(doc, offset, quotes, rules, self.lexicon)
+        labels = self.tagger.tag(base)
         if self.second is not None:
-            cues = cue_marks(labels)
-            labels = self.second.tag(sequence_features(doc, offset, quotes, rules, self.lexicon, cues))
+            labels = self.second.tag(with_cue_features(doc, base, cue_marks(labels)))
         return _bridge_spaces(doc, labels)
 
     def extract(

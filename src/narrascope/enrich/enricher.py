@@ -126,13 +126,17 @@ class Enricher:
     def __enter__(self) -> Enricher:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        self.close(cancel=exc_type is not None)
 
-    def close(self) -> None:
-        """Stop the worker processes (they load the model once and serve every batch until then)."""
+    def close(self, *, cancel: bool = False) -> None:
+        """Stop the worker processes (they load the model once and serve every batch until then); with
+        ``cancel`` at once, dropping what they are still analysing (the run failed or was interrupted)."""
         if self._pool is not None:
-            self._pool.close()
+            if cancel:
+                self._pool.terminate()
+            else:
+                self._pool.close()
             self._pool.join()
             self._pool = None
 
@@ -180,14 +184,15 @@ class Enricher:
         return Enrichment(article.id, mentions, statements)
 
     def _analyse_chunks(self, chunks: list[list[str]]) -> Iterator[list[Analysis]]:
-        if self.processes == 1 or len(chunks) < 2:
+        if self.processes == 1 or (self._pool is None and len(chunks) < 2):
             if self._analyzer is None:
                 self._analyzer = Analyzer(self.model, self.parse)
             for texts in chunks:
                 yield self._analyzer.analyse(texts)
             return
-        context = multiprocessing.get_context("spawn")  # no fork of a loaded model or open database
-        with context.Pool(
-            self.processes, initializer=_init_worker, initargs=(self.model, self.parse)
-        ) as pool:
-            yield from pool.imap(_work, chunks)
+        if self._pool is None:  # started once and kept for every later batch: each worker loads the model
+            context = multiprocessing.get_context("spawn")  # no fork of a loaded model or open database
+            self._pool = context.Pool(
+                self.processes, initializer=_init_worker, initargs=(self.model, self.parse)
+            )
+        yield from self._pool.imap(_work, chunks)

@@ -172,6 +172,7 @@ class EntityResolver:
         self.institutions = load_institutions()
         self.gazetteer = load_gazetteer()
         self._records: dict[str, _Record] = {}
+        self._families: set[str] = set()  # of the records: what an unlabelled lookup searches
         self._by_key: dict[tuple[str, str], set[str]] = {}  # (family, key) -> ids
         self._by_surname: dict[str, set[str]] = {}
         self._by_initials: dict[str, set[str]] = {}
@@ -260,7 +261,7 @@ class EntityResolver:
             self._touched.add(record.id)
             return record.entity()
         found: set[str] = set()
-        families = [_family(label)] if label else sorted({_family(r.type) for r in self._records.values()})
+        families = [_family(label)] if label else sorted(self._families)
         for family in families:
             if family == "PERSON":
                 found |= self._person_candidates(strip_titles(surface), mentions)
@@ -379,7 +380,7 @@ class EntityResolver:
         ident = entity_id("ORG", name_key(name))
         record = self._records.get(ident)
         if record is None:
-            record = self._records[ident] = _Record(ident, "ORG", name, fixed=True)
+            record = self._register(_Record(ident, "ORG", name, fixed=True))
             self._index(record, name)
         return record
 
@@ -555,7 +556,7 @@ class EntityResolver:
         ident = entity_id(label, self._key(name, label))
         record = self._records.get(ident)
         if record is None:
-            record = self._records[ident] = _Record(ident, label, name)
+            record = self._register(_Record(ident, label, name))
         self._index(record, name)
         return record
 
@@ -575,17 +576,22 @@ class EntityResolver:
         ident = entity_id(entry.type, name_key(entry.canonical))
         record = self._records.get(ident)
         if record is None:
-            record = self._records[ident] = _Record(ident, entry.type, entry.canonical, fixed=True)
+            record = self._register(_Record(ident, entry.type, entry.canonical, fixed=True))
             for name in entry.names:
                 record.aliases.add(name)
                 self._index(record, name)
         return record
 
+    def _register(self, record: _Record) -> _Record:
+        self._records[record.id] = record
+        self._families.add(_family(record.type))
+        return record
+
     def _add_known(self, entity: Entity) -> None:
         entry = self.aliases.entry_for(entity.name)
         fixed = entry is not None and entity_id(entry.type, name_key(entry.canonical)) == entity.id
-        record = self._records.setdefault(
-            entity.id, _Record(entity.id, entity.type, entity.name, fixed=fixed, settled=True)
+        record = self._records.get(entity.id) or self._register(
+            _Record(entity.id, entity.type, entity.name, fixed=fixed, settled=True)
         )
         record.forms[entity.name] += 1
         for name in (entity.name, *entity.aliases):
