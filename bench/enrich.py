@@ -53,7 +53,7 @@ def phase(name: str, folder: str, processes: int, parse: str) -> dict[str, float
     if name == "narrascope":
         from narrascope.app import Narrascope
 
-        with Narrascope(Path(tempfile.mkdtemp()) / "bench.db") as nar:
+        with tempfile.TemporaryDirectory() as work, Narrascope(Path(work) / "bench.db") as nar:
             ingested = nar.ingest([folder])
             report = nar.enrich(processes=processes, parse=parse)
         count, extra = report.articles, {"statements": report.statements, "errors": len(ingested.errors)}
@@ -100,13 +100,14 @@ def main() -> None:
         name, folder, processes, parse = args.phase
         print(json.dumps(phase(name, folder, int(processes), parse)))
         return
-    folder = Path(tempfile.mkdtemp(prefix="narrascope-enrich-")) / "texts"
-    words = corpus(folder, args.articles)
-    print(f"{args.articles} articles, {words / args.articles:.0f} words each on average, "
-          f"{args.processes} processes, parse={args.parse}\n")  # fmt: skip
-    ours = run_phase("narrascope", folder, args.processes, args.parse)
-    bare = run_phase("spacy", folder, args.processes, args.parse)
-    matmul = run_phase("spacy-matmul", folder, args.processes, args.parse)
+    with tempfile.TemporaryDirectory(prefix="narrascope-enrich-") as work:
+        folder = Path(work) / "texts"
+        words = corpus(folder, args.articles)
+        print(f"{args.articles} articles, {words / args.articles:.0f} words each on average, "
+              f"{args.processes} processes, parse={args.parse}\n")  # fmt: skip
+        ours = run_phase("narrascope", folder, args.processes, args.parse)
+        bare = run_phase("spacy", folder, args.processes, args.parse)
+        matmul = run_phase("spacy-matmul", folder, args.processes, args.parse)
     print(
         f"{'phase':<44} {'articles/s':>10} {'words/s':>9} {'seconds':>8} {'RSS main':>9} {'RSS worker':>10}"
     )

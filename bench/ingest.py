@@ -16,6 +16,7 @@ import argparse
 import json
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -97,7 +98,7 @@ def phase(name: str, folder: str) -> dict[str, float]:
     if name == "narrascope":
         from narrascope.app import Narrascope
 
-        with Narrascope(Path(tempfile.mkdtemp()) / "bench.db") as nar:
+        with tempfile.TemporaryDirectory() as work, Narrascope(Path(work) / "bench.db") as nar:
             report = nar.ingest([folder])
         count = report.stored
         errors = len(report.errors)
@@ -148,28 +149,33 @@ def main() -> None:
         print(json.dumps(phase(*args.phase)))
         return
     folder = args.keep or Path(tempfile.mkdtemp(prefix="narrascope-bench-"))
-    generate(folder, args.pages)
-    results = {
-        ("html", "narrascope"): run_phase("narrascope", folder / "html"),
-        ("html", "trafilatura"): run_phase("trafilatura", folder / "html"),
-        ("text", "narrascope"): run_phase("narrascope", folder / "text"),
-        ("text", "justext"): run_phase("justext", folder / "text"),
-    }
-    print(f"{args.pages} generated pages per kind, one process per phase\n")
-    print(
-        f"{'kind':<5} {'phase':<26} {'articles':>8} {'errors':>6} {'seconds':>8} {'articles/s':>11} {'peak RSS':>9}"
-    )
-    for (kind, name), r in results.items():
-        label = "narrascope ingest+clean+store" if name == "narrascope" else f"baseline: {name}"
-        rate = r["count"] / r["seconds"] if r["seconds"] else float("inf")
-        print(f"{kind:<5} {label:<26} {r['count']:>8.0f} {r['errors']:>6.0f} {r['seconds']:>8.2f} "
-              f"{rate:>11.1f} {r['rss_mb']:>7.0f}MB")  # fmt: skip
-    html_ratio = results[("html", "narrascope")]["seconds"] / results[("html", "trafilatura")]["seconds"]
-    text_ratio = results[("text", "narrascope")]["seconds"] / results[("text", "justext")]["seconds"]
-    print(
-        f"\nhtml: narrascope takes {html_ratio:.2f}x the time of bare trafilatura.extract on the same pages"
-    )
-    print(f"text: narrascope takes {text_ratio:.2f}x the time of bare jusText on the same texts")
+    try:
+        generate(folder, args.pages)
+        results = {
+            ("html", "narrascope"): run_phase("narrascope", folder / "html"),
+            ("html", "trafilatura"): run_phase("trafilatura", folder / "html"),
+            ("text", "narrascope"): run_phase("narrascope", folder / "text"),
+            ("text", "justext"): run_phase("justext", folder / "text"),
+        }
+        print(f"{args.pages} generated pages per kind, one process per phase\n")
+        print(
+            f"{'kind':<5} {'phase':<26} {'articles':>8} {'errors':>6} {'seconds':>8} {'articles/s':>11} {'peak RSS':>9}"
+        )
+        for (kind, name), r in results.items():
+            label = "narrascope ingest+clean+store" if name == "narrascope" else f"baseline: {name}"
+            rate = r["count"] / r["seconds"] if r["seconds"] else float("inf")
+            print(f"{kind:<5} {label:<26} {r['count']:>8.0f} {r['errors']:>6.0f} {r['seconds']:>8.2f} "
+                  f"{rate:>11.1f} {r['rss_mb']:>7.0f}MB")  # fmt: skip
+        html_ratio = results[("html", "narrascope")]["seconds"] / results[("html", "trafilatura")]["seconds"]
+        text_ratio = results[("text", "narrascope")]["seconds"] / results[("text", "justext")]["seconds"]
+        print(
+            f"\nhtml: narrascope takes {html_ratio:.2f}x the time of bare trafilatura.extract on the same pages"
+        )
+        print(f"text: narrascope takes {text_ratio:.2f}x the time of bare jusText on the same texts")
+
+    finally:
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -90,20 +91,21 @@ def check(pattern: str, output: str) -> bool:
     """Local ingest + enrich and a load of the Spark output: the same rows?"""
     from narrascope.app import Narrascope
 
-    folder = Path(tempfile.mkdtemp(prefix="narrascope-check-"))
-    with Narrascope(folder / "local.db") as nar:
-        nar.ingest([pattern])
-        nar.enrich()
-    with Narrascope(folder / "spark.db") as nar:
-        nar.load(output)
-    same = True
-    for table, cols in CHECKED.items():
-        query = f"SELECT {cols} FROM {table} ORDER BY rowid"
-        local, spark = (
-            sqlite3.connect(folder / db).execute(query).fetchall() for db in ("local.db", "spark.db")
-        )
-        print(f"  {table:<16} {len(local):>6} rows  {'same' if local == spark else 'DIFFERENT'}")
-        same &= local == spark
+    with tempfile.TemporaryDirectory(prefix="narrascope-check-") as work:
+        folder = Path(work)
+        with Narrascope(folder / "local.db") as nar:
+            nar.ingest([pattern])
+            nar.enrich()
+        with Narrascope(folder / "spark.db") as nar:
+            nar.load(output)
+        same = True
+        for table, cols in CHECKED.items():
+            query = f"SELECT {cols} FROM {table} ORDER BY rowid"
+            local, spark = (
+                sqlite3.connect(folder / db).execute(query).fetchall() for db in ("local.db", "spark.db")
+            )
+            print(f"  {table:<16} {len(local):>6} rows  {'same' if local == spark else 'DIFFERENT'}")
+            same &= local == spark
     return same
 
 
@@ -121,23 +123,27 @@ def main() -> None:
         print(json.dumps(phase(int(cores), pattern, output)))
         return
     output = tempfile.mkdtemp(prefix="narrascope-spark-")
-    results = []
-    for cores in args.cores:
-        cmd = [sys.executable, __file__, "--phase", str(cores), args.glob, output]
-        done = subprocess.run(cmd, capture_output=True, text=True, check=True)
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    base = results[0]["articles"] / results[0]["seconds"]
-    print(f"{results[0]['articles']} articles from {args.glob}; load average {os.getloadavg()[0]:.1f}\n")
-    print(
-        f"{'master':<10} {'articles/s':>10} {'ratio':>6} {'job s':>7} {'startup s':>9} {'driver RSS':>10} {'tree RSS':>9}"
-    )
-    for r in results:
-        rate = r["articles"] / r["seconds"]
-        print(f"{'local[' + str(r['cores']) + ']':<10} {rate:>10.2f} {rate / base:>6.2f} {r['seconds']:>7.1f} "
-              f"{r['startup_s']:>9.1f} {r['driver_rss_mb']:>8.0f}MB {r['tree_rss_mb']:>7.0f}MB")  # fmt: skip
-    if args.check:
-        print("\nlocal ingest + enrich vs spark-enrich + load:")
-        print("identical" if check(args.glob, output) else "NOT identical")
+    try:
+        results = []
+        for cores in args.cores:
+            cmd = [sys.executable, __file__, "--phase", str(cores), args.glob, output]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        base = results[0]["articles"] / results[0]["seconds"]
+        print(f"{results[0]['articles']} articles from {args.glob}; load average {os.getloadavg()[0]:.1f}\n")
+        print(
+            f"{'master':<10} {'articles/s':>10} {'ratio':>6} {'job s':>7} {'startup s':>9} {'driver RSS':>10} {'tree RSS':>9}"
+        )
+        for r in results:
+            rate = r["articles"] / r["seconds"]
+            print(f"{'local[' + str(r['cores']) + ']':<10} {rate:>10.2f} {rate / base:>6.2f} {r['seconds']:>7.1f} "
+                  f"{r['startup_s']:>9.1f} {r['driver_rss_mb']:>8.0f}MB {r['tree_rss_mb']:>7.0f}MB")  # fmt: skip
+        if args.check:
+            print("\nlocal ingest + enrich vs spark-enrich + load:")
+            print("identical" if check(args.glob, output) else "NOT identical")
+
+    finally:
+        shutil.rmtree(output, ignore_errors=True)
 
 
 if __name__ == "__main__":
