@@ -186,3 +186,46 @@ def test_frame_narratives_are_kept_apart_by_whom_they_accuse(tmp_path):
         ("Dara Aziz", "asserts"),
     }
     assert turkey.narrative.denial_count == 0
+
+
+@pytest.mark.parametrize(
+    ("title", "names"),
+    [
+        ("US wants to divide Syria", ["US"]),
+        ("The US and Europe support Jihadist forces in Syria", ["US", "Europe"]),
+        ("USA / NATO created ISIS to fight Assad", ["USA", "NATO"]),  # not ISIS, the verb's object
+        ("White Helmets use COVID-19 to push regime change in Syria", ["White Helmets"]),
+        ("In Syria the Americans plan regime change", ["Americans"]),  # not after a preposition
+        ("Plans to partition Syria are drafted in Washington", []),  # a title's first word, no state
+        ("Turkey wants to divide Syria", ["Turkey"]),
+    ],
+)
+def test_whom_a_watchlist_title_accuses(title, names):
+    from narrascope.link.actors import subject_names
+    from narrascope.patterns import word_set
+
+    states = AccusedResolver(load_gazetteer(), lambda _: None)
+    (hit, *_) = find_frames(title, load_frames())
+    found = subject_names(
+        title, hit.start, word_set("common_words.txt"), lambda n: bool(states.country_of(n))
+    )
+    assert found == names
+
+
+def test_a_watch_item_matches_no_claim_whose_narrative_accuses_another():
+    import numpy as np
+
+    from narrascope.link.watch import ClaimView, WatchView, match
+
+    vector = np.ones(4) / 2
+    places = frozenset({"syria", "united states"})
+    item = WatchView("i", frozenset({"partition"}), places, vector, frozenset({"country:United States"}))
+
+    def claim(accused: dict[str, str]) -> ClaimView:
+        return ClaimView("c", "a", {"partition": "asserts"}, "asserts", places, vector, accused)
+
+    assert match(item, claim({"partition": "country:Turkey"})) is None
+    assert match(item, claim({"partition": "country:United States"})).via.startswith("frame partition")
+    assert match(item, claim({})) is not None  # its narrative names no accused: the frame and places say it
+    nobody = WatchView("j", frozenset({"partition"}), places, vector)  # a title that names no accused
+    assert match(nobody, claim({"partition": "country:Turkey"})) is not None

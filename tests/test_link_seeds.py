@@ -106,6 +106,11 @@ def test_watchlist_case_matches_seed_000_and_004(linked, shared):
     # case that names no place (a frame alone is a class of narratives), none of another place (Mexico)
     wrong = ("colour revolution", "divide Europe", "balkanisation’ of Mexico")
     assert not [m["watched"] for m in found if any(w in m["watched"] for w in wrong)]
+    # a case and a claim that accuse different states share a frame, not a narrative: "The US has created
+    # Daesh" is not Jeffrey's "the Syrian government was responsible for … Daesh"; "White Helmets use
+    # COVID-19 … regime change" is not his "not looking for regime change" in Syria
+    jeffrey = [(m["watched"], m["claim"]) for m in found if m["speaker"] == "James Jeffrey"]
+    assert jeffrey and not [w for w, claim in jeffrey if "Syrian government" in claim or "White Helmets" in w]
 
 
 def test_lavrovs_denial_of_banned_weapons_is_a_denial(linked):

@@ -6,10 +6,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 import yaml
 
 from narrascope.errors import NarrascopeError
+
+
+@cache
+def word_set(resource: str) -> frozenset[str]:
+    """A shipped word list (``data/<resource>``, one word a line, ``#`` comments), case-folded:
+    ``pronouns.txt``, ``generic_heads.txt``, ``common_words.txt`` (entities, watchlist titles),
+    ``organisation_nouns.txt`` (what makes "the <noun>" an organisation), ``person_nouns.txt``,
+    ``role_noise.txt`` (speakers)."""
+    text = resources.files("narrascope").joinpath(f"data/{resource}").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().casefold()))
+
 
 _END = ""  # marks the end of a word in the trie (no real character is empty)
 

@@ -76,9 +76,9 @@ from narrascope.enrich.names import (
     strip_titles,
     trim_span,
     trim_text,
-    word_set,
 )
 from narrascope.model import Entity
+from narrascope.patterns import word_set
 from narrascope.places import fold, load_gazetteer
 
 __all__ = ["AliasTable", "EntityMention", "EntityResolver", "entity_id", "load_aliases"]

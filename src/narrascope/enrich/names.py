@@ -18,6 +18,8 @@ import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
 
+from narrascope.patterns import word_set
+
 __all__ = [
     "TOKEN",
     "acronym_definitions",
@@ -34,7 +36,6 @@ __all__ = [
     "titles",
     "trim_span",
     "trim_text",
-    "word_set",
 ]
 
 # A word: letters and digits, or an acronym written with periods ("U.S.", "U.N").
@@ -221,15 +222,6 @@ def titles() -> frozenset[tuple[str, ...]]:
         if line:
             found.add(tuple(_title_word(w) for w in line.split()))
     return frozenset(found)
-
-
-@cache
-def word_set(resource: str) -> frozenset[str]:
-    """A shipped word list (``data/<resource>``, one word a line, ``#`` comments), case-folded:
-    ``pronouns.txt``, ``generic_heads.txt``, ``common_words.txt`` (entities), ``organisation_nouns.txt``
-    (what makes "the <noun>" an organisation), ``person_nouns.txt``, ``role_noise.txt`` (speakers)."""
-    text = resources.files("narrascope").joinpath(f"data/{resource}").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().casefold()))
 
 
 def _title_word(word: str) -> str:

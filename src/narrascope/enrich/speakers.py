@@ -39,8 +39,9 @@ from narrascope.enrich.gender import (
     mention_gender,
     phrase_gender,
 )
-from narrascope.enrich.names import is_pronoun, strip_titles, titles, word_set
+from narrascope.enrich.names import is_pronoun, strip_titles, titles
 from narrascope.model import Entity, Span, Statement
+from narrascope.patterns import word_set
 from narrascope.sentences import split_sentences
 
 GROUP = "GROUP"  # several people spoke: "they" is them, and names no one entity

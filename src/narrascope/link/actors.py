@@ -110,13 +110,44 @@ def accused_mention(
     clause = breaks[-1].end() if breaks else start
     before = [m for m in actors if clause <= m.start and m.end <= hit_start]
     for m in reversed(before):  # the nearest subject before them, in their clause
-        if _subject_like(text, clause, m):
+        if _subject_like(text, clause, m.start):
             return m
     return None
 
 
-def _subject_like(text: str, start: int, mention: Mention) -> bool:
-    lead = _DETERMINERS.sub("", text[start : mention.start])
+# A name in a title: a capitalised run of up to three words ("White Helmets", "US-led Coalition")
+_TITLE_NAME = re.compile(r"(?<![\w’'-])[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2}")
+
+
+def subject_names(
+    text: str, hit_start: int, common: frozenset[str], is_state: Callable[[str], bool]
+) -> list[str]:
+    """The names that stand as subjects before a frame's words in a text with no entity mentions (a
+    watchlist title), all of them where they are coordinated: "The US and Europe support terrorists" →
+    US, Europe; "USA / NATO created ISIS" → USA, NATO (not ISIS, the verb's object). Not a run of
+    ``common`` words unless in capitals ("US" is no "us"), and not one capitalised first word that is no
+    state: a title's first word is capitalised anyway ("Plans to partition Syria …")."""
+    breaks = list(_CLAUSE_BREAK.finditer(text, 0, hit_start))
+    clause = breaks[-1].end() if breaks else 0
+    out = []
+    no_name = common | _PREPOSITIONS  # leading words of a run that are no part of a name: "The", "In"
+    for m in _TITLE_NAME.finditer(text, clause, hit_start):
+        start, words = m.start(), m.group().split()
+        while words and not words[0].isupper() and words[0].casefold() in no_name:
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
+            words = words[1:]
+        name = " ".join(words).strip(".’'-")
+        if not name:
+            continue
+        if start == 0 and len(words) == 1 and not name.isupper() and not is_state(name):
+            continue
+        if _subject_like(text, clause, start):
+            out.append(name)
+    return out
+
+
+def _subject_like(text: str, start: int, at: int) -> bool:
+    lead = _DETERMINERS.sub("", text[start:at])
     word = _WORD_BEFORE.search(lead)
     if word is None or lead[word.end() :].strip():
         return True  # the claim's first words, or after punctuation

@@ -8,6 +8,11 @@ A claim matches an item in one of two ways, and the match keeps its evidence:
 - **similarity**: their sentence vectors reach ``WATCH_SIMILARITY`` (paraphrases, translations) and the
   places agree as above. Score = cosine.
 
+Neither way joins an item and a claim that accuse different actors: where the item's title names whom it
+accuses (the subjects before its frame's words: "US wants to divide Syria", ``actors.subject_names``) and
+the frame narrative the claim joined names its accused too, the two must agree, states compared by
+country ("The US has created Daesh" is not "the Syrian government was responsible for Daesh").
+
 The stance is the claim's: a denial of a watched narrative is reported as such, not as a repetition.
 """
 
@@ -16,18 +21,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 from datetime import datetime, timezone
 
 import numpy as np
 
+from narrascope.link.actors import AccusedResolver, subject_names
 from narrascope.link.embed import Encoder, from_bytes, to_bytes
 from narrascope.link.frames import Frame, find_frames
 from narrascope.link.watchlist import WatchItem, WatchlistError
-from narrascope.places import Gazetteer, load_gazetteer
+from narrascope.patterns import word_set
+from narrascope.places import COUNTRY_KEY, Gazetteer, load_gazetteer
 from narrascope.store.vectors import VectorIndex
 
 WATCH_SIMILARITY = 0.75
+_LED = re.compile(r"^([\w.]+)-(?:led|backed)\b", re.IGNORECASE)
 MATCHES_PER_CLAIM = 5  # a claim reports its best few items, not every case sharing its frame
 
 
@@ -54,6 +62,7 @@ class WatchView:
     frames: frozenset[str]
     places: frozenset[str]  # folded place names
     vector: np.ndarray
+    accused: frozenset[str] = frozenset()  # whom its title accuses (``accused_key``); empty: no one named
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +73,7 @@ class ClaimView:
     stance: str
     places: frozenset[str]  # folded names and aliases of its places and its article's main places
     vector: np.ndarray
+    accused: dict[str, str] = field(default_factory=dict)  # frame → whom its narrative accuses
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +93,11 @@ def match(item: WatchView, claim: ClaimView) -> WatchMatch | None:
     whole class of narratives."""
     if item.places and not item.places <= claim.places:
         return None
+    both = item.frames & claim.frames.keys()
+    if any(_accuses_another(item, claim, frame) for frame in both):
+        return None
     cosine = float(item.vector @ claim.vector)
-    shared = sorted(item.frames & claim.frames.keys()) if item.places else []  # a frame needs its places
+    shared = sorted(both) if item.places else []  # a frame needs its places
     if shared:
         frame = shared[0]
         via = f"frame {frame}; places {', '.join(sorted(item.places)) or '-'}; cosine {cosine:.2f}"
@@ -95,6 +108,18 @@ def match(item: WatchView, claim: ClaimView) -> WatchMatch | None:
             item.id, claim.id, claim.article_id, round(cosine, 4), claim.stance, f"cosine {cosine:.2f}"
         )
     return None
+
+
+def _accuses_another(item: WatchView, claim: ClaimView, frame: str) -> bool:
+    """Whether the item and the claim's narrative of ``frame`` both name whom they accuse, and not the same
+    one: "The US has created Daesh" is not "the Syrian government was responsible for Daesh"."""
+    theirs = claim.accused.get(frame)
+    return bool(item.accused) and theirs is not None and theirs not in item.accused
+
+
+def accused_key(key: str, name: str) -> str:
+    """How accused are compared: a state by its country key, anything else by its folded name."""
+    return key if key.startswith(COUNTRY_KEY) else "name:" + fold(name)
 
 
 def place_names_in(text: str, known: Iterable[str]) -> set[str]:
@@ -135,6 +160,8 @@ class Watcher:
         self.frames = frames
         self.encoder = encoder
         self.gazetteer = gazetteer or load_gazetteer()
+        self.states = AccusedResolver(self.gazetteer, store.get_entity)
+        self._title_accused: dict[str, frozenset[str]] = {}
         self.reload()
 
     def reload(self) -> None:
@@ -153,7 +180,30 @@ class Watcher:
             stance,
             self._place_names(ids),
             from_bytes(vector) if isinstance(vector, bytes) else vector,
+            {f: accused_key(*who) for f, who in self.store.claim_accused(claim_id).items()},
         )
+
+    def title_accused(self, title: str) -> frozenset[str]:
+        """Whom a watch item's title accuses, as ``accused_key``s: the subjects before each frame's words
+        ("US wants to divide Syria" → country:United States; "USA / NATO created ISIS" → the United
+        States and NATO)."""
+        if title not in self._title_accused:
+            common = word_set("common_words.txt")
+            names = {
+                name
+                for hit in find_frames(title, self.frames)
+                for name in subject_names(title, hit.start, common, self._is_state)
+            }
+            self._title_accused[title] = frozenset(self._key(n) for n in names)
+        return self._title_accused[title]
+
+    def _is_state(self, name: str) -> bool:
+        return self.states.country_of(name) is not None
+
+    def _key(self, name: str) -> str:
+        led = _LED.match(name)  # "US-led Coalition": the United States
+        country = self.states.country_of(name) or (led and self.states.country_of(led.group(1)))
+        return COUNTRY_KEY + country if country else accused_key("", name)
 
     def _place_names(self, ids: tuple[str, ...]) -> frozenset[str]:
         key = " ".join(sorted(set(ids)))
@@ -169,9 +219,13 @@ class Watcher:
             return 0
         hits = [seq for seq, score in self.index.search(claim.vector, 5) if score >= WATCH_SIMILARITY]
         found = 0
-        for item_id, frames, places, vector in self.store.watch_items_for(sorted(claim.frames), hits):
+        for item_id, title, frames, places, vector in self.store.watch_items_for(sorted(claim.frames), hits):
             view = WatchView(
-                item_id, frozenset(frames.split()), frozenset(places.split("|")) - {""}, from_bytes(vector)
+                item_id,
+                frozenset(frames.split()),
+                frozenset(places.split("|")) - {""},
+                from_bytes(vector),
+                self.title_accused(title),
             )
             m = match(view, claim)
             if m is not None:
@@ -203,7 +257,9 @@ class Watcher:
                 self.index.add([seq], vector[None, :])
                 seq += 1
                 added += 1
-                view = WatchView(item.id, frozenset(frames), frozenset(places), vector)
+                view = WatchView(
+                    item.id, frozenset(frames), frozenset(places), vector, self.title_accused(item.title)
+                )
                 candidates = {s for s, score in self.claims.search(vector, 20) if score >= WATCH_SIMILARITY}
                 for frame in frames:
                     candidates.update(store.frame_claims(frame))

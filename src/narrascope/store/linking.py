@@ -743,8 +743,8 @@ class LinkTables:
 
     def watch_items_for(
         self, frames: Sequence[str], seqs: Sequence[int]
-    ) -> list[tuple[str, str, str, bytes]]:
-        """(id, frames, places, vector) of items with any of ``frames`` or any of ``seqs``."""
+    ) -> list[tuple[str, str, str, str, bytes]]:
+        """(id, title, frames, places, vector) of items with any of ``frames`` or any of ``seqs``."""
         clauses, params = [], []
         if frames:
             clauses.append(
@@ -757,10 +757,20 @@ class LinkTables:
         if not clauses:
             return []
         rows = self.conn.execute(
-            f"SELECT id, frames, places, vector FROM watch_items WHERE {' OR '.join(clauses)} ORDER BY seq",
+            f"SELECT id, title, frames, places, vector FROM watch_items WHERE {' OR '.join(clauses)} ORDER BY seq",
             params,
         )
         return [tuple(r) for r in rows]
+
+    def claim_accused(self, claim_id: str) -> dict[str, tuple[str, str]]:
+        """Frame → (key, name) of whom each frame narrative the claim joined accuses, where it names one."""
+        rows = self.conn.execute(
+            "SELECT n.frame, n.accused, n.accused_name FROM narrative_claims nc"
+            " JOIN narratives n ON n.id = nc.narrative_id"
+            " WHERE nc.claim_id = ? AND n.frame IS NOT NULL AND n.accused IS NOT NULL",
+            (claim_id,),
+        )
+        return {frame: (key, name) for frame, key, name in rows}
 
     def frame_claims(self, frame: str, limit: int = 5000) -> list[int]:
         """Seqs of claims in narratives of ``frame`` (newest first)."""
