@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, field
 from datetime import datetime, timezone
 
@@ -28,7 +28,7 @@ import numpy as np
 
 from narrascope.link.actors import AccusedResolver, subject_names
 from narrascope.link.embed import Encoder, from_bytes, to_bytes
-from narrascope.link.frames import Frame, find_frames
+from narrascope.link.frames import Frame, FrameHit, find_frames
 from narrascope.link.watchlist import WatchItem, WatchlistError
 from narrascope.patterns import word_set
 from narrascope.places import COUNTRY_KEY, Gazetteer, load_gazetteer
@@ -170,9 +170,18 @@ class Watcher:
         self.claims = VectorIndex(s.vector_index_path("claims"), s.claim_vectors, s.count_claims())
         self._places: dict[str, frozenset[str]] = {}
 
-    def claim_view(self, row: tuple, main_place_ids: Iterable[str] = ()) -> ClaimView:
+    def claim_view(
+        self,
+        row: tuple,
+        main_place_ids: Iterable[str] = (),
+        accused: dict[str, tuple[str, str]] | None = None,
+    ) -> ClaimView:
+        """A claim row as matching reads it; ``accused`` (``store.claim_accused``'s, for many claims at once)
+        is read here when not given."""
         claim_id, article_id, frames, stance, place_ids, vector = row
         ids = tuple(place_ids.split()) + tuple(main_place_ids)
+        if accused is None:
+            accused = self.store.claim_accused([claim_id]).get(claim_id, {})
         return ClaimView(
             claim_id,
             article_id,
@@ -180,18 +189,18 @@ class Watcher:
             stance,
             self._place_names(ids),
             from_bytes(vector) if isinstance(vector, bytes) else vector,
-            {f: accused_key(*who) for f, who in self.store.claim_accused(claim_id).items()},
+            {f: accused_key(*who) for f, who in accused.items()},
         )
 
-    def title_accused(self, title: str) -> frozenset[str]:
+    def title_accused(self, title: str, hits: Sequence[FrameHit] | None = None) -> frozenset[str]:
         """Whom a watch item's title accuses, as ``accused_key``s: the subjects before each frame's words
         ("US wants to divide Syria" → country:United States; "USA / NATO created ISIS" → the United
-        States and NATO)."""
+        States and NATO). ``hits``: the title's frames, where already found."""
         if title not in self._title_accused:
             common = word_set("common_words.txt")
             names = {
                 name
-                for hit in find_frames(title, self.frames)
+                for hit in (find_frames(title, self.frames) if hits is None else hits)
                 for name in subject_names(title, hit.start, common, self._is_state)
             }
             self._title_accused[title] = frozenset(self._key(n) for n in names)
@@ -243,7 +252,8 @@ class Watcher:
         with store.transaction():
             seq = store.next_seq("watch_items")
             for item, vector in zip(items, vectors, strict=True):
-                frames = sorted({h.frame for h in find_frames(item.title, self.frames)})
+                hits = find_frames(item.title, self.frames)
+                frames = sorted({h.frame for h in hits})
                 places = sorted(
                     {fold(c) for c in item.countries}
                     | place_names_in(item.title, known)
@@ -258,13 +268,20 @@ class Watcher:
                 seq += 1
                 added += 1
                 view = WatchView(
-                    item.id, frozenset(frames), frozenset(places), vector, self.title_accused(item.title)
+                    item.id,
+                    frozenset(frames),
+                    frozenset(places),
+                    vector,
+                    self.title_accused(item.title, hits),
                 )
                 candidates = {s for s, score in self.claims.search(vector, 20) if score >= WATCH_SIMILARITY}
                 for frame in frames:
                     candidates.update(store.frame_claims(frame))
-                for claim_row in store.claim_views(sorted(candidates)):
-                    m = match(view, self.claim_view(claim_row, store.article_main_places(claim_row[1])))
+                rows = store.claim_views(sorted(candidates))
+                accused = store.claim_accused([r[0] for r in rows])
+                for claim_row in rows:
+                    places = store.article_main_places(claim_row[1])
+                    m = match(view, self.claim_view(claim_row, places, accused.get(claim_row[0], {})))
                     if m is not None:
                         per_claim.setdefault(m.claim_id, []).append(m)
             matches = 0

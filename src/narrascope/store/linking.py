@@ -762,15 +762,21 @@ class LinkTables:
         )
         return [tuple(r) for r in rows]
 
-    def claim_accused(self, claim_id: str) -> dict[str, tuple[str, str]]:
-        """Frame → (key, name) of whom each frame narrative the claim joined accuses, where it names one."""
+    def claim_accused(self, claim_ids: Sequence[str]) -> dict[str, dict[str, tuple[str, str]]]:
+        """Claim → frame → (key, name) of whom each frame narrative it joined accuses, where it names one."""
+        if not claim_ids:
+            return {}
         rows = self.conn.execute(
-            "SELECT n.frame, n.accused, n.accused_name FROM narrative_claims nc"
+            "SELECT nc.claim_id, n.frame, n.accused, n.accused_name FROM narrative_claims nc"
             " JOIN narratives n ON n.id = nc.narrative_id"
-            " WHERE nc.claim_id = ? AND n.frame IS NOT NULL AND n.accused IS NOT NULL",
-            (claim_id,),
+            f" WHERE nc.claim_id IN ({', '.join('?' * len(claim_ids))})"
+            " AND n.frame IS NOT NULL AND n.accused IS NOT NULL",
+            list(claim_ids),
         )
-        return {frame: (key, name) for frame, key, name in rows}
+        out: dict[str, dict[str, tuple[str, str]]] = {}
+        for claim_id, frame, key, name in rows:
+            out.setdefault(claim_id, {})[frame] = (key, name)
+        return out
 
     def frame_claims(self, frame: str, limit: int = 5000) -> list[int]:
         """Seqs of claims in narratives of ``frame`` (newest first)."""
