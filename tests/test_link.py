@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -19,6 +20,7 @@ from front_matter import write_articles
 from narrascope.app import Narrascope
 from narrascope.link import linker as linker_module
 from narrascope.link.narratives import first_appearance
+from narrascope.link.watch import MATCHES_PER_CLAIM
 from narrascope.store import ArticleQuery
 
 DEMO = Path(str(files("narrascope") / "data" / "demo"))
@@ -382,6 +384,76 @@ def test_a_claimreview_watch_item_matches_the_demo_and_reports_only_new_matches(
     assert total == len(first) >= 2 and new == 0 and not again
     assert {m["stance"] for m in first} == {"asserts", "denies"}  # Korvin repeats it, Ellison denies it
     assert all(m["watched"] == "The Northern Compact plans to divide Veloria" for m in first)
+
+
+def _match_rows(nar: Narrascope) -> dict[tuple[str, str], str]:
+    rows = nar.store.conn.execute("SELECT item_id, claim_id, matched_at FROM watch_matches").fetchall()
+    return {(r[0], r[1]): r[2] for r in rows}
+
+
+def test_watch_items_read_under_older_rules_are_matched_again_and_keep_their_first_time(db, tmp_path):
+    review = tmp_path / "factcheck.json"
+    review.write_text(json.dumps(WATCHLIST), encoding="utf-8")
+    with Narrascope(db) as nar:
+        nar.link()
+        nar.watch_import(review)
+        made = _match_rows(nar)
+        assert len(made) >= 2
+        lost, *kept = sorted(made)
+        item = lost[0]
+        other = nar.store.conn.execute(
+            "SELECT id, article_id FROM claims WHERE id NOT IN (SELECT claim_id FROM watch_matches) LIMIT 1"
+        ).fetchone()
+        # as an older release left it: one match missing, one it no longer makes
+        with nar.store.transaction():
+            nar.store.conn.execute("UPDATE watch_items SET rules = 'watch-1+frames-0'")
+            nar.store.conn.execute("DELETE FROM watch_matches WHERE item_id = ? AND claim_id = ?", lost)
+            nar.store.add_watch_match(
+                (item, other[0], other[1], 0.99, "asserts", "an old rule"), "2020-01-01"
+            )
+        nar.watch()  # the analyst has seen everything so far
+        report = nar.link()
+        new, count = nar.watch()
+        again = _match_rows(nar)
+        rules = {r[0] for r in nar.store.conn.execute("SELECT rules FROM watch_items")}
+    assert report.articles == 0  # nothing to link: the watchlist alone was read again
+    r = report.watch_rechecked
+    assert (r.items, r.added, r.removed, r.kept) == (1, 1, 1, len(kept))
+    assert set(again) == set(made)  # the match the rules no longer make is gone, the lost one is back
+    assert all(again[pair] == made[pair] for pair in kept)  # first seen when it was first made
+    assert count == 1 and new[0]["claim"] != "" and again[lost] > made[lost]  # only the restored one is new
+    assert len(rules) == 1 and rules.pop().startswith("watch-2+")
+    from typer.testing import CliRunner
+
+    from narrascope.cli import app
+
+    every = CliRunner().invoke(app, ["watch", "--db", str(db), "--recheck", "--all", "--format", "json"])
+    assert every.exit_code == 0 and len(json.loads(every.stdout)) == len(made)
+    with Narrascope(db) as nar:
+        assert _match_rows(nar) == again  # read again under the same rules: nothing changes
+
+
+def test_a_claim_keeps_its_best_watch_matches_whether_the_watchlist_came_before_or_after_it(clone, tmp_path):
+    cases = tmp_path / "cases.csv"  # seven cases saying the same: each would match the same claims
+    cases.write_text(
+        "date,title,countries,keywords,languages,outlets\n"
+        + "".join(
+            f"2024-02-0{d},The Northern Compact plans to divide Veloria,Veloria,,en,\n" for d in range(1, 8)
+        ),
+        encoding="utf-8",
+    )
+    found = []
+    for watch_first in (True, False):
+        with Narrascope(clone()) as nar:
+            if watch_first:
+                nar.watch_import(cases)
+            nar.link()
+            if not watch_first:
+                nar.watch_import(cases)
+            found.append(set(_match_rows(nar)))
+    per_claim = Counter(claim for _, claim in found[0])
+    assert found[0] == found[1]  # the same matches, whichever came first
+    assert per_claim and max(per_claim.values()) == MATCHES_PER_CLAIM  # seven cases, the best five kept
 
 
 def test_cli_link_commands(db):

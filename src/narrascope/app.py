@@ -33,7 +33,7 @@ from narrascope.store.records import EntityRow, SourceRecord, StatementRow, Stor
 
 if TYPE_CHECKING:
     from narrascope.link.linker import LinkReport
-    from narrascope.link.watch import WatchImport
+    from narrascope.link.watch import WatchImport, WatchRecheck
     from narrascope.scale.load import LoadReport
     from narrascope.store.views import (
         ArticleBrief,
@@ -249,8 +249,20 @@ class Narrascope:
 
         items, problems = read_watchlist(Path(path))
         watcher = Watcher(self.store, load_frames(Path(frames) if frames else None), shared_encoder())
+        rechecked = watcher.recheck(now())
         added, matches = watcher.add_items(items, now())
-        return WatchImport(len(items), added, matches, problems)
+        return WatchImport(len(items), added, matches, problems, rechecked)
+
+    def watch_recheck(self, *, frames: str | Path | None = None) -> WatchRecheck:
+        """Read every watchlist item again under the current matching rules (``frames``: a frames file
+        extending the shipped one) and make its matches again. ``link`` and ``watch_import`` do this for
+        the items read under other rules (an upgrade, another frames file)."""
+        from narrascope.link.embed import shared_encoder
+        from narrascope.link.frames import load_frames
+        from narrascope.link.watch import Watcher, now
+
+        watcher = Watcher(self.store, load_frames(Path(frames) if frames else None), shared_encoder())
+        return watcher.recheck(now(), every=True)
 
     def watch(
         self, *, all_matches: bool = False, limit: int = 100, offset: int = 0

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from functools import wraps
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -33,6 +33,9 @@ from narrascope.serve.output import FORMATS, as_dict, field_names, render, termi
 from narrascope.store import ArticleQuery
 from narrascope.store.query import EntityQuery, StatementQuery, date_range, operator_like
 from narrascope.store.records import EntityRow, StatementRow, StoredError
+
+if TYPE_CHECKING:
+    from narrascope.link.watch import WatchRecheck
 
 app = typer.Typer(
     name="narrascope",
@@ -530,6 +533,7 @@ def link(
             frames=frames, media=media, places=places, redo=redo, progress=advance, on_total=set_total
         )
         recurring = nar.count_narratives()
+    _print_recheck(report.watch_rechecked)
     out.print(
         f"Linked {report.articles} articles: {report.copies} copies, {report.citations} media citations, "
         f"{report.new_stories} new stories, {report.claims} claims; {recurring} recurring narratives."
@@ -705,15 +709,25 @@ def watch(
     all_matches: bool = typer.Option(
         False, "--all", help="Every match, not only those new since the last run."
     ),
+    recheck: bool = typer.Option(
+        False,
+        "--recheck",
+        help="Read every item again under the current rules (and --frames) and match again.",
+    ),
     limit: int = typer.Option(100, "--limit", min=1, max=MAX_ROWS),
     offset: int = OffsetOption,
     fmt: str = FormatOption,
 ) -> None:
-    """Report articles and statements that repeat (or deny) a known narrative, new since the last run."""
+    """Report articles and statements that repeat (or deny) a known narrative, new since the last run.
+    Items read under older matching rules are matched again by `link` and `--import`; a match the rules
+    no longer make is removed."""
     _check_format(fmt)
     with Narrascope(db) as nar:
+        if recheck:
+            _print_recheck(nar.watch_recheck(frames=frames))
         for path in import_ or []:
             result = nar.watch_import(path, frames=frames)
+            _print_recheck(result.rechecked)
             err.print(
                 f"{terminal_safe(path)}: {result.read} items read, {result.added} new, {result.matches} matches"
             )
@@ -724,6 +738,14 @@ def watch(
     what = "matches" if all_matches else "new matches since the last run"
     _emit(render(found, fmt, columns=WATCH_COLUMNS, widths={"watched": 40, "claim": 60, "via": 36, "speaker": 20},
                  console=out, title=f"{len(found)} of {total} {what}"))  # fmt: skip
+
+
+def _print_recheck(rechecked: WatchRecheck) -> None:
+    if rechecked.items:
+        err.print(
+            f"{rechecked.items} watchlist items read again under the current rules: {rechecked.kept} matches"
+            f" kept, {rechecked.added} new, {rechecked.removed} removed"
+        )
 
 
 @app.command("export")

@@ -172,6 +172,7 @@ def link(
     leaves older index files, which the next run brings up to date from the tables' tail.
     """
     from narrascope.link.linker import LinkReport
+    from narrascope.link.watch import now
 
     total = LinkReport()
     with store.transaction():
@@ -191,4 +192,6 @@ def link(
                 progress(len(batch))
     finally:
         linker.save()
+    # after the new claims: what they matched under an item's old reading is made again too
+    total.watch_rechecked = linker.watcher.recheck(now())
     return total

@@ -17,6 +17,7 @@ A user's place wins over the shipped one of the same name; the country may be ne
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,6 +50,10 @@ class Gazetteer:
     def countries_of(self, names: Iterable[str]) -> set[str]:
         """The countries the names resolve to ("Damascus", "Syria" → {"Syria"})."""
         return {c for c in map(self.country_of, names) if c}
+
+    def digest(self) -> str:
+        """A short digest of the table: links and watch matches made with another table are made again."""
+        return hashlib.sha256(repr(sorted(self.countries.items())).encode()).hexdigest()[:8]
 
     def country_keys(self, names: Iterable[str]) -> tuple[str, ...]:
         """``country:<Name>`` for each country the names resolve to, sorted."""

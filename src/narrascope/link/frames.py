@@ -12,7 +12,9 @@ against the claims it is linked to.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -86,6 +88,12 @@ def load_frames(extra: Path | None = None) -> tuple[Frame, ...]:
             old_label, old = merged.get(name, (label, []))
             merged[name] = (old_label, old + patterns)
     return compile_groups(merged, "frames", "frame", prefix=r"\b")
+
+
+def frames_digest(frames: Sequence[Frame]) -> str:
+    """A short digest of the frames' names and patterns: what was linked or watched under other frames is
+    read again."""
+    return hashlib.sha256(repr([(f.name, f.pattern.pattern) for f in frames]).encode()).hexdigest()[:8]
 
 
 def find_frames(text: str, frames: tuple[Frame, ...]) -> list[FrameHit]:

@@ -37,8 +37,8 @@ from narrascope.link.actors import Accused, AccusedResolver
 from narrascope.link.claims import build_claims, main_places
 from narrascope.link.cues import is_attitude_or_mention_cue, load_cue_words
 from narrascope.link.embed import Encoder, encoder_version, from_bytes, to_bytes
-from narrascope.link.frames import ASSERTS, DENIES, Frame, cue_denies, negative, opposite
-from narrascope.link.watch import Watcher, now
+from narrascope.link.frames import ASSERTS, DENIES, Frame, cue_denies, frames_digest, negative, opposite
+from narrascope.link.watch import Watcher, WatchRecheck, now
 from narrascope.model import Article, Claim, Statement
 from narrascope.places import Gazetteer, load_gazetteer
 from narrascope.sentences import split_sentences
@@ -80,11 +80,11 @@ LABEL_SAMPLE = 200  # claims read to choose a narrative's label
 
 
 def pipeline_version(frames: Sequence[Frame], gazetteer: Gazetteer) -> str:
-    digest = hashlib.sha256(repr([(f.name, f.pattern.pattern) for f in frames]).encode()).hexdigest()[:8]
-    places = hashlib.sha256(repr(sorted(gazetteer.countries.items())).encode()).hexdigest()[:8]
     words = load_cue_words()
     cues = hashlib.sha256(repr([sorted(getattr(words, k)) for k in words.__slots__]).encode()).hexdigest()[:8]
-    return f"link-4+{encoder_version()}+frames-{digest}+places-{places}+cues-{cues}"
+    return (
+        f"link-4+{encoder_version()}+frames-{frames_digest(frames)}+places-{gazetteer.digest()}+cues-{cues}"
+    )
 
 
 def _id(*parts: str) -> str:
@@ -149,6 +149,7 @@ class LinkReport:
     new_stories: int = 0
     watch_matches: int = 0
     narratives_touched: set[str] = field(default_factory=set)
+    watch_rechecked: WatchRecheck = field(default_factory=WatchRecheck)  # watchlist items read again
 
     def merge(self, other: LinkReport) -> None:
         self.articles += other.articles

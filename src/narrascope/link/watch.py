@@ -28,15 +28,20 @@ import numpy as np
 
 from narrascope.link.actors import AccusedResolver, subject_names
 from narrascope.link.embed import Encoder, from_bytes, to_bytes
-from narrascope.link.frames import Frame, FrameHit, find_frames
+from narrascope.link.frames import Frame, FrameHit, find_frames, frames_digest
 from narrascope.link.watchlist import WatchItem, WatchlistError
 from narrascope.patterns import word_set
 from narrascope.places import COUNTRY_KEY, Gazetteer, load_gazetteer
 from narrascope.store.vectors import VectorIndex
 
+# Raise when the matching code, or the shipped data it reads (the gazetteer, the subject words), changes
+# what it matches: items read under older rules are read again (``Watcher.recheck``).
+# 2: an item and a claim accusing different actors never match.
+WATCH_RULES = "watch-2"
 WATCH_SIMILARITY = 0.75
 _LED = re.compile(r"^([\w.]+)-(?:led|backed)\b", re.IGNORECASE)
 MATCHES_PER_CLAIM = 5  # a claim reports its best few items, not every case sharing its frame
+Pair = tuple[str, str]  # (item id, claim id): a match
 
 
 def now() -> str:
@@ -45,11 +50,29 @@ def now() -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchRecheck:
+    """Items read again under new matching rules, and how their matches changed."""
+
+    items: int = 0
+    added: int = 0  # matches the new rules make that the old did not
+    removed: int = 0  # matches the new rules no longer make
+    kept: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class WatchImport:
     read: int
     added: int
     matches: int
     problems: list[WatchlistError]
+    rechecked: WatchRecheck = WatchRecheck()
+
+
+def rules_version(frames: Sequence[Frame]) -> str:
+    """The matching rules an item is read under: the matching code's version and the frames. (Not the
+    gazetteer: ``watch --import`` reads no user places file, and ``link --places`` would have every
+    import read the items again.)"""
+    return f"{WATCH_RULES}+frames-{frames_digest(frames)}"
 
 
 def fold(name: str) -> str:
@@ -161,6 +184,7 @@ class Watcher:
         self.encoder = encoder
         self.gazetteer = gazetteer or load_gazetteer()
         self.states = AccusedResolver(self.gazetteer, store.get_entity)
+        self.rules = rules_version(frames)
         self._title_accused: dict[str, frozenset[str]] = {}
         self.reload()
 
@@ -223,11 +247,11 @@ class Watcher:
         return self._places[key]
 
     def match_claim(self, claim: ClaimView, now: str) -> int:
-        """Store the matches of one new claim; return how many."""
+        """Store the matches of one new claim, its ``MATCHES_PER_CLAIM`` best as on import; return how many."""
         if not len(self.index):  # no watchlist: skip the lookups (was a COUNT(*) per claim)
             return 0
         hits = [seq for seq, score in self.index.search(claim.vector, 5) if score >= WATCH_SIMILARITY]
-        found = 0
+        found = []
         for item_id, title, frames, places, vector in self.store.watch_items_for(sorted(claim.frames), hits):
             view = WatchView(
                 item_id,
@@ -238,9 +262,37 @@ class Watcher:
             )
             m = match(view, claim)
             if m is not None:
-                self.store.add_watch_match(astuple(m), now)
-                found += 1
-        return found
+                found.append(m)
+        return len(self._store_best(found, now)[0])
+
+    def read_title(
+        self, title: str, countries: Iterable[str], known: set[str]
+    ) -> tuple[list[FrameHit], list[str], list[str]]:
+        """An item's frames (hits and sorted names) and its folded places: the countries it was filed
+        under, the corpus's places (``known``, folded) and the gazetteer's names in its title."""
+        hits = find_frames(title, self.frames)
+        places = (
+            {fold(c) for c in countries}
+            | place_names_in(title, known)
+            | gazetteer_places(title, self.gazetteer)
+        )
+        return hits, sorted({h.frame for h in hits}), sorted(places)
+
+    def item_matches(self, view: WatchView) -> list[WatchMatch]:
+        """The stored claims an item matches: its nearest claims by vector and the claims of its frames."""
+        store = self.store
+        candidates = {s for s, score in self.claims.search(view.vector, 20) if score >= WATCH_SIMILARITY}
+        for frame in sorted(view.frames):
+            candidates.update(store.frame_claims(frame))
+        rows = store.claim_views(sorted(candidates))
+        accused = store.claim_accused([r[0] for r in rows])
+        out = []
+        for row in rows:
+            places = store.article_main_places(row[1])
+            m = match(view, self.claim_view(row, places, accused.get(row[0], {})))
+            if m is not None:
+                out.append(m)
+        return out
 
     def add_items(self, items: list[WatchItem], now: str) -> tuple[int, int]:
         """Store new items and match them against the claims already linked: (items added, matches)."""
@@ -248,20 +300,15 @@ class Watcher:
         known = {fold(n) for n in store.known_place_names()}
         vectors = self.encoder.encode([i.title for i in items])
         added = 0
-        per_claim: dict[str, list[WatchMatch]] = {}
+        found: list[WatchMatch] = []
         with store.transaction():
             seq = store.next_seq("watch_items")
             for item, vector in zip(items, vectors, strict=True):
-                hits = find_frames(item.title, self.frames)
-                frames = sorted({h.frame for h in hits})
-                places = sorted(
-                    {fold(c) for c in item.countries}
-                    | place_names_in(item.title, known)
-                    | gazetteer_places(item.title, self.gazetteer)
-                )
+                hits, frames, places = self.read_title(item.title, item.countries, known)
                 row = (item.id, seq, item.kind, item.title, item.published, item.url, "|".join(item.countries),
                        "|".join(item.keywords), "|".join(item.languages), "|".join(item.outlets), item.rating,
-                       item.claimant, item.reviewer, " ".join(frames), "|".join(places), to_bytes(vector), now)  # fmt: skip
+                       item.claimant, item.reviewer, " ".join(frames), "|".join(places), to_bytes(vector), now,
+                       self.rules)  # fmt: skip
                 if not store.add_watch_item(row, frames):
                     continue
                 self.index.add([seq], vector[None, :])
@@ -274,20 +321,62 @@ class Watcher:
                     vector,
                     self.title_accused(item.title, hits),
                 )
-                candidates = {s for s, score in self.claims.search(vector, 20) if score >= WATCH_SIMILARITY}
-                for frame in frames:
-                    candidates.update(store.frame_claims(frame))
-                rows = store.claim_views(sorted(candidates))
-                accused = store.claim_accused([r[0] for r in rows])
-                for claim_row in rows:
-                    places = store.article_main_places(claim_row[1])
-                    m = match(view, self.claim_view(claim_row, places, accused.get(claim_row[0], {})))
-                    if m is not None:
-                        per_claim.setdefault(m.claim_id, []).append(m)
-            matches = 0
-            for found in per_claim.values():
-                for m in sorted(found, key=lambda m: (-m.score, m.item_id))[:MATCHES_PER_CLAIM]:
-                    store.add_watch_match(astuple(m), now)
-                    matches += 1
+                found.extend(self.item_matches(view))
+            stored, _ = self._store_best(found, now)
         self.index.save()
-        return added, matches
+        return added, len(stored)
+
+    def recheck(self, now: str, *, every: bool = False) -> WatchRecheck:
+        """Read again the items read under other matching rules (an upgrade, another frames file), or
+        ``every`` item: their frames and places, then their matches. A match the rules still make keeps
+        the time it was first made (``watch`` does not report it as new); one they no longer make is
+        removed. One transaction: a run stopped midway leaves every item as it was."""
+        store = self.store
+        stale = store.stale_watch_items(self.rules, every=every)
+        if not stale:
+            return WatchRecheck()
+        ids = [row[0] for row in stale]
+        known = {fold(n) for n in store.known_place_names()}
+        found: list[WatchMatch] = []
+        with store.transaction():
+            for item_id, title, countries, vector in stale:
+                hits, frames, places = self.read_title(title, filter(None, countries.split("|")), known)
+                store.reread_watch_item(item_id, frames, "|".join(places), self.rules)
+                view = WatchView(
+                    item_id,
+                    frozenset(frames),
+                    frozenset(places),
+                    from_bytes(vector),
+                    self.title_accused(title, hits),
+                )
+                found.extend(self.item_matches(view))
+            before = store.watch_match_pairs(ids)
+            gone = before - {(m.item_id, m.claim_id) for m in found}
+            store.delete_watch_matches(sorted(gone))
+            stored, pushed_out = self._store_best(found, now)
+        rechecked = set(ids)
+        after = {pair for pair in stored if pair[0] in rechecked}
+        return WatchRecheck(len(stale), len(after - before), len(gone | pushed_out), len(after & before))
+
+    def _store_best(self, found: Sequence[WatchMatch], now: str) -> tuple[set[Pair], set[Pair]]:
+        """Store the matches ``found`` that are among their claim's ``MATCHES_PER_CLAIM`` best, the matches
+        it already has counted; a stored match pushed out of them is removed. Returns the (item, claim)
+        pairs stored or updated, and those removed."""
+        store = self.store
+        per_claim: dict[str, dict[str, WatchMatch]] = {}
+        for m in found:
+            per_claim.setdefault(m.claim_id, {})[m.item_id] = m
+        had = store.watch_matches_of_claims(sorted(per_claim))
+        for row in had:
+            per_claim[row[1]].setdefault(row[0], WatchMatch(*row))  # a new reading wins
+        stored: set[Pair] = set()
+        removed: set[Pair] = set()
+        for by_item in per_claim.values():
+            ranked = sorted(by_item.values(), key=lambda m: (-m.score, m.item_id))
+            for m in ranked[:MATCHES_PER_CLAIM]:
+                store.add_watch_match(astuple(m), now)
+                stored.add((m.item_id, m.claim_id))
+            removed.update((m.item_id, m.claim_id) for m in ranked[MATCHES_PER_CLAIM:])
+        removed &= {(row[0], row[1]) for row in had}
+        store.delete_watch_matches(sorted(removed))
+        return stored, removed

@@ -58,7 +58,15 @@ def import_watchlist(
         with request.app.state.handles.writer() as nar:
             result = nar.watch_import(path)
     problems = [asdict(p) | {"source": p.source.replace(str(path), name, 1)} for p in result.problems]
-    return {"read": result.read, "added": result.added, "matches": result.matches, "problems": problems}
+    rechecked = result.rechecked
+    return {
+        "read": result.read,
+        "added": result.added,
+        "matches": result.matches,
+        "rechecked": {"items": rechecked.items, "kept": rechecked.kept, "added": rechecked.added,
+                      "removed": rechecked.removed},
+        "problems": problems,
+    }  # fmt: skip
 
 
 @writes.delete("/watchlist/{item_id}", response_model=schemas.Deleted, tags=["watchlist"])

@@ -723,8 +723,8 @@ class LinkTables:
         """Insert one item (columns of ``watch_items``); False when it was already there."""
         cur = self.conn.execute(
             "INSERT INTO watch_items (id, seq, kind, title, published, url, countries, keywords, languages,"
-            " outlets, rating, claimant, reviewer, frames, places, vector, added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            " outlets, rating, claimant, reviewer, frames, places, vector, added_at, rules)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             row,
         )
         if cur.rowcount == 0:
@@ -734,6 +734,57 @@ class LinkTables:
             [(f, row[0]) for f in frames],
         )
         return True
+
+    def stale_watch_items(self, rules: str, *, every: bool = False) -> list[tuple[str, str, str, bytes]]:
+        """(id, title, countries, vector) of the items read under other matching rules than ``rules``
+        (of all items with ``every``)."""
+        where = "" if every else " WHERE rules <> ?"
+        rows = self.conn.execute(
+            f"SELECT id, title, countries, vector FROM watch_items{where} ORDER BY seq",
+            () if every else (rules,),
+        )
+        return [tuple(r) for r in rows]
+
+    def reread_watch_item(self, item_id: str, frames: Sequence[str], places: str, rules: str) -> None:
+        """An item's frames and places as read again under ``rules``."""
+        self.conn.execute(
+            "UPDATE watch_items SET frames = ?, places = ?, rules = ? WHERE id = ?",
+            (" ".join(frames), places, rules, item_id),
+        )
+        self.conn.execute("DELETE FROM watch_frames WHERE item_id = ?", (item_id,))
+        self.conn.executemany(
+            "INSERT INTO watch_frames (frame, item_id) VALUES (?, ?)", [(f, item_id) for f in frames]
+        )
+
+    def watch_match_pairs(self, item_ids: Sequence[str]) -> set[tuple[str, str]]:
+        """(item, claim) of the stored matches of these items."""
+        out: set[tuple[str, str]] = set()
+        for start in range(0, len(item_ids), 500):
+            chunk = list(item_ids[start : start + 500])
+            rows = self.conn.execute(
+                f"SELECT item_id, claim_id FROM watch_matches WHERE item_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update((r[0], r[1]) for r in rows)
+        return out
+
+    def watch_matches_of_claims(
+        self, claim_ids: Sequence[str]
+    ) -> list[tuple[str, str, str, float, str, str]]:
+        """(item, claim, article, score, stance, via) of the stored matches of these claims."""
+        out: list[tuple[str, str, str, float, str, str]] = []
+        for start in range(0, len(claim_ids), 500):
+            chunk = list(claim_ids[start : start + 500])
+            rows = self.conn.execute(
+                "SELECT item_id, claim_id, article_id, score, stance, via FROM watch_matches"
+                f" WHERE claim_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.extend(tuple(r) for r in rows)
+        return out
+
+    def delete_watch_matches(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.conn.executemany("DELETE FROM watch_matches WHERE item_id = ? AND claim_id = ?", list(pairs))
 
     def watch_vectors(self, after: int = 0) -> Iterable[tuple[int, bytes]]:
         return self.conn.execute("SELECT seq, vector FROM watch_items WHERE seq > ? ORDER BY seq", (after,))
@@ -800,9 +851,12 @@ class LinkTables:
         return [tuple(r) for r in rows]
 
     def add_watch_match(self, m: tuple, matched_at: str) -> None:
+        """Store a match (columns of ``watch_matches``); a match already stored keeps the time it was first
+        made and takes the new score, stance and evidence."""
         self.conn.execute(
             "INSERT INTO watch_matches (item_id, claim_id, article_id, score, stance, via, matched_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_id, claim_id) DO UPDATE SET score = excluded.score,"
+            " stance = excluded.stance, via = excluded.via",
             (*m, matched_at),
         )
 

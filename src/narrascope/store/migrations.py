@@ -558,6 +558,15 @@ ALTER TABLE narratives ADD COLUMN accused TEXT;
 ALTER TABLE narratives ADD COLUMN accused_name TEXT
 """
 
+# The matching rules each watchlist item was read under (``link.watch.rules_version``: the matching code,
+# the frames, the gazetteer): an item read under other rules has its frames and places read again and its
+# matches made again, so an upgrade or a new frames file never leaves matches the rules no longer make.
+# Items stored before this column read '' and are read again on the next link, import or report.
+_WATCH_RULES = """
+ALTER TABLE watch_items ADD COLUMN rules TEXT NOT NULL DEFAULT '';
+CREATE INDEX watch_items_rules ON watch_items (rules)
+"""
+
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
@@ -583,4 +592,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0011_source_inputs", _SOURCE_INPUTS),
     Migration("0012_story_words", _STORY_WORDS),
     Migration("0013_narrative_accused", _NARRATIVE_ACCUSED),
+    Migration("0014_watch_rules", _WATCH_RULES),
 )
