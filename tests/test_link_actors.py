@@ -229,3 +229,43 @@ def test_a_watch_item_matches_no_claim_whose_narrative_accuses_another():
     assert match(item, claim({})) is not None  # its narrative names no accused: the frame and places say it
     nobody = WatchView("j", frozenset({"partition"}), places, vector)  # a title that names no accused
     assert match(nobody, claim({"partition": "country:Turkey"})) is not None
+
+
+LATER_ACCUSED = {
+    # names no accused: its narrative accuses no one until the next article names Turkey
+    "e.txt": (
+        "Coastal Times",
+        "2024-05-01",
+        "Syrian Foreign Minister Rami Haddad said on Sunday that there is a plan to partition Syria.\n\n"
+        "He spoke in Damascus after talks with the US envoy, whom he did not name.",
+    ),
+    "f.txt": (
+        "Evening Star",
+        "2024-05-03",
+        "Kurdish leader Dara Aziz said on Tuesday that Turkey wants to divide Syria.",
+    ),
+}
+
+
+@pytest.mark.parametrize("watch_first", [True, False])
+def test_a_watch_match_goes_when_its_narrative_is_found_to_accuse_another(tmp_path, watch_first):
+    write_articles(tmp_path / "corpus", LATER_ACCUSED)
+    cases = tmp_path / "cases.csv"
+    cases.write_text(
+        "date,title,countries,keywords,languages,outlets\n"
+        "2024-04-01,US wants to divide Syria,Syria,,en,\n"
+        "2024-04-02,Turkey wants to divide Syria,Syria,,en,\n",
+        encoding="utf-8",
+    )
+    with Narrascope(tmp_path / "watch.db") as nar:
+        if watch_first:  # the first claim is matched before the second names whom the narrative accuses
+            nar.watch_import(cases)
+        nar.ingest([str(tmp_path / "corpus")])
+        nar.enrich()
+        nar.link()
+        if not watch_first:
+            nar.watch_import(cases)
+        matches, _ = nar.watch(all_matches=True)
+    assert {m["watched"] for m in matches} == {"Turkey wants to divide Syria"}
+    # Haddad's claim names the US and Syria as places, as the US case does, but its narrative accuses Turkey
+    assert [m["speaker"] for m in matches] == ["Dara Aziz"]

@@ -406,8 +406,11 @@ class Linker:
                 if len(found) > 1:
                     store.merge_narratives(keep, found[1:])
                     report.narratives_touched.difference_update(found[1:])
-                if target:
-                    store.set_narrative_accused(keep, *target)
+                named = bool(target) and store.set_narrative_accused(keep, *target)
+                if (
+                    named or len(found) > 1
+                ):  # its earlier claims' matches were made not knowing whom it accuses
+                    self.watcher.forget_accusing_others(keep, fs.frame)
             else:
                 keep, why = _id("narrative", fs.frame, claim.id), ""
                 store.add_narrative(keep, fs.frame, claim.text[:300], claim.id, now(), target)

@@ -41,6 +41,7 @@ WATCH_RULES = "watch-2"
 WATCH_SIMILARITY = 0.75
 _LED = re.compile(r"^([\w.]+)-(?:led|backed)\b", re.IGNORECASE)
 MATCHES_PER_CLAIM = 5  # a claim reports its best few items, not every case sharing its frame
+NEIGHBOURS = 20  # nearest vectors read from either side (a claim's items, an item's claims): the same pairs
 Pair = tuple[str, str]  # (item id, claim id): a match
 
 
@@ -250,7 +251,9 @@ class Watcher:
         """Store the matches of one new claim, its ``MATCHES_PER_CLAIM`` best as on import; return how many."""
         if not len(self.index):  # no watchlist: skip the lookups (was a COUNT(*) per claim)
             return 0
-        hits = [seq for seq, score in self.index.search(claim.vector, 5) if score >= WATCH_SIMILARITY]
+        hits = [
+            seq for seq, score in self.index.search(claim.vector, NEIGHBOURS) if score >= WATCH_SIMILARITY
+        ]
         found = []
         for item_id, title, frames, places, vector in self.store.watch_items_for(sorted(claim.frames), hits):
             view = WatchView(
@@ -264,6 +267,22 @@ class Watcher:
             if m is not None:
                 found.append(m)
         return len(self._store_best(found, now)[0])
+
+    def forget_accusing_others(self, narrative_id: str, frame: str) -> int:
+        """Remove the matches of a frame narrative's claims to items accusing another actor. Whom the
+        narrative accuses may be learnt after its first claims were matched (a later claim names them, or
+        a merge brings them in); returns how many were removed."""
+        accused = self.store.narrative_accused([narrative_id]).get(narrative_id)
+        if accused is None:
+            return 0
+        key = accused_key(*accused)
+        gone = [
+            (item_id, claim_id)
+            for item_id, claim_id, title, frames in self.store.narrative_watch_matches(narrative_id)
+            if frame in frames.split() and (who := self.title_accused(title)) and key not in who
+        ]
+        self.store.delete_watch_matches(gone)
+        return len(gone)
 
     def read_title(
         self, title: str, countries: Iterable[str], known: set[str]
@@ -281,7 +300,9 @@ class Watcher:
     def item_matches(self, view: WatchView) -> list[WatchMatch]:
         """The stored claims an item matches: its nearest claims by vector and the claims of its frames."""
         store = self.store
-        candidates = {s for s, score in self.claims.search(view.vector, 20) if score >= WATCH_SIMILARITY}
+        candidates = {
+            s for s, score in self.claims.search(view.vector, NEIGHBOURS) if score >= WATCH_SIMILARITY
+        }
         for frame in sorted(view.frames):
             candidates.update(store.frame_claims(frame))
         rows = store.claim_views(sorted(candidates))

@@ -453,12 +453,13 @@ class LinkTables:
         )
         return {r[0]: (r[1], r[2]) if r[1] else None for r in rows}
 
-    def set_narrative_accused(self, narrative_id: str, key: str, name: str) -> None:
-        """Name whom a narrative accuses, where none of its claims had."""
-        self.conn.execute(
+    def set_narrative_accused(self, narrative_id: str, key: str, name: str) -> bool:
+        """Name whom a narrative accuses, where none of its claims had; whether it was named now."""
+        cur = self.conn.execute(
             "UPDATE narratives SET accused = ?, accused_name = ? WHERE id = ? AND accused IS NULL",
             (key, name, narrative_id),
         )
+        return cur.rowcount > 0
 
     def narrative_frame(self, narrative_id: str) -> str | None:
         row = self.conn.execute("SELECT frame FROM narratives WHERE id = ?", (narrative_id,)).fetchone()
@@ -767,6 +768,16 @@ class LinkTables:
             )
             out.update((r[0], r[1]) for r in rows)
         return out
+
+    def narrative_watch_matches(self, narrative_id: str) -> list[tuple[str, str, str, str]]:
+        """(item, claim, item title, item frames) of the watch matches of a narrative's claims."""
+        rows = self.conn.execute(
+            "SELECT m.item_id, m.claim_id, w.title, w.frames FROM narrative_claims nc"
+            " JOIN watch_matches m ON m.claim_id = nc.claim_id JOIN watch_items w ON w.id = m.item_id"
+            " WHERE nc.narrative_id = ?",
+            (narrative_id,),
+        )
+        return [tuple(r) for r in rows]
 
     def watch_matches_of_claims(
         self, claim_ids: Sequence[str]
