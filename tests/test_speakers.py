@@ -691,3 +691,16 @@ def test_the_shipped_census_names_are_sure_of_their_gender():
     genders = list(census.values())
     assert genders.count("m") > 900 and genders.count("f") > 3000
     assert not {name_key(n) for n in ("Lindsey", "Kelly", "Jordan", "Chris")} & census.keys()
+
+
+def test_a_description_with_a_clause_is_not_the_name_at_its_end():
+    """ "the designer, who works for another brand at G-III" was G-III (a lookup by the phrase's last
+    word), and "she" then went on with the company."""
+    t = "The designer, who works for another brand at Norvale, said the leave was short. Norvale said it agrees."
+    atts = [
+        attribution(t, "The designer, who works for another brand at Norvale", "said", "the leave was short"),
+        attribution(t, "Norvale", "said", "it agrees", after=t.index("Norvale said")),
+    ]
+    designer, company = build_statements("a1", t, atts, [], AnyLookup())
+    assert (designer.speaker_entity_id, designer.speaker_name) == (None, None)  # someone unnamed
+    assert company.speaker_entity_id == "e_any"  # a name is still looked up

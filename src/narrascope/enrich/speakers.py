@@ -70,6 +70,7 @@ _DESCRIBES_NAME = re.compile(
 _INDEFINITE = re.compile(r"(?:an?|one|another)\s", re.IGNORECASE)
 _OWNER_AFTER = re.compile(r"\s*['’]s?\b")
 _TITLE_BEFORE = re.compile(r"(?:\b[A-Z][a-z]{1,3}\.\s*)+$")  # "to Mr. ", "of Dr. "
+_DESCRIPTION = re.compile(r",|\s(?:who|whom|whose|which|that)\s", re.I)
 _QUALIFIER = re.compile(r",|\s(?:for|of|at|who|whom|which|that|with|in|from|to)\s", re.I)
 # Words that end a phrase short of the name ("Larry King and", "Minister of"), or only say "Mr."
 ROLE_TAIL = frozenset(("and", "or", "of", "for", "the", "with", "to", "by", "from", "at", "in"))
@@ -230,7 +231,10 @@ def _resolve(
                 mention = next(before, None)
                 if mention is not None:
                     return _Speaker(entity_id, mention.canonical, mention.label, None, genders.get(entity_id))
-    entity = _lookup(LEADING_DETERMINER.sub("", phrase), mentions, resolver)
+    # a description with a clause names no one by its last word ("the designer, who works for another
+    # brand at G-III" is not G-III)
+    described = _DESCRIPTION.search(phrase)
+    entity = None if described else _lookup(LEADING_DETERMINER.sub("", phrase), mentions, resolver)
     if entity is not None:
         return _Speaker(entity.id, entity.name, entity.type, None, genders.get(entity.id))
     if _unnamed_person(source):
