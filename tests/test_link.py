@@ -434,22 +434,28 @@ def test_watch_items_read_under_older_rules_are_matched_again_and_keep_their_fir
 
 
 def test_a_claim_keeps_its_best_watch_matches_whether_the_watchlist_came_before_or_after_it(clone, tmp_path):
-    cases = tmp_path / "cases.csv"  # seven cases saying the same: each would match the same claims
-    cases.write_text(
-        "date,title,countries,keywords,languages,outlets\n"
-        + "".join(
-            f"2024-02-0{d},The Northern Compact plans to divide Veloria,Veloria,,en,\n" for d in range(1, 8)
-        ),
-        encoding="utf-8",
-    )
+    def cases(name: str, days: range) -> Path:  # cases saying the same: each would match the same claims
+        path = tmp_path / name
+        rows = "".join(
+            f"2024-02-0{d},The Northern Compact plans to divide Veloria,Veloria,,en,\n" for d in days
+        )
+        path.write_text("date,title,countries,keywords,languages,outlets\n" + rows, encoding="utf-8")
+        return path
+
+    first, then = cases("first.csv", range(1, 4)), cases("then.csv", range(4, 8))
     found = []
     for watch_first in (True, False):
         with Narrascope(clone()) as nar:
             if watch_first:
-                nar.watch_import(cases)
+                nar.watch_import(first)
+                nar.watch_import(then)
             nar.link()
             if not watch_first:
-                nar.watch_import(cases)
+                nar.watch_import(first)
+                reported = nar.watch_import(then).matches
+                ids = {r[0] for r in nar.store.conn.execute("SELECT id FROM watch_items WHERE added_at = "
+                                                            "(SELECT MAX(added_at) FROM watch_items)")}  # fmt: skip
+                assert reported == sum(item in ids for item, _ in _match_rows(nar))  # its own matches only
             found.append(set(_match_rows(nar)))
     per_claim = Counter(claim for _, claim in found[0])
     assert found[0] == found[1]  # the same matches, whichever came first

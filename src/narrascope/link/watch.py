@@ -382,7 +382,7 @@ class Watcher:
     def _store_best(self, found: Sequence[WatchMatch], now: str) -> tuple[set[Pair], set[Pair]]:
         """Store the matches ``found`` that are among their claim's ``MATCHES_PER_CLAIM`` best, the matches
         it already has counted; a stored match pushed out of them is removed. Returns the (item, claim)
-        pairs stored or updated, and those removed."""
+        pairs of ``found`` stored (new or updated), and those removed."""
         store = self.store
         per_claim: dict[str, dict[str, WatchMatch]] = {}
         for m in found:
@@ -390,13 +390,15 @@ class Watcher:
         had = store.watch_matches_of_claims(sorted(per_claim))
         for row in had:
             per_claim[row[1]].setdefault(row[0], WatchMatch(*row))  # a new reading wins
+        fresh = {(m.item_id, m.claim_id) for m in found}
         stored: set[Pair] = set()
         removed: set[Pair] = set()
         for by_item in per_claim.values():
             ranked = sorted(by_item.values(), key=lambda m: (-m.score, m.item_id))
             for m in ranked[:MATCHES_PER_CLAIM]:
-                store.add_watch_match(astuple(m), now)
-                stored.add((m.item_id, m.claim_id))
+                if (m.item_id, m.claim_id) in fresh:  # one it had and keeps is left as it is
+                    store.add_watch_match(astuple(m), now)
+                    stored.add((m.item_id, m.claim_id))
             removed.update((m.item_id, m.claim_id) for m in ranked[MATCHES_PER_CLAIM:])
         removed &= {(row[0], row[1]) for row in had}
         store.delete_watch_matches(sorted(removed))
