@@ -407,9 +407,8 @@ class Linker:
                     store.merge_narratives(keep, found[1:])
                     report.narratives_touched.difference_update(found[1:])
                 named = bool(target) and store.set_narrative_accused(keep, *target)
-                if (
-                    named or len(found) > 1
-                ):  # its earlier claims' matches were made not knowing whom it accuses
+                # its earlier claims' matches were made not knowing whom it accuses
+                if named or len(found) > 1:
                     self.watcher.forget_accusing_others(keep, fs.frame)
             else:
                 keep, why = _id("narrative", fs.frame, claim.id), ""

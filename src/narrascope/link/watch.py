@@ -118,7 +118,7 @@ def match(item: WatchView, claim: ClaimView) -> WatchMatch | None:
     if item.places and not item.places <= claim.places:
         return None
     both = item.frames & claim.frames.keys()
-    if any(_accuses_another(item, claim, frame) for frame in both):
+    if any(accuses_another(item.accused, claim.accused.get(frame)) for frame in both):
         return None
     cosine = float(item.vector @ claim.vector)
     shared = sorted(both) if item.places else []  # a frame needs its places
@@ -134,11 +134,11 @@ def match(item: WatchView, claim: ClaimView) -> WatchMatch | None:
     return None
 
 
-def _accuses_another(item: WatchView, claim: ClaimView, frame: str) -> bool:
-    """Whether the item and the claim's narrative of ``frame`` both name whom they accuse, and not the same
-    one: "The US has created Daesh" is not "the Syrian government was responsible for Daesh"."""
-    theirs = claim.accused.get(frame)
-    return bool(item.accused) and theirs is not None and theirs not in item.accused
+def accuses_another(item_accused: frozenset[str], theirs: str | None) -> bool:
+    """Whether an item's title and a claim's frame narrative both name whom they accuse (``accused_key``s),
+    and not the same one: "The US has created Daesh" is not "the Syrian government was responsible for
+    Daesh"."""
+    return bool(item_accused) and theirs is not None and theirs not in item_accused
 
 
 def accused_key(key: str, name: str) -> str:
@@ -279,23 +279,30 @@ class Watcher:
         gone = [
             (item_id, claim_id)
             for item_id, claim_id, title, frames in self.store.narrative_watch_matches(narrative_id)
-            if frame in frames.split() and (who := self.title_accused(title)) and key not in who
+            if frame in frames.split() and accuses_another(self.title_accused(title), key)
         ]
         self.store.delete_watch_matches(gone)
         return len(gone)
 
-    def read_title(
-        self, title: str, countries: Iterable[str], known: set[str]
-    ) -> tuple[list[FrameHit], list[str], list[str]]:
-        """An item's frames (hits and sorted names) and its folded places: the countries it was filed
-        under, the corpus's places (``known``, folded) and the gazetteer's names in its title."""
+    def read_item(
+        self, item_id: str, title: str, countries: Iterable[str], vector: np.ndarray, known: set[str]
+    ) -> WatchView:
+        """An item as matching reads it: the frames of its title, its folded places (the countries it was
+        filed under, the corpus's places ``known``, folded, and the gazetteer's names in its title) and
+        whom its title accuses."""
         hits = find_frames(title, self.frames)
         places = (
             {fold(c) for c in countries}
             | place_names_in(title, known)
             | gazetteer_places(title, self.gazetteer)
         )
-        return hits, sorted({h.frame for h in hits}), sorted(places)
+        return WatchView(
+            item_id,
+            frozenset(h.frame for h in hits),
+            frozenset(places),
+            vector,
+            self.title_accused(title, hits),
+        )
 
     def item_matches(self, view: WatchView) -> list[WatchMatch]:
         """The stored claims an item matches: its nearest claims by vector and the claims of its frames."""
@@ -325,7 +332,8 @@ class Watcher:
         with store.transaction():
             seq = store.next_seq("watch_items")
             for item, vector in zip(items, vectors, strict=True):
-                hits, frames, places = self.read_title(item.title, item.countries, known)
+                view = self.read_item(item.id, item.title, item.countries, vector, known)
+                frames, places = sorted(view.frames), sorted(view.places)
                 row = (item.id, seq, item.kind, item.title, item.published, item.url, "|".join(item.countries),
                        "|".join(item.keywords), "|".join(item.languages), "|".join(item.outlets), item.rating,
                        item.claimant, item.reviewer, " ".join(frames), "|".join(places), to_bytes(vector), now,
@@ -335,13 +343,6 @@ class Watcher:
                 self.index.add([seq], vector[None, :])
                 seq += 1
                 added += 1
-                view = WatchView(
-                    item.id,
-                    frozenset(frames),
-                    frozenset(places),
-                    vector,
-                    self.title_accused(item.title, hits),
-                )
                 found.extend(self.item_matches(view))
             stored, _ = self._store_best(found, now)
         self.index.save()
@@ -361,17 +362,14 @@ class Watcher:
         found: list[WatchMatch] = []
         with store.transaction():
             for item_id, title, countries, vector in stale:
-                hits, frames, places = self.read_title(title, filter(None, countries.split("|")), known)
-                store.reread_watch_item(item_id, frames, "|".join(places), self.rules)
-                view = WatchView(
-                    item_id,
-                    frozenset(frames),
-                    frozenset(places),
-                    from_bytes(vector),
-                    self.title_accused(title, hits),
+                view = self.read_item(
+                    item_id, title, filter(None, countries.split("|")), from_bytes(vector), known
+                )
+                store.reread_watch_item(
+                    item_id, sorted(view.frames), "|".join(sorted(view.places)), self.rules
                 )
                 found.extend(self.item_matches(view))
-            before = store.watch_match_pairs(ids)
+            before = {(r[0], r[1]) for r in store.watch_matches_of("item_id", ids)}
             gone = before - {(m.item_id, m.claim_id) for m in found}
             store.delete_watch_matches(sorted(gone))
             stored, pushed_out = self._store_best(found, now)
@@ -387,7 +385,7 @@ class Watcher:
         per_claim: dict[str, dict[str, WatchMatch]] = {}
         for m in found:
             per_claim.setdefault(m.claim_id, {})[m.item_id] = m
-        had = store.watch_matches_of_claims(sorted(per_claim))
+        had = store.watch_matches_of("claim_id", sorted(per_claim))
         for row in had:
             per_claim[row[1]].setdefault(row[0], WatchMatch(*row))  # a new reading wins
         fresh = {(m.item_id, m.claim_id) for m in found}

@@ -6,7 +6,7 @@ own writes, and a crash rolls the whole batch back. SQL is portable (SQLite and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple
 from typing import TYPE_CHECKING
 
@@ -255,15 +255,13 @@ class LinkTables:
 
     def word_counts(self, words: Iterable[str]) -> dict[str, int]:
         """How many linked articles hold each of ``words`` (absent: none)."""
-        found: dict[str, int] = {}
-        unique = sorted(set(words))
-        for i in range(0, len(unique), 500):
-            chunk = unique[i : i + 500]
-            marks = ", ".join("?" * len(chunk))
-            found.update(
-                self.conn.execute(f"SELECT term, articles FROM link_terms WHERE term IN ({marks})", chunk)
-            )
-        return found
+        return dict(self._rows_in("SELECT term, articles FROM link_terms WHERE term IN", sorted(set(words))))
+
+    def _rows_in(self, sql: str, values: Sequence) -> Iterator[tuple]:
+        """The rows of ``sql`` (ending ``… IN``) for ``values``, read 500 at a time: a placeholder each."""
+        for i in range(0, len(values), 500):
+            chunk = list(values[i : i + 500])
+            yield from self.conn.execute(f"{sql} ({', '.join('?' * len(chunk))})", chunk)
 
     # -- stories ----------------------------------------------------------------------------------------
     def story_window(self, story_id: str) -> tuple[str | None, str | None] | None:
@@ -757,18 +755,6 @@ class LinkTables:
             "INSERT INTO watch_frames (frame, item_id) VALUES (?, ?)", [(f, item_id) for f in frames]
         )
 
-    def watch_match_pairs(self, item_ids: Sequence[str]) -> set[tuple[str, str]]:
-        """(item, claim) of the stored matches of these items."""
-        out: set[tuple[str, str]] = set()
-        for start in range(0, len(item_ids), 500):
-            chunk = list(item_ids[start : start + 500])
-            rows = self.conn.execute(
-                f"SELECT item_id, claim_id FROM watch_matches WHERE item_id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            )
-            out.update((r[0], r[1]) for r in rows)
-        return out
-
     def narrative_watch_matches(self, narrative_id: str) -> list[tuple[str, str, str, str]]:
         """(item, claim, item title, item frames) of the watch matches of a narrative's claims."""
         rows = self.conn.execute(
@@ -779,20 +765,14 @@ class LinkTables:
         )
         return [tuple(r) for r in rows]
 
-    def watch_matches_of_claims(
-        self, claim_ids: Sequence[str]
+    def watch_matches_of(
+        self, column: str, ids: Sequence[str]
     ) -> list[tuple[str, str, str, float, str, str]]:
-        """(item, claim, article, score, stance, via) of the stored matches of these claims."""
-        out: list[tuple[str, str, str, float, str, str]] = []
-        for start in range(0, len(claim_ids), 500):
-            chunk = list(claim_ids[start : start + 500])
-            rows = self.conn.execute(
-                "SELECT item_id, claim_id, article_id, score, stance, via FROM watch_matches"
-                f" WHERE claim_id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            )
-            out.extend(tuple(r) for r in rows)
-        return out
+        """(item, claim, article, score, stance, via) of the stored matches whose ``column`` (``item_id``
+        or ``claim_id``) is one of ``ids``."""
+        assert column in {"item_id", "claim_id"}
+        sql = f"SELECT item_id, claim_id, article_id, score, stance, via FROM watch_matches WHERE {column} IN"
+        return [tuple(r) for r in self._rows_in(sql, ids)]
 
     def delete_watch_matches(self, pairs: Iterable[tuple[str, str]]) -> None:
         self.conn.executemany("DELETE FROM watch_matches WHERE item_id = ? AND claim_id = ?", list(pairs))
