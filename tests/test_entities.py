@@ -174,6 +174,21 @@ def test_a_one_word_organisation_is_the_one_named_in_full_in_the_article() -> No
     one_id(mentions, "Northern Compact", "Compact")
 
 
+def test_a_common_word_capitalised_only_where_it_opens_a_sentence_is_no_name() -> None:
+    # the model tags sentence-opening words as names ("Bank executives", "Superdelegates should");
+    # a word the article writes in lower case elsewhere, and never capitalised inside a sentence, is none
+    text = (
+        "Regulators fined the bank over fake accounts. Bank executives were not charged. "
+        "\u201cCoal miners are angry,\u201d said Ana Ruiz, who met coal workers. "
+        "Trump spoke later. Rivals said they would trump Trump on trade."
+    )
+    spans = ner(text, ("Bank", "ORG"), ("Coal", "PERSON"), ("Ana Ruiz", "PERSON"), ("Trump", "PERSON"))
+    mentions = EntityResolver().resolve(text, spans)
+    found = [(m.start, m.text) for m in mentions]
+    assert [t for _, t in found] == ["Ana Ruiz", "Trump", "Trump"]  # "trump" the verb leaves Trump a name
+    assert {m.canonical for m in mentions} == {"Ana Ruiz", "Trump"}
+
+
 def test_an_empty_alias_table_and_an_empty_article() -> None:
     resolver = EntityResolver(AliasTable())
     assert resolver.resolve("", []) == []

@@ -33,7 +33,9 @@ entities of the store). In this order:
    known entity.
 
 Pronouns and determiners ("I", "it", "this": ``data/pronouns.txt``) are no names: not kept as mentions
-and never looked up.
+and never looked up. Nor is a one-word span that is a common word capitalised because it opens a sentence
+("Bank executives", "Superdelegates should"): the article writes it in lower case elsewhere and never
+capitalised inside a sentence.
 
 Entity ids are ``"e_" + sha1(type + "|" + key)[:12]`` of the name an entity was first created under,
 so one name and type give one id in every run. When a fuller name later upgrades the canonical name
@@ -284,6 +286,8 @@ class EntityResolver:
                 continue
             start, end = trim_span(text, start, end)
             if end > start and TOKEN.search(text, start, end) and not is_pronoun(text[start:end]):
+                if _common_word_opening(text, start, end):
+                    continue
                 candidates.append((end - start, 1, start, end, label, None, None))
         for start, end, entry in self.aliases.find(text):
             candidates.append((end - start, 0, start, end, entry.type, entry, None))
@@ -709,6 +713,26 @@ def _across_articles(surface: str) -> bool:
     transcripts label their speakers ("WALLACE:" is Fox's Chris Wallace, though the corpus knows only the
     governor George Wallace): such a label says nothing of who is meant beyond its own article."""
     return not surface.isupper()
+
+
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?][\"”’')]?\s+|\n\s*|[\"“‘]\s*)$")
+
+
+def _common_word_opening(text: str, start: int, end: int) -> bool:
+    """Whether a one-word span is a common word capitalised because it opens a sentence ("Bank
+    executives aren't", "Superdelegates should", "Coal miners are"): the article writes it in lower
+    case elsewhere and never capitalised inside a sentence. "Trump" opening a sentence stays a name
+    where "trump Trump" is also written: the capitalised use inside a sentence says so."""
+    word = text[start:end]
+    if " " in word or not word[:1].isupper() or word.isupper():
+        return False
+    if not _SENTENCE_OPENING.search(text, max(0, start - 4), start) and start != 0:
+        return False
+    lower = re.escape(word.casefold())
+    if not re.search(rf"(?<=\s){lower}(?=[\s,;:!?)]|\.(?:\s|$))", text):
+        return False
+    inside = re.compile(rf"(?<=[\w,;)] ){re.escape(word)}(?![\w-])")
+    return inside.search(text) is None
 
 
 def _generic_head(surface: str) -> bool:
