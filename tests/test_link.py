@@ -571,3 +571,18 @@ def test_a_claim_and_its_negation_are_one_narrative_asserted_and_denied(tmp_path
     assert stances == {("Marta Kovac", "asserts"), ("Jan Horak", "denies")}
     assert "not" not in found.narrative.label
     assert horak and {s.stance for s in horak} == {"denies"}
+
+
+@pytest.mark.parametrize(
+    ("claim", "label"),
+    [
+        ("that the Compact's presence at the dam is illegal", "The Compact's presence at the dam is illegal"),
+        ("“Their presence on our soil is illegal,”", "Their presence on our soil is illegal"),
+        ('that "we have no plans to break Veloria apart,"', "We have no plans to break Veloria apart"),
+        ("he’d build a border wall", "He’d build a border wall"),
+        ("iPhone sales fell", "iPhone sales fell"),  # a name's own case stays
+        ("that", "That"),  # nothing left but the word itself
+    ],
+)
+def test_a_narrative_label_is_its_claim_without_the_reporting(claim: str, label: str) -> None:
+    assert linker_module.label_text(claim) == label

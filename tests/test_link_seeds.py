@@ -87,6 +87,11 @@ def test_narrative_detail_has_timeline_speakers_outlets_and_evidence(linked):
     for e in partition.evidence:  # every link carries its evidence: the sentence and why it was drawn
         assert e.claim and e.sentence and e.via
         assert e.claim.strip(' “”"') in e.sentence or e.sentence in e.claim
+    for d in details:  # a label reads as a sentence: no "that …" or quotation marks of the reporting
+        label = d.narrative.label
+        assert label[0].isupper() and not label.casefold().startswith("that "), label
+        assert label[0] not in '“”"' and label[-1] not in '“”",', label
+        assert any(label.casefold() in e.claim.casefold() for e in d.evidence), label
 
 
 def test_watchlist_case_matches_seed_000_and_004(linked, shared):

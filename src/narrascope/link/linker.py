@@ -22,6 +22,7 @@ it commits (and rebuilt from the database if a crash left them behind).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -520,7 +521,24 @@ def relabel(store, narrative_id: str) -> None:
     asserting = [r for r in rows if r[2] != "denies"] or rows
     vectors = np.vstack([from_bytes(r[3]) for r in asserting])
     best = asserting[int(np.argmax(vectors @ vectors.mean(axis=0)))]
-    store.set_narrative_label(narrative_id, best[1][:300], best[0])
+    store.set_narrative_label(narrative_id, label_text(best[1])[:300], best[0])
+
+
+_LEADING = re.compile(r"^(?:[\"“”‘’'`]|(?:that|whether)\s+(?=\S))+", re.IGNORECASE)
+_TRAILING = re.compile(r"(?:[\"“”‘’'`,;:]|\s)+$")
+
+
+def label_text(claim: str) -> str:
+    """A claim as a narrative's label: without the complementizer and quotation marks a content is
+    reported with ("that the Compact's presence is illegal", "“Their presence is illegal,”"), its first
+    letter a capital. The claim's own text is kept as evidence."""
+    text = _TRAILING.sub("", _LEADING.sub("", claim.strip()))
+    if not text:
+        return claim.strip()
+    first = text.split()[0]
+    if first[0].islower() and not any(c.isupper() for c in first):  # "he’d", not "iPhone"
+        text = text[0].upper() + text[1:]
+    return text
 
 
 def _entities_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
