@@ -13,12 +13,14 @@ from collections.abc import Callable, Iterator
 from importlib.resources import files
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from api_store import WATCHLIST
 from front_matter import write_articles
 from narrascope.app import Narrascope
 from narrascope.link import linker as linker_module
+from narrascope.link.embed import to_bytes
 from narrascope.link.narratives import first_appearance
 from narrascope.link.watch import MATCHES_PER_CLAIM
 from narrascope.store import ArticleQuery
@@ -582,7 +584,42 @@ def test_a_claim_and_its_negation_are_one_narrative_asserted_and_denied(tmp_path
         ("he’d build a border wall", "He’d build a border wall"),
         ("iPhone sales fell", "iPhone sales fell"),  # a name's own case stays
         ("that", "That"),  # nothing left but the word itself
+        ("That is a lie", "That is a lie"),  # a capitalised "That" opens a sentence: no complementizer
     ],
 )
 def test_a_narrative_label_is_its_claim_without_the_reporting(claim: str, label: str) -> None:
     assert linker_module.label_text(claim) == label
+
+
+class _LabelStore:
+    """The two store reads and writes ``relabel`` uses."""
+
+    def __init__(self, rows: list[tuple[str, str, str, np.ndarray]]) -> None:
+        self.rows = [(i, text, stance, to_bytes(v)) for i, text, stance, v in rows]
+        self.label: tuple[str, str | None] | None = None
+
+    def narrative_claim_vectors(self, narrative_id: str, limit: int) -> list:
+        return self.rows[:limit]
+
+    def set_narrative_label(self, narrative_id: str, label: str, claim_id: str | None) -> None:
+        self.label = (label, claim_id)
+
+
+def test_a_narrative_label_says_whom_it_is_about_where_a_claim_does() -> None:
+    def unit(*xs: float) -> np.ndarray:
+        v = np.array(xs, dtype=np.float32)
+        return v / np.linalg.norm(v)
+
+    central = ("a", "he’d make Mexico pay for the wall", "asserts", unit(1, 0.05))
+    named = ("b", "that Mexico will pay for the wall, Trump said", "asserts", unit(1, 0.3))
+    denial = ("c", "Mexico will never pay for the wall", "denies", unit(1, 0))
+    store = _LabelStore([central, named, denial, ("f", "they will pay", "asserts", unit(1, -0.2))])
+    linker_module.relabel(store, "n")
+    assert store.label == ("Mexico will pay for the wall, Trump said", "b")
+    others = [
+        ("d", "“We will build it,”", "asserts", unit(1, 0.3)),
+        ("e", "it works", "asserts", unit(1, -0.2)),
+    ]
+    store = _LabelStore([central, *others])
+    linker_module.relabel(store, "n")  # no claim stands on its own: the most central one still labels
+    assert store.label == ("He’d make Mexico pay for the wall", "a")

@@ -41,6 +41,7 @@ from narrascope.link.embed import Encoder, encoder_version, from_bytes, to_bytes
 from narrascope.link.frames import ASSERTS, DENIES, Frame, cue_denies, frames_digest, negative, opposite
 from narrascope.link.watch import Watcher, WatchRecheck, now
 from narrascope.model import Article, Claim, Statement
+from narrascope.patterns import word_set
 from narrascope.places import Gazetteer, load_gazetteer
 from narrascope.sentences import split_sentences
 from narrascope.store.records import LinkedArticle
@@ -514,17 +515,32 @@ class Linker:
 
 
 def relabel(store, narrative_id: str) -> None:
-    """Label a narrative with the asserting claim nearest the centroid of its most recent claims."""
+    """Label a narrative with the asserting claim nearest the centroid of its most recent claims; one that
+    stands on its own if any does: a label opening with a pronoun ("he'd build a wall", "“We will …”")
+    does not say whom it is about."""
     rows = store.narrative_claim_vectors(narrative_id, LABEL_SAMPLE)
     if not rows:
         return
     asserting = [r for r in rows if r[2] != "denies"] or rows
     vectors = np.vstack([from_bytes(r[3]) for r in asserting])
-    best = asserting[int(np.argmax(vectors @ vectors.mean(axis=0)))]
+    scores = vectors @ vectors.mean(axis=0)
+    whole = [i for i, r in enumerate(asserting) if not _opens_with_pronoun(label_text(r[1]))]
+    best = asserting[max(whole or range(len(asserting)), key=lambda i: scores[i])]
     store.set_narrative_label(narrative_id, label_text(best[1])[:300], best[0])
 
 
-_LEADING = re.compile(r"^(?:[\"“”‘’'`]|(?:that|whether)\s+(?=\S))+", re.IGNORECASE)
+# a label opening with one of these leans on the sentence before it ("And she's going to win")
+_LEANING = frozenset(("and", "but", "or", "so", "if", "maybe", "say", "says", "because", "then", "also"))
+
+
+def _opens_with_pronoun(label: str) -> bool:
+    words = re.findall(r"[\w’']+", label[:40])
+    first = re.split(r"[’']", words[0])[0].casefold() if words else ""
+    return first in word_set("pronouns.txt") or first in _LEANING
+
+
+# a complementizer is lower case; a capitalised "That" opens a sentence ("That is a lie")
+_LEADING = re.compile(r"^(?:[\"“”‘’'`]|(?:that|whether)\s+(?=\S))+")
 _TRAILING = re.compile(r"(?:[\"“”‘’'`,;:]|\s)+$")
 
 
