@@ -524,7 +524,7 @@ def relabel(store, narrative_id: str) -> None:
     asserting = [r for r in rows if r[2] != "denies"] or rows
     vectors = np.vstack([from_bytes(r[3]) for r in asserting])
     scores = vectors @ vectors.mean(axis=0)
-    whole = [i for i, r in enumerate(asserting) if not _opens_with_pronoun(label_text(r[1]))]
+    whole = [i for i, r in enumerate(asserting) if not _leans_on_context(label_text(r[1]))]
     best = asserting[max(whole or range(len(asserting)), key=lambda i: scores[i])]
     store.set_narrative_label(narrative_id, label_text(best[1])[:300], best[0])
 
@@ -533,7 +533,8 @@ def relabel(store, narrative_id: str) -> None:
 _LEANING = frozenset(("and", "but", "or", "so", "if", "maybe", "say", "says", "because", "then", "also"))
 
 
-def _opens_with_pronoun(label: str) -> bool:
+def _leans_on_context(label: str) -> bool:
+    """Whether a label opens with a pronoun or a word that leans on the sentence before it."""
     words = re.findall(r"[\w’']+", label[:40])
     first = re.split(r"[’']", words[0])[0].casefold() if words else ""
     return first in word_set("pronouns.txt") or first in _LEANING

@@ -806,14 +806,11 @@ class LinkTables:
 
     def claim_accused(self, claim_ids: Sequence[str]) -> dict[str, dict[str, tuple[str, str]]]:
         """Claim → frame → (key, name) of whom each frame narrative it joined accuses, where it names one."""
-        if not claim_ids:
-            return {}
-        rows = self.conn.execute(
+        rows = self._rows_in(
             "SELECT nc.claim_id, n.frame, n.accused, n.accused_name FROM narrative_claims nc"
             " JOIN narratives n ON n.id = nc.narrative_id"
-            f" WHERE nc.claim_id IN ({', '.join('?' * len(claim_ids))})"
-            " AND n.frame IS NOT NULL AND n.accused IS NOT NULL",
-            list(claim_ids),
+            " WHERE n.frame IS NOT NULL AND n.accused IS NOT NULL AND nc.claim_id IN",
+            claim_ids,
         )
         out: dict[str, dict[str, tuple[str, str]]] = {}
         for claim_id, frame, key, name in rows:

@@ -558,10 +558,10 @@ ALTER TABLE narratives ADD COLUMN accused TEXT;
 ALTER TABLE narratives ADD COLUMN accused_name TEXT
 """
 
-# The matching rules each watchlist item was read under (``link.watch.rules_version``: the matching code,
-# the frames, the gazetteer): an item read under other rules has its frames and places read again and its
-# matches made again, so an upgrade or a new frames file never leaves matches the rules no longer make.
-# Items stored before this column read '' and are read again on the next link, import or report.
+# The matching rules each watchlist item was read under (``link.watch.rules_version``: the matching code
+# and the frames): an item read under other rules has its frames and places read again and its matches
+# made again, so an upgrade or a new frames file never leaves matches the rules no longer make. Items
+# stored before this column read '' and are read again on the next link or import.
 _WATCH_RULES = """
 ALTER TABLE watch_items ADD COLUMN rules TEXT NOT NULL DEFAULT '';
 CREATE INDEX watch_items_rules ON watch_items (rules)
