@@ -23,7 +23,9 @@ from narrascope.link import linker as linker_module
 from narrascope.link.embed import to_bytes
 from narrascope.link.narratives import first_appearance
 from narrascope.link.watch import MATCHES_PER_CLAIM
+from narrascope.model import Claim
 from narrascope.store import ArticleQuery
+from narrascope.store.records import ClaimRef
 
 DEMO = Path(str(files("narrascope") / "data" / "demo"))
 RUSSIAN = "port-arden-herald-ru.txt"
@@ -623,3 +625,118 @@ def test_a_narrative_label_says_whom_it_is_about_where_a_claim_does() -> None:
     store = _LabelStore([central, *others])
     linker_module.relabel(store, "n")  # no claim stands on its own: the most central one still labels
     assert store.label == ("He’d make Mexico pay for the wall", "a")
+
+
+VOTES = {
+    "daily-post.txt": (
+        "Daily Post",
+        "2025-06-01",
+        "Senator Ivo Maras said on Monday that he will vote for Jan Horak in the presidential run-off. The"
+        " senator spoke after a meeting with grain farmers in the northern districts.",
+    ),
+    "coastal-times.txt": (
+        "Coastal Times",
+        "2025-06-02",
+        "Harvest talks resumed in the capital on Tuesday. Senator Ivo Maras told reporters that he will vote"
+        " for Jan Horak in the presidential run-off, and asked his party to follow him.",
+    ),
+    "evening-news.txt": (
+        "Evening News",
+        "2025-06-03",
+        "Mayor Lena Dvorak said on Wednesday that she will vote for Jan Horak in the presidential run-off."
+        " The city council meets again next week to discuss the port budget.",
+    ),
+}
+
+
+def test_a_claim_about_its_unnamed_speaker_is_one_claim_only_from_that_speaker(tmp_path):
+    """ "He will vote for Jan Horak" from Ivo Maras, reported by two outlets, is one recurring claim; "she
+    will vote for Jan Horak" from Lena Dvorak is another, however alike the words."""
+    write_articles(tmp_path, VOTES)
+    with Narrascope(tmp_path / "votes.db") as nar:
+        nar.ingest([str(tmp_path)])
+        nar.enrich()
+        nar.link()
+        found = [nar.narrative(n.id) for n in nar.narratives(limit=10)]
+    assert [sorted(e.speaker for e in n.evidence) for n in found] == [["Ivo Maras", "Ivo Maras"]]
+
+
+def _claim(text: str, speaker: str, entities: tuple[str, ...] = (), quoted: bool = False) -> Claim:
+    return Claim(
+        "c",
+        "a",
+        "s",
+        text,
+        0,
+        len(text),
+        0,
+        len(text),
+        speaker,
+        f"e_{speaker}",
+        "asserts",
+        (),
+        entities,
+        (),
+        quoted,
+    )
+
+
+def _ref(text: str, speaker: str, entities: tuple[str, ...] = (), quoted: bool = False) -> ClaimRef:
+    return ClaimRef("r", "b", "b", "asserts", (), (), entities, text, speaker, f"e_{speaker}", quoted)
+
+
+@pytest.mark.parametrize(
+    ("claim", "ref", "score", "one"),
+    [
+        (_claim("he will vote for Horak", "Maras"), _ref("she will vote for Horak", "Dvorak"), 0.9, False),
+        (_claim("he will vote for Horak", "Maras"), _ref("he will vote for Horak", "Maras"), 0.9, True),
+        # the subject named: Kovac's "we" is the Kovac another speaker names
+        (
+            _claim("“We will build the wall,”", "Kovac"),
+            _ref("Kovac will build the wall", "Horak"),
+            0.85,
+            True,
+        ),
+        # named as the object, not the subject: still another claim
+        (
+            _claim("“We will build the wall,”", "Kovac"),
+            _ref("Horak will pay for Kovac's wall", "Dvorak"),
+            0.85,
+            False,
+        ),
+        # a remark two commentators quote word for word is one remark
+        (
+            _claim("“We will shut the mines,”", "Maras", quoted=True),
+            _ref("“We will shut the mines”", "Dvorak", quoted=True),
+            0.95,
+            True,
+        ),
+        (
+            _claim("“We will shut the mines,”", "Maras", quoted=True),
+            _ref("“We will shut the pits”", "Dvorak", quoted=True),
+            0.88,
+            False,
+        ),
+        (
+            _claim("But it is as simple as that", "Maras"),
+            _ref("It is just as simple as that", "Dvorak"),
+            0.9,
+            False,
+        ),
+        # a claim that names its subject is unaffected, and so is one whose speaker is not known
+        (
+            _claim("Grain is shipped to Varos", "Maras"),
+            _ref("grain is shipped to Varos", "Dvorak"),
+            0.9,
+            True,
+        ),
+        (
+            _claim("he will vote for Horak", "Maras"),
+            ClaimRef("r", "b", "b", "asserts", (), (), (), "he will vote for Horak"),
+            0.9,
+            True,
+        ),
+    ],
+)
+def test_claims_whose_subject_is_a_pronoun_are_one_from_one_speaker(claim, ref, score, one) -> None:
+    assert linker_module._may_be_one_claim(claim, ref, score) is one

@@ -103,6 +103,9 @@ class Mention:
     label: str
 
 
+QUOTED_KINDS = frozenset({"direct", "mixed"})  # statements that quote the speaker's own words
+
+
 @dataclass(frozen=True, slots=True)
 class Statement:
     """An attributed statement: who said what, with which cue, and the sentence that shows it.
@@ -161,6 +164,8 @@ class Claim:
     ``stance`` is the claim's polarity: ``denies`` when it negates what it says ("is not looking for
     regime change") or its statement's cue is a denial. ``place_ids`` are the places it is about (named
     in its sentence, else the article's main places); ``entity_ids`` every entity named in it.
+    ``quoted``: its statement quotes the words (a direct or mixed statement), so "I" and "we" are the
+    speaker's.
     """
 
     id: str
@@ -177,6 +182,7 @@ class Claim:
     frames: tuple[FrameStance, ...] = ()
     entity_ids: tuple[str, ...] = ()
     place_ids: tuple[str, ...] = ()
+    quoted: bool = False
 
 
 @dataclass(frozen=True, slots=True)

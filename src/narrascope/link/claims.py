@@ -16,7 +16,7 @@ from dataclasses import replace
 from narrascope.link.actors import accused_mention
 from narrascope.link.cues import is_attitude_or_mention_cue, is_intention_cue, is_proposition
 from narrascope.link.frames import ASSERTS, Frame, claim_stance, find_frames, stance
-from narrascope.model import Article, Claim, FrameStance, Mention, Statement
+from narrascope.model import QUOTED_KINDS, Article, Claim, FrameStance, Mention, Statement
 from narrascope.sentences import split_sentences
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -175,6 +175,7 @@ def build_claims(
                     frames=frame_stances,
                     entity_ids=named(a, b),
                     place_ids=places,
+                    quoted=st.kind in QUOTED_KINDS,
                 )
             )
     for s in split_sentences(text):

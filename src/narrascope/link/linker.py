@@ -44,7 +44,7 @@ from narrascope.model import Article, Claim, Statement
 from narrascope.patterns import word_set
 from narrascope.places import Gazetteer, load_gazetteer
 from narrascope.sentences import split_sentences
-from narrascope.store.records import LinkedArticle
+from narrascope.store.records import ClaimRef, LinkedArticle
 from narrascope.store.vectors import VectorIndex
 
 # Thresholds, calibrated in docs/ARCHITECTURE.md ("Link thresholds"):
@@ -471,6 +471,8 @@ class Linker:
                 continue
             if not _entities_agree(claim.entity_ids, ref.entity_ids) and score < SAME_WORDS_SIMILARITY:
                 continue
+            if not _may_be_one_claim(claim, ref, score):
+                continue
             via = f"similar {score:.2f} to “{ref.id}”"
             targets = list(ref.narrative_ids)
             ref_negative = negative(ref.text, ref.stance)
@@ -556,6 +558,52 @@ def label_text(claim: str) -> str:
     if first[0].islower() and not any(c.isupper() for c in first):  # "he’d", not "iPhone"
         text = text[0].upper() + text[1:]
     return text
+
+
+# words that may come before a claim's subject ("And I have confidence …", "But they …")
+_CONJUNCTIONS = frozenset(("and", "but", "or", "so", "yet"))
+
+
+def _opens_with_pronoun(claim: str) -> bool:
+    """Whether a claim's subject is a pronoun ("he will vote for Clinton", "“We need a big change”",
+    "And it's going to be completely useless"): someone or something its words do not name."""
+    words = _first_words(claim)
+    while words and words[0] in _CONJUNCTIONS:
+        words.pop(0)
+    return bool(words) and words[0] in word_set("pronouns.txt")
+
+
+def _first_words(claim: str) -> list[str]:
+    return [re.split(r"[’']", w)[0].casefold() for w in re.findall(r"[\w’']+", label_text(claim)[:60])]
+
+
+def _opens_with_name(claim: str, name: str | None) -> bool:
+    """Whether a claim's first word is a word of ``name``: "Donald Trump will build the wall",
+    "Trump's proposal", whose subject is that speaker."""
+    words = _first_words(claim)
+    return bool(name and words) and words[0] in {w.casefold() for w in re.findall(r"\w+", name)}
+
+
+def _may_be_one_claim(claim: Claim, ref: ClaimRef, score: float) -> bool:
+    """Whether two alike claims may be one. A claim whose subject is a pronoun is about someone its words
+    do not name, most often its speaker: "he will vote for Clinton" from Bernie Sanders and "he would never
+    vote for Clinton" from Donald Trump are two claims, and "“We need a big change”" from two people says
+    nothing in common. So such claims are one only when one speaker made both (or a speaker is not known),
+    when the other claim names the speaker ("“We are going to build a wall”" from Trump, "Donald Trump
+    will build the wall" from someone else), or when both quote words nearly the same
+    (``SAME_WORDS_SIMILARITY``): a remark quoted by two commentators is one remark, whoever is reported
+    saying it."""
+    ours, theirs = _opens_with_pronoun(claim.text), _opens_with_pronoun(ref.text)
+    if not (ours or theirs):
+        return True
+    speaker, other = claim.speaker_entity_id, ref.speaker_entity_id
+    if not speaker or not other or speaker == other:
+        return True
+    if (ours and _opens_with_name(ref.text, claim.speaker)) or (
+        theirs and _opens_with_name(claim.text, ref.speaker)
+    ):
+        return True
+    return claim.quoted and ref.quoted and score >= SAME_WORDS_SIMILARITY
 
 
 def _entities_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple
 from typing import TYPE_CHECKING
 
-from narrascope.model import Article, Claim, Mention, Narrative, Statement, Story
+from narrascope.model import QUOTED_KINDS, Article, Claim, Mention, Narrative, Statement, Story
 from narrascope.store.migrations import NARRATIVE_SUMMARIES, split_sql
 from narrascope.store.query import ilike, like_escape
 from narrascope.store.records import ClaimRef, CopyCandidate, LinkedArticle
@@ -362,7 +362,9 @@ class LinkTables:
             narratives.setdefault(claim_id, []).append(narrative_id)
         rows = self.conn.execute(
             "SELECT c.seq, c.id, c.article_id, COALESCE(l.copy_of, c.article_id), c.stance, c.frames, c.entity_ids,"
-            f" c.text FROM claims c LEFT JOIN article_links l ON l.article_id = c.article_id WHERE c.seq IN ({marks})",
+            " c.text, c.speaker, c.speaker_entity_id, s.kind FROM claims c"
+            " LEFT JOIN article_links l ON l.article_id = c.article_id"
+            f" LEFT JOIN statements s ON s.id = c.statement_id WHERE c.seq IN ({marks})",
             list(seqs),
         )
         return {
@@ -375,6 +377,9 @@ class LinkTables:
                 tuple(narratives.get(r[1], ())),
                 tuple(r[6].split()),
                 r[7],
+                r[8],
+                r[9],
+                r[10] in QUOTED_KINDS,
             )
             for r in rows
         }

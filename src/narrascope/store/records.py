@@ -95,3 +95,6 @@ class ClaimRef:
     narrative_ids: tuple[str, ...]
     entity_ids: tuple[str, ...] = ()
     text: str = ""
+    speaker: str | None = None
+    speaker_entity_id: str | None = None
+    quoted: bool = False  # its statement is a direct or mixed one
