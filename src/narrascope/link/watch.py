@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from narrascope.link.actors import AccusedResolver, subject_names
-from narrascope.link.embed import Encoder, from_bytes, to_bytes
+from narrascope.link.embed import Encoder, encoder_version, from_bytes, to_bytes
 from narrascope.link.frames import Frame, FrameHit, find_frames, frames_digest
 from narrascope.link.watchlist import WatchItem, WatchlistError
 from narrascope.patterns import word_set
@@ -70,10 +70,10 @@ class WatchImport:
 
 
 def rules_version(frames: Sequence[Frame]) -> str:
-    """The matching rules an item is read under: the matching code's version and the frames. (Not the
-    gazetteer: ``watch --import`` reads no user places file, and ``link --places`` would have every
-    import read the items again.)"""
-    return f"{WATCH_RULES}+frames-{frames_digest(frames)}"
+    """The matching rules an item is read under: the matching code's version, the frames and the encoder
+    its title's vector was made with (it ends the string). (Not the gazetteer: ``watch --import`` reads no
+    user places file, and ``link --places`` would have every import read the items again.)"""
+    return f"{WATCH_RULES}+frames-{frames_digest(frames)}+{encoder_version()}"
 
 
 def fold(name: str) -> str:
@@ -350,9 +350,11 @@ class Watcher:
 
     def recheck(self, now: str, *, every: bool = False) -> WatchRecheck:
         """Read again the items read under other matching rules (an upgrade, another frames file), or
-        ``every`` item: their frames and places, then their matches. A match the rules still make keeps
-        the time it was first made (``watch`` does not report it as new); one they no longer make is
-        removed. One transaction: a run stopped midway leaves every item as it was."""
+        ``every`` item: their frames and places, then their matches. A title whose vector another encoder
+        made (an upgrade: the claims are encoded again as their articles are linked again) is encoded
+        again. A match the rules still make keeps the time it was first made (``watch`` does not report it
+        as new); one they no longer make is removed. One transaction: a run stopped midway leaves every
+        item as it was."""
         store = self.store
         stale = store.stale_watch_items(self.rules, every=every)
         if not stale:
@@ -360,11 +362,15 @@ class Watcher:
         ids = [row[0] for row in stale]
         known = {fold(n) for n in store.known_place_names()}
         found: list[WatchMatch] = []
+        vectors = self._vectors_now(stale)
+        if vectors:  # a run stopped before the index's save rebuilds it from the table
+            self.index.forget()
         with store.transaction():
-            for item_id, title, countries, vector in stale:
-                view = self.read_item(
-                    item_id, title, filter(None, countries.split("|")), from_bytes(vector), known
-                )
+            for item_id, seq, title, countries, blob, _ in stale:
+                vector = vectors[seq] if seq in vectors else from_bytes(blob)
+                if seq in vectors:
+                    store.set_watch_vector(item_id, to_bytes(vector))
+                view = self.read_item(item_id, title, filter(None, countries.split("|")), vector, known)
                 store.reread_watch_item(
                     item_id, sorted(view.frames), "|".join(sorted(view.places)), self.rules
                 )
@@ -373,9 +379,23 @@ class Watcher:
             gone = before - {(m.item_id, m.claim_id) for m in found}
             store.delete_watch_matches(sorted(gone))
             stored, pushed_out = self._store_best(found, now)
+        if vectors:
+            seqs = sorted(vectors)
+            self.index.remove(seqs)
+            self.index.add(seqs, np.vstack([vectors[seq] for seq in seqs]))
+            self.index.save()
         rechecked = set(ids)
         after = {pair for pair in stored if pair[0] in rechecked}
         return WatchRecheck(len(stale), len(after - before), len(gone | pushed_out), len(after & before))
+
+    def _vectors_now(self, stale: list[tuple]) -> dict[int, np.ndarray]:
+        """By seq, the titles of ``stale`` items encoded again where another encoder made their vector."""
+        current = "+" + encoder_version()
+        older = [(seq, title) for _, seq, title, _, _, rules in stale if not rules.endswith(current)]
+        if not older:
+            return {}
+        encoded = self.encoder.encode([title for _, title in older])
+        return {seq: vector for (seq, _), vector in zip(older, encoded, strict=True)}
 
     def _store_best(self, found: Sequence[WatchMatch], now: str) -> tuple[set[Pair], set[Pair]]:
         """Store the matches ``found`` that are among their claim's ``MATCHES_PER_CLAIM`` best, the matches

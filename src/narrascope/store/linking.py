@@ -739,15 +739,21 @@ class LinkTables:
         )
         return True
 
-    def stale_watch_items(self, rules: str, *, every: bool = False) -> list[tuple[str, str, str, bytes]]:
-        """(id, title, countries, vector) of the items read under other matching rules than ``rules``
-        (of all items with ``every``)."""
+    def stale_watch_items(
+        self, rules: str, *, every: bool = False
+    ) -> list[tuple[str, int, str, str, bytes, str]]:
+        """(id, seq, title, countries, vector, rules) of the items read under other matching rules than
+        ``rules`` (of all items with ``every``)."""
         where = "" if every else " WHERE rules <> ?"
         rows = self.conn.execute(
-            f"SELECT id, title, countries, vector FROM watch_items{where} ORDER BY seq",
+            f"SELECT id, seq, title, countries, vector, rules FROM watch_items{where} ORDER BY seq",
             () if every else (rules,),
         )
         return [tuple(r) for r in rows]
+
+    def set_watch_vector(self, item_id: str, vector: bytes) -> None:
+        """An item's title encoded again (by another encoder than the one it was stored with)."""
+        self.conn.execute("UPDATE watch_items SET vector = ? WHERE id = ?", (vector, item_id))
 
     def reread_watch_item(self, item_id: str, frames: Sequence[str], places: str, rules: str) -> None:
         """An item's frames and places as read again under ``rules``."""

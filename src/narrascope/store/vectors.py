@@ -96,6 +96,15 @@ class VectorIndex:
         found = self.index.search(np.asarray(vector, dtype=np.float32), min(k, len(self.index)))
         return [(int(key), 1.0 - float(dist)) for key, dist in zip(found.keys, found.distances, strict=True)]
 
+    def forget(self) -> None:
+        """Delete the saved file before rows change in place (a vector made again under the same key): a run
+        stopped before the next save then rebuilds the index from the table rather than trust a file whose
+        row count still agrees with it."""
+        if self.path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+        self.dirty = True
+
     def save(self) -> None:
         """Write atomically (temp file + rename): a kill mid-save leaves the previous file."""
         if self.path is None or not self.dirty:
