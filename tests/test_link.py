@@ -625,8 +625,11 @@ def test_a_narrative_label_is_its_claim_without_the_reporting(claim: str, label:
 class _LabelStore:
     """The two store reads and writes ``relabel`` uses."""
 
-    def __init__(self, rows: list[tuple[str, str, str, np.ndarray]]) -> None:
-        self.rows = [(i, text, stance, to_bytes(v)) for i, text, stance, v in rows]
+    def __init__(self, rows: list[tuple[str, str, str, np.ndarray]], speaker: str | None = None) -> None:
+        """Every claim is ``speaker``'s (a canonical name, or none known)."""
+        self.rows = [
+            (i, text, stance, to_bytes(v), speaker, speaker and "e_1") for i, text, stance, v in rows
+        ]
         self.label: tuple[str, str | None] | None = None
 
     def narrative_claim_vectors(self, narrative_id: str, limit: int) -> list:
@@ -654,6 +657,12 @@ def test_a_narrative_label_says_whom_it_is_about_where_a_claim_does() -> None:
     store = _LabelStore([central, *others])
     linker_module.relabel(store, "n")  # no claim stands on its own: the most central one still labels
     assert store.label == ("He’d make Mexico pay for the wall", "a")
+    store = _LabelStore([central, *others], speaker="Donald Trump")
+    linker_module.relabel(store, "n")  # and says who said it, where that is known
+    assert store.label == ("Donald Trump: He’d make Mexico pay for the wall", "a")
+    store = _LabelStore([central, named], speaker="Donald Trump")
+    linker_module.relabel(store, "n")
+    assert store.label == ("Mexico will pay for the wall, Trump said", "b")
 
 
 VOTES = {

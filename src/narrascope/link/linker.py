@@ -519,7 +519,9 @@ class Linker:
 def relabel(store, narrative_id: str) -> None:
     """Label a narrative with the asserting claim nearest the centroid of its most recent claims; one that
     stands on its own if any does: a label opening with a pronoun ("he'd build a wall", "“We will …”")
-    does not say whom it is about."""
+    does not say whom it is about. Where none does, the label says who said it, as a headline would
+    ("Hillary Clinton: I did not email any classified material"): such a narrative's claims are one
+    speaker's (``_may_be_one_claim``)."""
     rows = store.narrative_claim_vectors(narrative_id, LABEL_SAMPLE)
     if not rows:
         return
@@ -528,7 +530,10 @@ def relabel(store, narrative_id: str) -> None:
     scores = vectors @ vectors.mean(axis=0)
     whole = [i for i, r in enumerate(asserting) if not _leans_on_context(label_text(r[1]))]
     best = asserting[max(whole or range(len(asserting)), key=lambda i: scores[i])]
-    store.set_narrative_label(narrative_id, label_text(best[1])[:300], best[0])
+    label = label_text(best[1])
+    if not whole and best[5]:  # a known speaker: its canonical name
+        label = f"{best[4]}: {label}"
+    store.set_narrative_label(narrative_id, label[:300], best[0])
 
 
 # a label opening with one of these leans on the sentence before it ("And she's going to win")

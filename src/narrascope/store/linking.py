@@ -624,11 +624,11 @@ class LinkTables:
 
     def narrative_claim_vectors(
         self, narrative_id: str, limit: int = 200
-    ) -> list[tuple[str, str, str, bytes]]:
-        """(claim id, text, stance, vector) of a narrative's most recent claims."""
+    ) -> list[tuple[str, str, str, bytes, str | None, str | None]]:
+        """(claim id, text, stance, vector, speaker, speaker entity id) of a narrative's most recent claims."""
         rows = self.conn.execute(
-            "SELECT c.id, c.text, nc.stance, c.vector FROM narrative_claims nc JOIN claims c"
-            " ON c.id = nc.claim_id WHERE nc.narrative_id = ? ORDER BY nc.claim_seq DESC LIMIT ?",
+            "SELECT c.id, c.text, nc.stance, c.vector, c.speaker, c.speaker_entity_id FROM narrative_claims nc"
+            " JOIN claims c ON c.id = nc.claim_id WHERE nc.narrative_id = ? ORDER BY nc.claim_seq DESC LIMIT ?",
             (narrative_id, limit),
         )
         return [tuple(r) for r in rows]
