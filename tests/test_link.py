@@ -391,18 +391,23 @@ def test_a_claimreview_watch_item_matches_the_demo_and_reports_only_new_matches(
     assert all(m["watched"] == "The Northern Compact plans to divide Veloria" for m in first)
 
 
+def _linked_with_watchlist(nar: Narrascope, folder: Path) -> dict[tuple[str, str], str]:
+    """Link the store, import the ClaimReview watchlist; its matches."""
+    review = folder / "factcheck.json"
+    review.write_text(json.dumps(WATCHLIST), encoding="utf-8")
+    nar.link()
+    nar.watch_import(review)
+    return _match_rows(nar)
+
+
 def _match_rows(nar: Narrascope) -> dict[tuple[str, str], str]:
     rows = nar.store.conn.execute("SELECT item_id, claim_id, matched_at FROM watch_matches").fetchall()
     return {(r[0], r[1]): r[2] for r in rows}
 
 
 def test_watch_items_read_under_older_rules_are_matched_again_and_keep_their_first_time(db, tmp_path):
-    review = tmp_path / "factcheck.json"
-    review.write_text(json.dumps(WATCHLIST), encoding="utf-8")
     with Narrascope(db) as nar:
-        nar.link()
-        nar.watch_import(review)
-        made = _match_rows(nar)
+        made = _linked_with_watchlist(nar, tmp_path)
         assert len(made) >= 2
         lost, *kept = sorted(made)
         item = lost[0]
@@ -441,12 +446,8 @@ def test_watch_items_read_under_older_rules_are_matched_again_and_keep_their_fir
 def test_a_watch_item_encoded_by_another_encoder_is_encoded_again(db, tmp_path):
     """After an upgrade that changes the encoder, the claims are encoded again as their articles are linked
     again, and so is every watch item's title: an old vector would match the new claims by chance."""
-    review = tmp_path / "factcheck.json"
-    review.write_text(json.dumps(WATCHLIST), encoding="utf-8")
     with Narrascope(db) as nar:
-        nar.link()
-        nar.watch_import(review)
-        made = _match_rows(nar)
+        made = _linked_with_watchlist(nar, tmp_path)
         seq, item, rules = nar.store.conn.execute("SELECT seq, id, rules FROM watch_items").fetchone()
         assert rules.endswith("+" + encoder_version())
         unrelated = shared_encoder().encode(["Bread prices rose again in April."])[0]
