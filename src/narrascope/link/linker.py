@@ -542,9 +542,13 @@ _LEANING = frozenset(("and", "but", "or", "so", "if", "maybe", "say", "says", "b
 
 def _leans_on_context(label: str) -> bool:
     """Whether a label opens with a pronoun or a word that leans on the sentence before it."""
-    words = re.findall(r"[\w’']+", label[:40])
-    first = re.split(r"[’']", words[0])[0].casefold() if words else ""
+    first = next(iter(_first_words(label)), "")
     return first in word_set("pronouns.txt") or first in _LEANING
+
+
+def _first_words(text: str) -> list[str]:
+    """The first words of ``text``, folded, a contraction cut at its apostrophe ("he’d" → "he")."""
+    return [re.split(r"[’']", w)[0].casefold() for w in re.findall(r"[\w’']+", text[:60])]
 
 
 # a complementizer is lower case; a capitalised "That" opens a sentence ("That is a lie")
@@ -572,20 +576,16 @@ _CONJUNCTIONS = frozenset(("and", "but", "or", "so", "yet"))
 def _opens_with_pronoun(claim: str) -> bool:
     """Whether a claim's subject is a pronoun ("he will vote for Clinton", "“We need a big change”",
     "And it's going to be completely useless"): someone or something its words do not name."""
-    words = _first_words(claim)
+    words = _first_words(label_text(claim))
     while words and words[0] in _CONJUNCTIONS:
         words.pop(0)
     return bool(words) and words[0] in word_set("pronouns.txt")
 
 
-def _first_words(claim: str) -> list[str]:
-    return [re.split(r"[’']", w)[0].casefold() for w in re.findall(r"[\w’']+", label_text(claim)[:60])]
-
-
 def _opens_with_name(claim: str, name: str | None) -> bool:
     """Whether a claim's first word is a word of ``name``: "Donald Trump will build the wall",
     "Trump's proposal", whose subject is that speaker."""
-    words = _first_words(claim)
+    words = _first_words(label_text(claim))
     return bool(name and words) and words[0] in {w.casefold() for w in re.findall(r"\w+", name)}
 
 

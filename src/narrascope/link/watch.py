@@ -367,8 +367,10 @@ class Watcher:
             self.index.forget()
         with store.transaction():
             for item_id, seq, title, countries, blob, _ in stale:
-                vector = vectors[seq] if seq in vectors else from_bytes(blob)
-                if seq in vectors:
+                vector = vectors.get(seq)
+                if vector is None:
+                    vector = from_bytes(blob)
+                else:
                     store.set_watch_vector(item_id, to_bytes(vector))
                 view = self.read_item(item_id, title, filter(None, countries.split("|")), vector, known)
                 store.reread_watch_item(
