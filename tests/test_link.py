@@ -617,6 +617,16 @@ def test_a_claim_and_its_negation_are_one_narrative_asserted_and_denied(tmp_path
         ("iPhone sales fell", "iPhone sales fell"),  # a name's own case stays
         ("that", "That"),  # nothing left but the word itself
         ("That is a lie", "That is a lie"),  # a capitalised "That" opens a sentence: no complementizer
+        # words leaning on the sentence before are dropped, as a headline would
+        ("“And we're going to win,”", "We're going to win"),
+        ('In other words, their main task is regime change,"', "Their main task is regime change"),
+        ("Yes, compared with last year", "Compared with last year"),
+        ("but on the other hand, grain is moving", "Grain is moving"),
+        # not where the word belongs to the claim
+        ("No one knows the cost", "No one knows the cost"),
+        ("So far ten people have died", "So far ten people have died"),
+        ("Andorra will pay", "Andorra will pay"),
+        ("Now is the time", "Now is the time"),
     ],
 )
 def test_a_narrative_label_is_its_claim_without_the_reporting(claim: str, label: str) -> None:
@@ -662,6 +672,11 @@ def test_a_narrative_label_says_whom_it_is_about_where_a_claim_does() -> None:
     linker_module.relabel(store, "n")  # and says who said it, where that is known
     assert store.label == ("Donald Trump: He’d make Mexico pay for the wall", "a")
     store = _LabelStore([central, named], speaker="Donald Trump")
+    linker_module.relabel(store, "n")
+    assert store.label == ("Mexico will pay for the wall, Trump said", "b")
+    # a pronoun after "In other words," leans on the sentence before as much as one that opens the claim
+    leaning = ("g", "In other words, their main task is to make Mexico pay", "asserts", unit(1, 0.05))
+    store = _LabelStore([central, leaning, named], speaker="Donald Trump")
     linker_module.relabel(store, "n")
     assert store.label == ("Mexico will pay for the wall, Trump said", "b")
 

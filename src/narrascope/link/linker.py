@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -536,8 +537,9 @@ def relabel(store, narrative_id: str) -> None:
     store.set_narrative_label(narrative_id, label[:300], best[0])
 
 
-# a label opening with one of these leans on the sentence before it ("And she's going to win")
-_LEANING = frozenset(("and", "but", "or", "so", "if", "maybe", "say", "says", "because", "then", "also"))
+# a label opening with one of these leans on the sentence before it ("If she wins", "Maybe not"), as
+# one opening with a pronoun does ("She's going to win"); ``label_text`` drops "And", "In other words,"
+_LEANING = frozenset(("so", "if", "maybe", "say", "says", "because", "then", "also"))
 
 
 def _leans_on_context(label: str) -> bool:
@@ -556,11 +558,23 @@ _LEADING = re.compile(r"^(?:[\"“”‘’'`]|(?:that|whether)\s+(?=\S))+")
 _TRAILING = re.compile(r"(?:[\"“”‘’'`,;:]|\s)+$")
 
 
+@cache
+def _openers() -> re.Pattern[str]:
+    """Leading words that lean on what was said before (``data/label_openers.txt``), with the
+    quotation marks that may come before them."""
+    words = sorted(word_set("label_openers.txt"), key=len, reverse=True)
+    bare = "|".join(re.escape(w) for w in words if not w.endswith(","))
+    marked = "|".join(re.escape(w[:-1]).replace(r"\ ", r"\s+") for w in words if w.endswith(","))
+    return re.compile(rf"^(?:[\"“”‘’'`]*(?:(?:{bare})\s+(?=\S)|(?:{marked})\s*,\s*))+", re.IGNORECASE)
+
+
 def label_text(claim: str) -> str:
     """A claim as a narrative's label: without the complementizer and quotation marks a content is
-    reported with ("that the Compact's presence is illegal", "“Their presence is illegal,”"), its first
-    letter a capital. The claim's own text is kept as evidence."""
-    text = _TRAILING.sub("", _LEADING.sub("", claim.strip()))
+    reported with ("that the Compact's presence is illegal", "“Their presence is illegal,”") or the
+    words that lean on the sentence before it ("And …", "In other words, …"), its first letter a capital.
+    The claim's own text is kept as evidence."""
+    text = _LEADING.sub("", claim.strip())
+    text = _TRAILING.sub("", _LEADING.sub("", _openers().sub("", text)))
     if not text:
         return claim.strip()
     first = text.split()[0]
@@ -569,16 +583,10 @@ def label_text(claim: str) -> str:
     return text
 
 
-# words that may come before a claim's subject ("And I have confidence …", "But they …")
-_CONJUNCTIONS = frozenset(("and", "but", "or", "so", "yet"))
-
-
 def _opens_with_pronoun(claim: str) -> bool:
     """Whether a claim's subject is a pronoun ("he will vote for Clinton", "“We need a big change”",
     "And it's going to be completely useless"): someone or something its words do not name."""
     words = _first_words(label_text(claim))
-    while words and words[0] in _CONJUNCTIONS:
-        words.pop(0)
     return bool(words) and words[0] in word_set("pronouns.txt")
 
 
