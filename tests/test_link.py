@@ -21,11 +21,13 @@ from api_store import WATCHLIST
 from front_matter import write_articles
 from narrascope.app import Narrascope
 from narrascope.link import linker as linker_module
+from narrascope.link.claims import build_claims
 from narrascope.link.embed import encoder_version, from_bytes, shared_encoder, to_bytes
 from narrascope.link.narratives import first_appearance
 from narrascope.link.watch import MATCHES_PER_CLAIM
-from narrascope.model import Claim
+from narrascope.model import Article, Claim, Statement, content_pieces, parts_field
 from narrascope.store import ArticleQuery
+from narrascope.store.browse import Filters
 from narrascope.store.records import ClaimRef
 
 DEMO = Path(str(files("narrascope") / "data" / "demo"))
@@ -713,6 +715,69 @@ def test_a_claim_about_its_unnamed_speaker_is_one_claim_only_from_that_speaker(t
         nar.link()
         found = [nar.narrative(n.id) for n in nar.narratives(limit=10)]
     assert [sorted(e.speaker for e in n.evidence) for n in found] == [["Ivo Maras", "Ivo Maras"]]
+
+
+DAM = {
+    "river-news.txt": (
+        "River News",
+        "2025-07-01",
+        "The dam on the Vela river will open its gates next month.\n\n"
+        "“The water will reach the valley farms by the end of August,” Minister Ana Petrov said on Monday"
+        " at a briefing in the capital. “Every village on the river has been told to prepare.”",
+    ),
+}
+
+
+def test_a_quotation_its_attribution_interrupts_makes_claims_of_what_was_said_only(tmp_path):
+    """'“…,” Minister Ana Petrov said on Monday at a briefing. “…”': one statement whose content has two
+    pieces; its claims are the two quotations, never the words around "said"."""
+    write_articles(tmp_path, DAM)
+    with Narrascope(tmp_path / "dam.db") as nar:
+        nar.ingest([str(tmp_path)])
+        nar.enrich()
+        nar.link()
+        (said,) = [s for s in nar.statements() if s.cue == "said"]
+        text = nar.article(said.article_id).text
+        claims = [c.text for c in nar.find_claims(Filters())[0]]
+    assert said.speaker_name == "Ana Petrov" and said.kind == "direct"
+    assert [text[a:b] for a, b in content_pieces(said)] == [
+        "“The water will reach the valley farms by the end of August,”",
+        "“Every village on the river has been told to prepare.”",
+    ]
+    assert claims == [
+        "“The water will reach the valley farms by the end of August,”",
+        "“Every village on the river has been told to prepare.”",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "claims"),
+    [
+        # quotations around their attribution: each is said, the attribution is not
+        (
+            "“The gates will open in August,” Petrov said on Monday in Vela. “The farms have been told.”",
+            ("“The gates will open in August,”", "“The farms have been told.”"),
+            ["“The gates will open in August,”", "“The farms have been told.”"],
+        ),
+        # halves of one sentence around its cue: one claim, as written
+        (
+            "The new dam on the river, officials said, will flood three villages by the spring.",
+            ("The new dam on the river,", "will flood three villages by the spring."),
+            ["The new dam on the river, officials said, will flood three villages by the spring."],
+        ),
+    ],
+)
+def test_a_contents_pieces_are_claims_of_their_own_where_they_are_quotations(text, parts, claims) -> None:
+    spans = [(text.index(p), text.index(p) + len(p)) for p in parts]
+    cue = text.index("said")
+    st = Statement(
+        id="s1", article_id="a1", kind="direct" if text[0] == "“" else "indirect", speaker="Petrov",
+        cue="said", content=text[spans[0][0] : spans[-1][1]], content_start=spans[0][0],
+        content_end=spans[-1][1], cue_start=cue, cue_end=cue + 4, sentence_start=0, sentence_end=len(text),
+        content_parts=parts_field(spans),
+    )  # fmt: skip
+    article = Article(id="a1", content_hash="h", text=text, source="test")
+    assert [c.text for c in build_claims(article, [st], [], ())] == claims
 
 
 def _claim(text: str, speaker: str, entities: tuple[str, ...] = (), quoted: bool = False) -> Claim:

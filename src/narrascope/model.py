@@ -112,7 +112,10 @@ class Statement:
 
     ``speaker`` is the source as written ("he", "Minister Lavrov", "a US military official");
     ``speaker_name`` and ``speaker_entity_id`` are the canonical speaker when one could be resolved.
-    All offsets are character offsets into ``Article.text``.
+    All offsets are character offsets into ``Article.text``. ``content`` runs from the first word said
+    to the last; where its own attribution interrupts it ("“…,” Barkley said. “…”"), ``content_parts``
+    lists the pieces said, as ``start-end`` pairs separated by spaces (``content_pieces`` reads them);
+    it is empty for a content in one piece.
     """
 
     id: str
@@ -133,6 +136,21 @@ class Statement:
     speaker_name: str | None = None
     role: str | None = None
     stance: str | None = None
+    content_parts: str = ""
+
+
+def content_pieces(statement: Statement) -> list[tuple[int, int]]:
+    """The pieces of a statement's content that were said, as (start, end) offsets: its
+    ``content_parts``, or the whole content."""
+    if not statement.content_parts:
+        return [(statement.content_start, statement.content_end)]
+    pairs = (part.split("-") for part in statement.content_parts.split())
+    return [(int(a), int(b)) for a, b in pairs]
+
+
+def parts_field(pieces: list[tuple[int, int]]) -> str:
+    """``Statement.content_parts`` for these pieces: empty for one."""
+    return " ".join(f"{a}-{b}" for a, b in pieces) if len(pieces) > 1 else ""
 
 
 @dataclass(slots=True)

@@ -40,7 +40,7 @@ from narrascope.enrich.gender import (
     phrase_gender,
 )
 from narrascope.enrich.names import is_pronoun, strip_titles, titles
-from narrascope.model import Entity, Span, Statement
+from narrascope.model import Entity, Span, Statement, parts_field
 from narrascope.patterns import word_set
 from narrascope.sentences import split_sentences
 
@@ -158,6 +158,7 @@ def build_statements(
                 speaker_entity_id=speaker.entity_id,
                 speaker_name=speaker.name,
                 role=speaker.role,
+                content_parts=parts_field([(p.start, p.end) for p in attribution.content_parts]),
             )
         )
     return statements

@@ -16,7 +16,7 @@ from dataclasses import replace
 from narrascope.link.actors import accused_mention
 from narrascope.link.cues import is_attitude_or_mention_cue, is_intention_cue, is_proposition
 from narrascope.link.frames import ASSERTS, Frame, claim_stance, find_frames, stance
-from narrascope.model import QUOTED_KINDS, Article, Claim, FrameStance, Mention, Statement
+from narrascope.model import QUOTED_KINDS, Article, Claim, FrameStance, Mention, Statement, content_pieces
 from narrascope.sentences import split_sentences
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -42,7 +42,7 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
             pieces.append((a, b))
     if len(pieces) > 1 and len(text[pieces[0][0] : pieces[0][1]].split()) < MIN_WORDS:
         pieces[0:2] = [(pieces[0][0], pieces[1][1])]
-    return pieces[:MAX_CLAIMS_PER_STATEMENT]
+    return pieces
 
 
 MAX_REPORTING_CHARS = 400  # a longer content is a run-on (a transcript read as one sentence), no report
@@ -55,7 +55,7 @@ def _reported_within(st: Statement, statements: list[Statement]) -> bool:
     al-Nusra"): the claim is that speaker's, made by the outer statement, not the US's own."""
     return any(
         o is not st
-        and o.content_start <= st.cue_start < o.content_end
+        and any(a <= st.cue_start < b for a, b in content_pieces(o))  # not the attribution between pieces
         and o.sentence_start <= st.sentence_start
         and st.sentence_end <= o.sentence_end  # in one sentence: a run-on content swallows no one
         and o.content_end - o.content_start <= MAX_REPORTING_CHARS
@@ -104,6 +104,23 @@ def _claim_end(text: str, st: Statement) -> int:
     return cut
 
 
+def _said(text: str, st: Statement) -> list[tuple[int, int]]:
+    """The claim pieces of a statement: sentences of what was said, without the attribution that
+    interrupts a quotation ("“CNN has done an awful job,” Barkley said. “They have followed …”"). Only
+    quotations are taken apart so: the pieces of other contents are halves of one sentence ("The
+    front-runner … isn’t expected to attend"), or the parser's reach past the cue ("“…,” Trump said on
+    NBC’s Meet the Press")."""
+    end = _claim_end(text, st)
+    said = content_pieces(st)
+    if len(said) > 1 and not all(text[a:b].lstrip()[:1] in _QUOTE_MARKS for a, b in said):
+        said = [(st.content_start, st.content_end)]
+    pieces = [p for a, b in said if a < end for p in _pieces(text, a, min(b, end))]
+    return pieces[:MAX_CLAIMS_PER_STATEMENT]
+
+
+_QUOTE_MARKS = "\"“”‘’'`«»„"
+
+
 def _quote_open(text: str) -> bool:
     """Whether a quotation opened in ``text`` is still open at its end."""
     return text.count("“") > text.count("”") or text.count('"') % 2 == 1
@@ -150,7 +167,7 @@ def build_claims(
         if _claims_nothing(text, st, statements):
             continue
         proposition = is_proposition(st.cue, text[st.content_start : st.content_end])
-        for a, b in _pieces(text, st.content_start, _claim_end(text, st)):
+        for a, b in _said(text, st):
             piece = text[a:b]
             frame_stances = _frame_stances(text, a, b, st.cue, frames, mentions)
             if (not proposition or len(_WORD.findall(piece)) < MIN_WORDS) and not frame_stances:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from narrascope.model import Statement
+from narrascope.model import Statement, content_pieces
 from narrascope.serve.display import isolate
 from narrascope.serve.highlight import Mark, highlight
 from narrascope.store.query import fts_terms
@@ -41,12 +41,13 @@ class Card:
 
 
 def statement_marks(st: Statement, *, anchor: bool = False) -> list[Mark]:
-    """The sentence(s), source, cue and content of a statement, as marks."""
+    """The sentence(s), source, cue and content of a statement, as marks: the content's pieces where its
+    attribution interrupts it."""
     return [
         Mark(st.sentence_start, st.sentence_end, "sentence", anchor=f"s-{st.id}" if anchor else None),
         Mark(st.speaker_start, st.speaker_end, "source", "source: " + isolate(st.speaker_name or st.speaker)),
         Mark(st.cue_start, st.cue_end, "cue", "cue"),
-        Mark(st.content_start, st.content_end, "content", f"{st.kind} statement"),
+        *(Mark(a, b, "content", f"{st.kind} statement") for a, b in content_pieces(st)),
     ]
 
 

@@ -98,6 +98,11 @@ class StatementOut(Model):
     speaker_start: int | None
     speaker_end: int | None
     stance: str | None = Field(description="asserts or denies once linked (the stance of its claims).")
+    content_parts: str = Field(
+        "",
+        description="The pieces of a content its own attribution interrupts (“…,” she said. “…”), as"
+        " start-end offsets separated by spaces; empty for a content in one piece.",
+    )
     outlet: str | None
     published: str | None
     title: str | None

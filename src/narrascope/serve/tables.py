@@ -41,7 +41,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "statements": _columns(
         "id article_id published outlet kind speaker speaker_name speaker_entity_id role cue content stance"
         " sentence content_start:integer content_end:integer cue_start:integer cue_end:integer"
-        " speaker_start:integer speaker_end:integer sentence_start:integer sentence_end:integer title url"
+        " speaker_start:integer speaker_end:integer sentence_start:integer sentence_end:integer content_parts"
+        " title url"
     ),
     "entities": _columns("id name type aliases:list mentions:integer articles:integer statements:integer"),
     "narratives": _columns(

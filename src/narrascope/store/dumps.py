@@ -114,7 +114,7 @@ class DumpTables:
         select = (
             "SELECT s.id AS k, s.id, s.article_id, s.kind, s.speaker, s.speaker_name, s.speaker_entity_id,"
             " s.role, s.cue, s.content, s.stance, s.content_start, s.content_end, s.cue_start, s.cue_end,"
-            " s.speaker_start, s.speaker_end, s.sentence_start, s.sentence_end, "
+            " s.speaker_start, s.speaker_end, s.sentence_start, s.sentence_end, s.content_parts, "
             + _SENTENCE.format(t="s")
             + ", a.outlet, a.published, a.title, a.url FROM statements s JOIN articles a ON a.id = s.article_id"
         )

@@ -33,7 +33,8 @@ NARRATIVE_COLUMNS = (  # a ``Narrative`` row, in its fields' order
 )
 _STATEMENT_FIELDS = (
     "id, article_id, kind, speaker, cue, content, content_start, content_end, cue_start, cue_end,"
-    " sentence_start, sentence_end, speaker_start, speaker_end, speaker_entity_id, speaker_name, role, stance"
+    " sentence_start, sentence_end, speaker_start, speaker_end, speaker_entity_id, speaker_name, role, stance,"
+    " content_parts"
 )
 
 

@@ -567,6 +567,12 @@ ALTER TABLE watch_items ADD COLUMN rules TEXT NOT NULL DEFAULT '';
 CREATE INDEX watch_items_rules ON watch_items (rules)
 """
 
+# the pieces of a content its own attribution interrupts (``Statement.content_parts``); statements enriched
+# before keep '' and read as one piece
+_STATEMENT_PARTS = """
+ALTER TABLE statements ADD COLUMN content_parts TEXT NOT NULL DEFAULT ''
+"""
+
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL, sqlite=_SQLITE_FTS),
@@ -593,4 +599,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0012_story_words", _STORY_WORDS),
     Migration("0013_narrative_accused", _NARRATIVE_ACCUSED),
     Migration("0014_watch_rules", _WATCH_RULES),
+    Migration("0015_statement_parts", _STATEMENT_PARTS),
 )
