@@ -314,6 +314,44 @@ def test_the_words_around_a_name_are_no_role():
     assert _clean_role("Russian Deputy Foreign Minister") == "Russian Deputy Foreign Minister"
 
 
+@pytest.mark.parametrize(
+    ("words", "role"),
+    [
+        ("Vermont Sen.", "Vermont Senator"),  # an abbreviated title is spelled out
+        ("Lt. Gov.", "Lieutenant Governor"),
+        # another person named before "and" ("… and Breitbart News editor Aaron Klein"): what follows is the role
+        (
+            "Ambassador John Bolton and Breitbart News National Security editor",
+            "Breitbart News National Security editor",
+        ),
+        ("Hillary Clinton and Senator", "Senator"),
+        ("combat veteran and former CIA officer", "combat veteran and former CIA officer"),
+        (
+            "Former Secretary of State and Democratic frontrunner",
+            "Former Secretary of State and Democratic frontrunner",
+        ),
+        (
+            "Popular Christian and corporate speaker",
+            "Popular Christian and corporate speaker",
+        ),  # no given name
+        ("Democratic presidential candidate Hillary Clinton", ""),  # "… Hillary Clinton's daughter Chelsea"
+        ("spokeswoman for Donald Trump", "spokeswoman for Donald Trump"),
+        ("UN Ambassador John", "UN Ambassador John"),  # a title before a given name names no one else
+        # a relative clause is a role where it says what the person is
+        ("who is now chairman of the Clinton campaign", "chairman of the Clinton campaign"),
+        ("who was the chief strategist on Obama's campaigns", "chief strategist on Obama's campaigns"),
+        ("who spent Saturday barnstorming across Iowa", ""),
+        # the end of the phrase before the title
+        ("of President", "President"),
+        ("for Sen.", "Senator"),
+    ],
+)
+def test_a_role_is_what_the_words_before_or_after_a_name_say_the_person_is(words: str, role: str) -> None:
+    from narrascope.enrich.speakers import _clean_role
+
+    assert _clean_role(words) == role
+
+
 def test_who_and_which_are_the_name_just_before_them():
     text = (
         "The talks failed without the Syrian Government, which called them a violation of its sovereignty. "

@@ -444,11 +444,56 @@ def _clean_role(role: str) -> str:
         words.pop()  # "Both Mr. King and Mr. [Schultz]": the honorific is the name's, not a role
     if words and words[-1].casefold() in ("and", "or", "&"):
         return ""
+    words = _after_other_person(words)
     while words and _bare(words[0]) in word_set("role_noise.txt"):
         words.pop(0)
+    while words and _bare(words[0]) in ROLE_TAIL:
+        words.pop(0)  # "[a speech] of President [Obama]", "[voted] for Sen. [Sanders]"
+    words = _described(words)
     while words and (_bare(words[-1]) in ROLE_TAIL | HONORIFICS or not words[-1].strip(",.;:—–-")):
         words.pop()
-    return " ".join(words).strip(" ,;:")
+    return " ".join(_abbreviations().get(w.casefold(), w) for w in words).strip(" ,;:")
+
+
+def _after_other_person(words: list[str]) -> list[str]:
+    """The words after "and" where another person is named before it: "Ambassador John Bolton and
+    Breitbart News National Security editor [Aaron Klein]" → "Breitbart News National Security editor";
+    "combat veteran and former CIA officer" stays whole. Nothing where the words end with another person's
+    title and name ("Democratic presidential candidate Hillary Clinton['s daughter Chelsea]"); "spokeswoman
+    for Donald Trump" is a role. A person is a given name and a capitalised word."""
+
+    def person(i: int) -> bool:  # words[i - 2 : i] name someone: "Hillary Clinton", not "Ambassador John"
+        return i >= 2 and words[i - 1][:1].isupper() and given_name_gender(words[i - 2]) is not None
+
+    if person(len(words)) and (len(words) == 2 or _bare(words[-3]) not in ROLE_TAIL):
+        return []
+    for i in range(len(words) - 1, 1, -1):
+        if words[i].casefold() == "and" and person(i):
+            return words[i + 1 :]
+    return words
+
+
+# "who is now chairman of …": the clause's complement is the role; "who spent Saturday …" has none
+_DESCRIBED = re.compile(
+    r"^(?:is|was|has\s+been|had\s+been|will\s+be)\s+(?:now\s+|then\s+|also\s+)?(?:the\s+|an?\s+)?(\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def _described(words: list[str]) -> list[str]:
+    """A relative clause as a role: what "who is …" says the person is, else nothing."""
+    if not words or words[0].casefold() != "who":
+        return words
+    found = _DESCRIBED.match(" ".join(words[1:]))
+    return found.group(1).split() if found else []
+
+
+@cache
+def _abbreviations() -> dict[str, str]:
+    """``data/title_abbreviations.txt``: "sen." → "Senator"."""
+    text = resources.files("narrascope").joinpath("data/title_abbreviations.txt").read_text("utf-8")
+    pairs = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {f"{short.strip().casefold()}.": title.strip() for short, title in pairs}
 
 
 def _bare(word: str) -> str:
