@@ -271,9 +271,16 @@ def noun_table(resource: str) -> dict[str, tuple[str, ...]]:
     ``role_synonyms.txt`` (the titles a noun stands for: "diplomat" → foreign minister…),
     ``organisation_kinds.txt`` (words whose presence in a name makes an organisation of that kind:
     "agency" → department, bureau…)."""
+    return {
+        noun: tuple(w.strip().casefold() for w in words.split("|")) for noun, words in _tab_rows(resource)
+    }
+
+
+def _tab_rows(resource: str) -> list[tuple[str, str]]:
+    """The (key, value) rows of a shipped tab-separated table (``data/<resource>``, ``#`` comments)."""
     text = resources.files("narrascope").joinpath(f"data/{resource}").read_text("utf-8")
     pairs = (line.split("\t", 1) for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return {noun.strip(): tuple(w.strip().casefold() for w in words.split("|")) for noun, words in pairs}
+    return [(key.strip(), value.strip()) for key, value in pairs]
 
 
 def _relative_antecedent(
@@ -491,9 +498,7 @@ def _described(words: list[str]) -> list[str]:
 @cache
 def _abbreviations() -> dict[str, str]:
     """``data/title_abbreviations.txt``: "sen." → "Senator"."""
-    text = resources.files("narrascope").joinpath("data/title_abbreviations.txt").read_text("utf-8")
-    pairs = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return {f"{short.strip().casefold()}.": title.strip() for short, title in pairs}
+    return {f"{short.casefold()}.": title for short, title in _tab_rows("title_abbreviations.txt")}
 
 
 def _bare(word: str) -> str:

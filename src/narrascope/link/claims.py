@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from narrascope.link.actors import accused_mention
 from narrascope.link.cues import is_attitude_or_mention_cue, is_intention_cue, is_proposition
-from narrascope.link.frames import ASSERTS, Frame, claim_stance, find_frames, stance
+from narrascope.link.frames import ASSERTS, Frame, claim_stance, find_frames, is_quotation, stance
 from narrascope.model import QUOTED_KINDS, Article, Claim, FrameStance, Mention, Statement, content_pieces
 from narrascope.sentences import split_sentences
 
@@ -112,13 +112,10 @@ def _said(text: str, st: Statement) -> list[tuple[int, int]]:
     NBC’s Meet the Press")."""
     end = _claim_end(text, st)
     said = content_pieces(st)
-    if len(said) > 1 and not all(text[a:b].lstrip()[:1] in _QUOTE_MARKS for a, b in said):
+    if len(said) > 1 and not all(is_quotation(text[a:b]) for a, b in said):
         said = [(st.content_start, st.content_end)]
     pieces = [p for a, b in said if a < end for p in _pieces(text, a, min(b, end))]
     return pieces[:MAX_CLAIMS_PER_STATEMENT]
-
-
-_QUOTE_MARKS = "\"“”‘’'`«»„"
 
 
 def _quote_open(text: str) -> bool:

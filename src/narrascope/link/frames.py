@@ -131,7 +131,7 @@ def negative(text: str, stance: str) -> bool:
     (the vectors barely see a "not") disagree when one is negative and the other is not."""
     first = _main_clause(text)
     negated = bool(_NEGATOR.search(first)) and not _REFUTED.search(text)
-    if stance == DENIES and _quoted(text):
+    if stance == DENIES and is_quotation(text):
         return True
     return negated != (stance == DENIES)
 
@@ -160,11 +160,11 @@ def cue_denies(cue: str) -> bool:
 
 def _combine(text: str, negated: bool, cue: str) -> str:
     denial = cue_denies(cue)
-    if negated and denial and _quoted(text):
+    if negated and denial and is_quotation(text):
         return DENIES  # '"There is no plan," he denied': the speaker's words, not a double negation
     return DENIES if negated != denial else ASSERTS
 
 
-def _quoted(text: str) -> bool:
-    """Whether a claim is a quotation: its negation is the speaker's own words."""
+def is_quotation(text: str) -> bool:
+    """Whether a claim (or a content's piece) is a quotation: its negation is the speaker's own words."""
     return text.lstrip()[:1] in _QUOTE_MARKS
