@@ -577,6 +577,65 @@ def test_the_senator_is_the_person_titled_sen_before():
     assert _speakers(text, [("Ana Ruiz", "PERSON", "Ana Ruiz")], atts) == ["Ana Ruiz"]
 
 
+def test_a_description_naming_a_place_is_no_one_whose_role_names_another():
+    text = (
+        "Vermont Sen. Ana Ruiz spoke first. Florida Sen. Jon Vale spoke next. Ohio Gov. Tom Gale came last. "
+        "The Vermont senator said the bill would fail. The Florida senator said it would pass. "
+        "The Texas senator said nothing. The Ohio governor said he would sign it."
+    )
+    named = _people("Ana Ruiz", "Jon Vale", "Tom Gale")
+    atts = [
+        attribution(text, "Vermont Sen. Ana Ruiz", "spoke", "first"),
+        attribution(text, "Florida Sen. Jon Vale", "spoke", "next"),
+        attribution(text, "Ohio Gov. Tom Gale", "came", "last"),
+        attribution(text, "The Vermont senator", "said", "the bill would fail"),
+        attribution(text, "The Florida senator", "said", "it would pass"),
+        attribution(text, "The Texas senator", "said", "nothing"),
+        attribution(text, "The Ohio governor", "said", "he would sign it"),
+    ]
+    got = _speakers(text, named, atts)[3:]
+    assert got == ["Ana Ruiz", "Jon Vale", None, "Tom Gale"]
+
+
+class CampaignLookup:
+    def lookup(self, name: str, label: str | None = None, mentions: object = ()) -> Entity | None:
+        return {"Vale campaign": Entity("e_vale_campaign", "Vale campaign", "ORG")}.get(name)
+
+
+def test_his_campaign_is_the_campaign_of_the_candidate_named_before():
+    text = (
+        "Jon Vale rallied in Ohio with Tom Gale. His campaign said the crowd was large. "
+        "Ana Ruiz spoke later. Her campaign said nothing."
+    )
+    mentions = [
+        mention(text, "Jon Vale", "PERSON", "e_vale", "Jon Vale"),
+        mention(text, "Tom Gale", "PERSON", "e_gale", "Tom Gale"),
+        mention(text, "Ana Ruiz", "PERSON", "e_ruiz", "Ana Ruiz"),
+    ]
+    atts = [
+        attribution(text, "His campaign", "said", "the crowd was large"),
+        attribution(text, "Her campaign", "said", "nothing"),
+    ]
+    found = build_statements("a1", text, atts, mentions, CampaignLookup())
+    assert [s.speaker_name for s in found] == ["Vale campaign", None]  # Gale has no campaign; Ruiz's unknown
+
+
+class KhanLookup:
+    def lookup(self, name: str, label: str | None = None, mentions: object = ()) -> Entity | None:
+        return Entity("e_maria", "Maria Khan", "PERSON")  # what the article's lone "Khan" mentions are
+
+
+def test_a_name_looked_up_is_no_one_of_the_other_gender_than_its_honorific():
+    text = "Maria Khan wept. Mr. Khan said the plan was cruel. Ms. Khan said nothing."
+    mentions = [mention(text, "Maria Khan", "PERSON", "e_maria", "Maria Khan")]
+    atts = [
+        attribution(text, "Mr. Khan", "said", "the plan was cruel"),
+        attribution(text, "Ms. Khan", "said", "nothing"),
+    ]
+    found = build_statements("a1", text, atts, mentions, KhanLookup())
+    assert [s.speaker_name for s in found] == [None, "Maria Khan"]
+
+
 def test_the_state_is_no_secretary_of_state():
     text = "Secretary of State Ana Ruiz signed. The state said the rolls were purged."
     atts = [attribution(text, "The state", "said", "the rolls were purged")]

@@ -72,6 +72,7 @@ from narrascope.enrich.names import (
     is_acronym,
     is_pronoun,
     name_key,
+    nicknamed_names,
     person_middle,
     person_parts,
     person_suffix,
@@ -271,6 +272,11 @@ class EntityResolver:
                 found |= self._by_key.get((family, self._key(surface, family)), set())
         if not found and is_acronym(surface):
             found = self._by_initials.get(surface.replace(".", "").upper(), set())
+        named_here = found & {m.entity_id for m in mentions}
+        if (
+            len(found) > 1 and named_here
+        ):  # "Trump" is the article's Donald Trump, not an ORG "Trump" elsewhere
+            found = named_here
         return self._records[next(iter(found))].entity() if len(found) == 1 else None
 
     # --- candidates
@@ -296,6 +302,7 @@ class EntityResolver:
         for start, end in self.institutions.find(text):  # "the French foreign ministry"
             candidates.append((end - start, 3, start, end, "ORG", None, None))
         candidates.extend(_campaigns(text, ner_spans))
+        candidates.extend(_nicknamed(text, ner_spans))
         candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
         taken = bytearray(len(text))
         spans = []
@@ -659,6 +666,9 @@ class EntityResolver:
             and m.entity_id in self._records
             and surname in self._records[m.entity_id].surnames
         }
+        same = {m.entity_id for m in mentions if m.entity_id in local and m.text == name}
+        if len(local) > 1 and len(same) == 1:  # the one the article's own "Scott" mentions are
+            return same
         if local or not _across_articles(name):
             return local
         return set(self._by_surname.get(surname, set()))
@@ -809,12 +819,25 @@ def _name_score(form: str, count: int) -> tuple[int, int, int, int, str]:
     return (min(words, 2), count, words, -sum(ch.isupper() for ch in form), form)
 
 
+def _nicknamed(text: str, ner_spans: Sequence[tuple[int, int, str]]) -> list[tuple]:
+    """Span candidates for a person named with a nickname, which the model cuts at the quotation marks
+    ("Robert C. \"Bobby" and "Scott"): from the start of its person span to the surname."""
+    out = []
+    for start, end in nicknamed_names(text):
+        begins = [s for s, e, label in ner_spans if label == "PERSON" and s < end and e > start]
+        if begins:
+            start = min(begins)
+            out.append((end - start, 1, start, end, "PERSON", None, None))
+    return out
+
+
 def _campaigns(text: str, ner_spans: Sequence[tuple[int, int, str]]) -> list[tuple]:
     """Span candidates (as ``_spans`` ranks them) for a person's campaign: "Donald Trump's campaign" and
-    "the Clinton campaign" are the organisations "Trump campaign" and "Clinton campaign"."""
+    "the Clinton campaign" are the organisations "Trump campaign" and "Clinton campaign" (the model tags
+    the surname before "campaign" as often an organisation as a person)."""
     out = []
     for start, end, label in ner_spans:
-        if label != "PERSON":
+        if label not in ("PERSON", "ORG"):
             continue
         start, end = trim_span(text, start, end)
         words = text[start:end].replace("’s", "").replace("'s", "").split()
@@ -822,6 +845,6 @@ def _campaigns(text: str, ner_spans: Sequence[tuple[int, int, str]]) -> list[tup
         if found is None or not words[-1][:1].isupper():
             continue
         entry = AliasEntry(f"{words[-1]} campaign", "ORG")
-        person = (start, end) if len(words) > 1 else None  # "Trump's campaign" names no one in full
+        person = (start, end) if len(words) > 1 and label == "PERSON" else None  # not "Trump's campaign"
         out.append((found.end() - start, 0, start, found.end(), "ORG", entry, person))
     return out

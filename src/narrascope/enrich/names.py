@@ -29,6 +29,7 @@ __all__ = [
     "is_pronoun",
     "key_tokens",
     "name_key",
+    "nicknamed_names",
     "person_middle",
     "person_parts",
     "person_suffix",
@@ -228,15 +229,28 @@ def _title_word(word: str) -> str:
     return word.casefold().rstrip(".").replace("’", "'")
 
 
+# A name with the nickname the person goes by in quotation marks: Robert C. "Bobby" Scott.
+_NICKNAMED = re.compile(r"\b(?:[A-Z][\w'’-]*\.?\s+){1,3}[\"“]([A-Z][\w'’-]*)[\"”]\s+([A-Z][\w'’-]*\w)")
+
+
+def nicknamed_names(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names someone with a nickname in quotation marks (Robert C. "Bobby" Scott)."""
+    return [match.span() for match in _NICKNAMED.finditer(text)]
+
+
 @lru_cache(maxsize=65536)
 def strip_titles(name: str) -> str:
     """A person's name out of a titled phrase: "Minister Lavrov" -> "Lavrov", "Russian Deputy Foreign
-    Minister Sergei Ryabkov" -> "Sergei Ryabkov", "US Secretary of State John Kerry" -> "John Kerry".
+    Minister Sergei Ryabkov" -> "Sergei Ryabkov", "US Secretary of State John Kerry" -> "John Kerry";
+    a name given with a nickname is the name the person goes by: Rep. Robert C. "Bobby" Scott -> "Bobby
+    Scott".
 
     Everything up to the last title that is followed by a capitalised, untitled word is cut, so a
     surname that is also a title ("John Major", "Stephen King") stays whole.
     """
     name = trim_text(name)
+    if nicknamed := _NICKNAMED.search(name):
+        return f"{nicknamed[1]} {nicknamed[2]}"
     words = name.split()
     if len(words) < 2:
         return name

@@ -42,6 +42,7 @@ from narrascope.enrich.gender import (
 from narrascope.enrich.names import is_pronoun, strip_titles, titles
 from narrascope.model import Entity, Span, Statement, parts_field
 from narrascope.patterns import word_set
+from narrascope.places import country_forms, fold, load_gazetteer
 from narrascope.sentences import split_sentences
 
 GROUP = "GROUP"  # several people spoke: "they" is them, and names no one entity
@@ -55,6 +56,7 @@ PREPOSITION_BEFORE = re.compile(
     r"|beyond|among|within|along)\s+(?:the\s+)?$",
     re.I,
 )
+_CAMPAIGN_OF = re.compile(r"(his|her)\s+(?:presidential\s+)?campaign", re.I)
 _NAME_WORD = re.compile(r"[^\W_]+")
 _TITLE_DOT = re.compile(
     r"\b(Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Cmdr|Pres|Sec|Amb|Atty|Supt|Insp|Dr|Prof|Rev)\."
@@ -207,6 +209,8 @@ def _resolve(
     if head is not None:
         role = role or _role_around(source, head)
         return _Speaker(head.entity_id, head.canonical, head.label, role, genders.get(head.entity_id))
+    if owner := _CAMPAIGN_OF.fullmatch(phrase):  # "his campaign": the campaign of a candidate named before
+        return _campaign(source.start, PRONOUN_GENDER.get(owner[1].casefold()), mentions, genders, resolver)
     if DEFINITE.match(phrase):
         words = phrase.split()
         noun = words[-1].casefold()
@@ -222,10 +226,10 @@ def _resolve(
             or noun in noun_table("role_synonyms.txt")
         )
         for _, earlier in reversed(spoken if person_noun else ()):  # "the state" is no Secretary of State
-            if earlier.role and _role_fits(noun, earlier.role):
+            if earlier.role and _role_fits(words, earlier.role):
                 return _Speaker(earlier.entity_id, earlier.name, earlier.label, None, earlier.gender)
         for entity_id, role in roles.items() if person_noun else ():
-            if _role_fits(noun, role):
+            if _role_fits(words, role):
                 before = (
                     m for m in reversed(mentions) if m.entity_id == entity_id and m.start < source.start
                 )
@@ -236,10 +240,29 @@ def _resolve(
     # brand at G-III" is not G-III)
     described = _DESCRIPTION.search(phrase)
     entity = None if described else _lookup(LEADING_DETERMINER.sub("", phrase), mentions, resolver)
-    if entity is not None:
+    if entity is not None and compatible(phrase_gender(phrase), genders.get(entity.id)):  # "Mr. Khan"
         return _Speaker(entity.id, entity.name, entity.type, None, genders.get(entity.id))
     if _unnamed_person(source):
         return _Speaker(None, None, "PERSON", None, phrase_gender(phrase))
+    return _Speaker(None, None, None, None)
+
+
+def _campaign(
+    position: int,
+    gender: str | None,
+    mentions: Sequence[EntityMention],
+    genders: dict[str, str],
+    resolver: Lookup,
+) -> _Speaker:
+    """The campaign "his" or "her" owns: that of the latest person named before it, of a fitting gender,
+    whose campaign is a known organisation ("Trump campaign"); the pronoun alone cannot say whose."""
+    for mention in reversed(mentions):
+        known = genders.get(mention.entity_id or "")
+        if mention.end > position or mention.label != "PERSON" or not compatible(gender, known):
+            continue
+        campaign = resolver.lookup(f"{mention.canonical.split()[-1]} campaign", label="ORG")
+        if campaign is not None:
+            return _Speaker(campaign.id, campaign.name, campaign.type, None)
     return _Speaker(None, None, None, None)
 
 
@@ -251,13 +274,53 @@ def _lookup(phrase: str, mentions: Sequence[EntityMention], resolver: Lookup) ->
     return resolver.lookup(phrase, mentions=mentions)
 
 
-def _role_fits(noun: str, role: str) -> bool:
-    """Whether a description's head noun fits a role: the noun is one of its words, or the role holds a
-    title the noun stands for ("Russia's top diplomat" is the foreign minister, "the senator" is "Sen."
-    Sanders: ``data/role_synonyms.txt``)."""
+def _role_fits(description: list[str], role: str) -> bool:
+    """Whether a description ("the Florida senator") fits a role: its head noun is one of the role's words,
+    or the role holds a title the noun stands for ("Russia's top diplomat" is the foreign minister, "the
+    senator" is "Sen." Sanders: ``data/role_synonyms.txt``), and a place it names is the role's, where the
+    role names one ("the Florida senator" is no "Vermont Senator")."""
+    noun = description[-1].casefold()
     words = f" {' '.join(w.strip('.,') for w in role.casefold().split())} "
     synonyms = noun_table("role_synonyms.txt").get(noun, ())
-    return f" {noun} " in words or any(f" {title} " in words for title in synonyms)
+    if f" {noun} " not in words and not any(f" {title} " in words for title in synonyms):
+        return False
+    named, held = _places(description[:-1]), _places(role.split())
+    return not named or not held or any(_same_place(a, b) for a in named for b in held)
+
+
+Place = tuple[str, str]  # a place's folded name and its country's
+
+
+def _places(words: list[str]) -> set[Place]:
+    """The places capitalised words name, a pair before its words ("New Jersey", not "Jersey"), a
+    demonym as its country ("Russian": Russia)."""
+    gazetteer, demonyms = load_gazetteer(), _demonyms()
+    bare = [w.strip(".,’'").removesuffix("’s").removesuffix("'s") for w in words]
+    found, taken = set(), set()
+    for size in (2, 1):
+        for i in range(len(bare) - size + 1):
+            at = set(range(i, i + size))
+            if at & taken or not all(w[:1].isupper() for w in bare[i : i + size]):
+                continue
+            name = fold(" ".join(bare[i : i + size]))
+            if country := demonyms.get(name):
+                found.add((fold(country), fold(country)))
+            elif country := gazetteer.country_of(name):
+                found.add((name, fold(country)))
+            else:
+                continue
+            taken |= at
+    return found
+
+
+def _same_place(a: Place, b: Place) -> bool:
+    """The same place, or a country and a place in it ("American" fits "Vermont Senator")."""
+    return a[0] == b[0] or (a[1] == b[1] and a[1] in (a[0], b[0]))
+
+
+@cache
+def _demonyms() -> dict[str, str]:
+    return {fold(form): country for country, forms in country_forms("demonyms.txt") for form in forms}
 
 
 # In ``organisation_kinds.txt``: the noun may also be the latest organisation that spoke whose name makes
