@@ -272,10 +272,9 @@ class EntityResolver:
                 found |= self._by_key.get((family, self._key(surface, family)), set())
         if not found and is_acronym(surface):
             found = self._by_initials.get(surface.replace(".", "").upper(), set())
+        # "Trump" is the article's Donald Trump, not an organisation "Trump" another article made
         named_here = found & {m.entity_id for m in mentions}
-        if (
-            len(found) > 1 and named_here
-        ):  # "Trump" is the article's Donald Trump, not an ORG "Trump" elsewhere
+        if len(found) > 1 and named_here:
             found = named_here
         return self._records[next(iter(found))].entity() if len(found) == 1 else None
 
