@@ -620,6 +620,20 @@ def test_his_campaign_is_the_campaign_of_the_candidate_named_before():
     assert [s.speaker_name for s in found] == ["Vale campaign", None]  # Gale has no campaign; Ruiz's unknown
 
 
+def test_an_organisation_ends_its_source_though_a_day_follows_it():
+    text = "The Vale campaign on Monday said the poll was wrong. The Gale campaign late Tuesday said nothing."
+    mentions = [
+        mention(text, "Vale campaign", "ORG", "e_vale_campaign", "Vale campaign"),
+        mention(text, "Gale campaign", "ORG", "e_gale_campaign", "Gale campaign"),
+    ]
+    atts = [
+        attribution(text, "The Vale campaign on Monday", "said", "the poll was wrong"),
+        attribution(text, "The Gale campaign late Tuesday", "said", "nothing"),
+    ]
+    found = build_statements("a1", text, atts, mentions, NoLookup())
+    assert [s.speaker_name for s in found] == ["Vale campaign", "Gale campaign"]
+
+
 class KhanLookup:
     def lookup(self, name: str, label: str | None = None, mentions: object = ()) -> Entity | None:
         return Entity("e_maria", "Maria Khan", "PERSON")  # what the article's lone "Khan" mentions are

@@ -56,6 +56,9 @@ PREPOSITION_BEFORE = re.compile(
     r"|beyond|among|within|along)\s+(?:the\s+)?$",
     re.I,
 )
+_TRAILING_DAY = re.compile(
+    r"\s+(?:(?:early|late)\s+)?(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?:\s+(?:morning|afternoon|evening|night))?$"
+)
 _CAMPAIGN_OF = re.compile(r"(his|her)\s+(?:presidential\s+)?campaign", re.I)
 _NAME_WORD = re.compile(r"[^\W_]+")
 _TITLE_DOT = re.compile(
@@ -447,7 +450,7 @@ def _head_mention(source: Span, mentions: Sequence[EntityMention]) -> EntityMent
         named = next((m for m in inside if m.label == "PERSON" and m.start >= head_zone), None)
         if named is not None and not source.text[comma + 1 : named.start - source.start].strip():
             return named
-    tail = source.text.rstrip(" ,.;:")
+    tail = _TRAILING_DAY.sub("", source.text.rstrip(" ,.;:"))  # "The Sanders campaign on Monday"
     tail_end = source.start + len(tail)
     enders = [
         m
