@@ -830,6 +830,11 @@ def _nicknamed(text: str, ner_spans: Sequence[tuple[int, int, str]]) -> list[tup
     return out
 
 
+def campaign_name(person: str) -> str:
+    """The organisation a person's campaign is: "Donald Trump" → "Trump campaign"."""
+    return f"{person.split()[-1]} campaign"
+
+
 def _campaigns(text: str, ner_spans: Sequence[tuple[int, int, str]]) -> list[tuple]:
     """Span candidates (as ``_spans`` ranks them) for a person's campaign: "Donald Trump's campaign" and
     "the Clinton campaign" are the organisations "Trump campaign" and "Clinton campaign" (the model tags
@@ -843,7 +848,7 @@ def _campaigns(text: str, ner_spans: Sequence[tuple[int, int, str]]) -> list[tup
         found = _CAMPAIGN.match(text, end) if words else None
         if found is None or not words[-1][:1].isupper():
             continue
-        entry = AliasEntry(f"{words[-1]} campaign", "ORG")
+        entry = AliasEntry(campaign_name(words[-1]), "ORG")
         person = (start, end) if len(words) > 1 and label == "PERSON" else None  # not "Trump's campaign"
         out.append((found.end() - start, 0, start, found.end(), "ORG", entry, person))
     return out

@@ -30,7 +30,7 @@ from importlib import resources
 from typing import Protocol
 
 from narrascope.enrich.attribution import Attribution
-from narrascope.enrich.entities import EntityMention
+from narrascope.enrich.entities import EntityMention, campaign_name
 from narrascope.enrich.gender import (
     PRONOUN_GENDER,
     compatible,
@@ -39,10 +39,11 @@ from narrascope.enrich.gender import (
     mention_gender,
     phrase_gender,
 )
+from narrascope.enrich.institutions import load_institutions
 from narrascope.enrich.names import is_pronoun, strip_titles, titles
 from narrascope.model import Entity, Span, Statement, parts_field
 from narrascope.patterns import word_set
-from narrascope.places import country_forms, fold, load_gazetteer
+from narrascope.places import fold, load_gazetteer
 from narrascope.sentences import split_sentences
 
 GROUP = "GROUP"  # several people spoke: "they" is them, and names no one entity
@@ -56,6 +57,7 @@ PREPOSITION_BEFORE = re.compile(
     r"|beyond|among|within|along)\s+(?:the\s+)?$",
     re.I,
 )
+# a weekday said after the source's name (not datelines' time words, which read "USA TODAY" as a time)
 _TRAILING_DAY = re.compile(
     r"\s+(?:(?:early|late)\s+)?(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?:\s+(?:morning|afternoon|evening|night))?$"
 )
@@ -263,7 +265,7 @@ def _campaign(
         known = genders.get(mention.entity_id or "")
         if mention.end > position or mention.label != "PERSON" or not compatible(gender, known):
             continue
-        campaign = resolver.lookup(f"{mention.canonical.split()[-1]} campaign", label="ORG")
+        campaign = resolver.lookup(campaign_name(mention.canonical), label="ORG")
         if campaign is not None:
             return _Speaker(campaign.id, campaign.name, campaign.type, None)
     return _Speaker(None, None, None, None)
@@ -297,7 +299,7 @@ Place = tuple[str, str]  # a place's folded name and its country's
 def _places(words: list[str]) -> set[Place]:
     """The places capitalised words name, a pair before its words ("New Jersey", not "Jersey"), a
     demonym as its country ("Russian": Russia)."""
-    gazetteer, demonyms = load_gazetteer(), _demonyms()
+    gazetteer, demonyms = load_gazetteer(), load_institutions().demonyms
     bare = [w.strip(".,’'").removesuffix("’s").removesuffix("'s") for w in words]
     found, taken = set(), set()
     for size in (2, 1):
@@ -319,11 +321,6 @@ def _places(words: list[str]) -> set[Place]:
 def _same_place(a: Place, b: Place) -> bool:
     """The same place, or a country and a place in it ("American" fits "Vermont Senator")."""
     return a[0] == b[0] or (a[1] == b[1] and a[1] in (a[0], b[0]))
-
-
-@cache
-def _demonyms() -> dict[str, str]:
-    return {fold(form): country for country, forms in country_forms("demonyms.txt") for form in forms}
 
 
 # In ``organisation_kinds.txt``: the noun may also be the latest organisation that spoke whose name makes
