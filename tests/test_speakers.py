@@ -745,6 +745,58 @@ def test_a_document_speaks_for_its_named_author_only():
 
 
 @pytest.mark.parametrize(
+    ("text", "description", "author"),
+    [
+        # the same document under another noun: the video is the ad and the clip
+        ("A web video by the Harbor Party attacks Ruiz. The ad says she lied.", "The ad", "Harbor Party"),
+        ("A web video by the Harbor Party attacks Ruiz. The clip says she lied.", "The clip", "Harbor Party"),
+        # the author issued it
+        (
+            "The Kaldor Council issued a statement. The statement says she lied.",
+            "The statement",
+            "Kaldor Council",
+        ),
+        (
+            "Marta Kovac wrote a memoir of her years in office. The book says she lied.",
+            "The book",
+            "Marta Kovac",
+        ),
+        # a sentence that opens with the document names its author as its subject
+        (
+            "In a statement announcing the pick, the Harbor Union praised Ruiz. The statement says she lied.",
+            "The statement",
+            "Harbor Union",
+        ),
+        # the document names someone in it, who is not its author
+        ("The ad uses footage of Marta Kovac. The ad says she lied.", "The ad", None),
+        ("Kaldor Council members read a poll. The report says she lied.", "The report", None),
+        ("The Harbor Party attacked Ruiz with commercials. The ad says she lied.", "The ad", None),
+        ("The dean of the Harbor Union wrote a letter. The letter says she lied.", "The letter", None),
+        ("A poll of Kaldor Council members came out. The poll says she lied.", "The poll", None),
+        ("A poll came out. In the poll, Ruiz leads. The poll says she lied.", "The poll", None),
+        ("Ohio polls close at six. The survey says she lied.", "The survey", None),
+        (
+            "A poll came out. In a poll, Marta Kovac said so. The poll says she lied.",
+            "The poll",
+            "Marta Kovac",
+        ),
+    ],
+)
+def test_a_document_is_its_authors_under_any_name_it_goes_by(text, description, author):
+    atts = [attribution(text, description, "says", "she lied")]
+    named = [
+        ("Harbor Party", "ORG", "Harbor Party"),
+        ("Kaldor Council", "ORG", "Kaldor Council"),
+        ("Harbor Union", "ORG", "Harbor Union"),
+        ("Marta Kovac", "PERSON", "Marta Kovac"),
+        ("Ruiz", "PERSON", "Marta Ruiz"),
+        ("Ohio", "GPE", "Ohio"),
+    ]
+    present = [n for n in named if n[0] in text]
+    assert _speakers(text, present, atts) == [author]
+
+
+@pytest.mark.parametrize(
     ("text", "relative", "named", "expected"),
     [
         (

@@ -29,7 +29,7 @@ from functools import cache
 from importlib import resources
 from typing import Protocol
 
-from narrascope.enrich.attribution import Attribution
+from narrascope.enrich.attribution import Attribution, load_lexicon
 from narrascope.enrich.entities import EntityMention, campaign_name
 from narrascope.enrich.gender import (
     PRONOUN_GENDER,
@@ -223,7 +223,7 @@ def _resolve(
             noun in word_set("organisation_nouns.txt") and len(words) == 2
         ):  # "the company", not "the city council"
             return _organisation(source.start, noun, mentions, spoken)
-        if noun in word_set("document_nouns.txt") and len(words) == 2:  # "the poll", "the statement"
+        if noun in _document_kinds() and len(words) == 2:  # "the poll", "the statement"
             return _author(source.start, noun, text, mentions)
         person_noun = (
             (noun,) in titles()
@@ -316,6 +316,12 @@ def _places(words: list[str]) -> set[Place]:
                 continue
             taken |= at
     return found
+
+
+def _is_place(name: str) -> bool:
+    """Whether the whole name is a place of the gazetteer or a demonym ("South Carolina", "Russian")."""
+    folded = fold(name)
+    return folded in load_institutions().demonyms or load_gazetteer().country_of(folded) is not None
 
 
 def _same_place(a: Place, b: Place) -> bool:
@@ -602,19 +608,60 @@ def _title_vocabulary() -> frozenset[str]:
     return frozenset(word for title in titles() for word in title) | {"of", "for", "and", "the"}
 
 
+@cache
+def _document_kinds() -> dict[str, tuple[str, ...]]:
+    """Each document noun and the nouns that name the same document (``data/document_nouns.txt``)."""
+    text = resources.files("narrascope").joinpath("data/document_nouns.txt").read_text("utf-8")
+    kinds: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        nouns = tuple(w.strip().casefold() for w in line.split("#", 1)[0].split("|") if w.strip())
+        for noun in nouns:
+            kinds[noun] = tuple(dict.fromkeys(kinds.get(noun, ()) + nouns))
+    return kinds
+
+
+_ISSUED = (
+    r"(?:(?:has|have|had|also|then|later|on\s+\w+)\s+)*"
+    r"(?:issued|released|published|put\s+out|posted|sent|wrote|aired|ran|filed|unveiled|conducted|produced)"
+    r"\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}"
+)
+_FUNCTION_WORD = r"(?:a|an|the|and|or|as|at|by|for|from|in|into|of|on|to|with|that|which|who)\b"
+_MODIFIER = re.compile(r"\b(?:of|for|at)\s+(?:the\s+)?(?:\w+['’]s\s+)?$")  # "The dean of Columbia's …"
+
+
 def _author(position: int, noun: str, text: str, mentions: Sequence[EntityMention]) -> _Speaker:
     """Who "the <noun>" of a document ("the poll", "the statement", "the report") speaks for: the latest
-    entity named before it as the document's author: "<name> <noun>" ("the Rasmussen poll"), "<name>'s
-    <noun>" ("Powell's office said in a statement" does not count: the noun must follow the name), "<noun>
-    by/from <name>" ("a statement from the ministry"). Else no one: a document whose author is not named
-    says nothing of who speaks."""
-    word = re.escape(noun)
-    named_before = re.compile(rf"(?:['’]s)?\s+(?:[a-z-]+\s+)?{word}s?\b")  # "the Rasmussen poll"
-    named_after = re.compile(rf"\b{word}s?\s+(?:by|from|of)\s+(?:the\s+)?$")  # "a statement from the"
-    for mention in reversed([m for m in mentions if m.end <= position]):
-        after = text[mention.end : mention.end + 40].casefold()
-        before = text[max(0, mention.start - 40) : mention.start].casefold()
-        if named_before.match(after) or named_after.search(before):
+    entity named before it as the author of a document of that kind (``_document_kinds``: "A web video
+    by the committee … The ad says" is the committee's): "<name> <noun>" ("the Rasmussen poll",
+    "Reuters/Ipsos poll"), "<name> issued a <noun>" ("the Security Council issued a statement"), "<noun>
+    by/from <name>" ("a statement from the ministry"), "In a <noun>, <name> <cue>" ("In a statement
+    announcing the pick, the union called"). Not "Powell's office said in a statement" (the noun must
+    follow the name), "The dean of the school published a letter" (the name is not the subject), "a
+    poll of Nevada voters", "In the poll, Clinton leads", "South Carolina polls". Else no one: a document whose author is not
+    named says nothing of who speaks."""
+    kinds = "|".join(re.escape(n) for n in _document_kinds()[noun])
+    named_before = re.compile(rf"(?:['’]s)?(?:/[\w-]+)?\s+(?:(?!{_FUNCTION_WORD})[a-z-]+\s+)?(?:{kinds})s?\b")
+    issued = re.compile(rf"\s+{_ISSUED}(?:{kinds})s?\b")
+    named_after = re.compile(rf"\b(?:{kinds})s?\s+(?:by|from)\s+(?:the\s+)?$")
+    opened = re.compile(
+        rf"(?:^|[.!?]\s+)(?:in|with)\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+)?"
+        rf"(?:{kinds})s?\b[^.;:!?]{{0,80}},\s+(?:the\s+)?$"
+    )
+    cues = load_lexicon().forms
+    # a place is where a document is about ("South Carolina polls"), not who wrote it; the model's
+    # GPE label alone does not say so ("POLITICO's analysis")
+    authors = [m for m in mentions if m.end <= position and not _is_place(m.canonical)]
+    for mention in reversed(authors):
+        after = text[mention.end : mention.end + 80].casefold()
+        before = text[max(0, mention.start - 120) : mention.start].casefold()
+        subject = not _MODIFIER.search(before)
+        next_word = after.split(maxsplit=1)[0] if after.strip() else ""
+        if (
+            named_before.match(after)
+            or (subject and issued.match(after))
+            or named_after.search(before)
+            or (opened.search(before) and next_word in cues)
+        ):
             return _Speaker(mention.entity_id, mention.canonical, mention.label, None)
     return _Speaker(None, None, None, None)
 
