@@ -629,6 +629,22 @@ _FUNCTION_WORD = r"(?:a|an|the|and|or|as|at|by|for|from|in|into|of|on|to|with|th
 _MODIFIER = re.compile(r"\b(?:of|for|at)\s+(?:the\s+)?(?:\w+['’]s\s+)?$")  # "The dean of Columbia's …"
 
 
+@cache
+def _author_patterns(noun: str) -> tuple[re.Pattern[str], ...]:
+    """The ways an article names the author of a document of the noun's kind (see ``_author``): after the
+    name, "<name> <noun>" and "<name> issued a <noun>"; before it, "<noun> by" and "In a <noun>, …"."""
+    kinds = "|".join(re.escape(n) for n in _document_kinds()[noun])
+    return (
+        re.compile(rf"(?:['’]s)?(?:/[\w-]+)?\s+(?:(?!{_FUNCTION_WORD})[a-z-]+\s+)?(?:{kinds})s?\b"),
+        re.compile(rf"\s+{_ISSUED}(?:{kinds})s?\b"),
+        re.compile(rf"\b(?:{kinds})s?\s+(?:by|from)\s+(?:the\s+)?$"),
+        re.compile(
+            rf"(?:^|[.!?]\s+)(?:in|with)\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+)?"
+            rf"(?:{kinds})s?\b[^.;:!?]{{0,80}},\s+(?:the\s+)?$"
+        ),
+    )
+
+
 def _author(position: int, noun: str, text: str, mentions: Sequence[EntityMention]) -> _Speaker:
     """Who "the <noun>" of a document ("the poll", "the statement", "the report") speaks for: the latest
     entity named before it as the author of a document of that kind (``_document_kinds``: "A web video
@@ -636,17 +652,10 @@ def _author(position: int, noun: str, text: str, mentions: Sequence[EntityMentio
     "Reuters/Ipsos poll"), "<name> issued a <noun>" ("the Security Council issued a statement"), "<noun>
     by/from <name>" ("a statement from the ministry"), "In a <noun>, <name> <cue>" ("In a statement
     announcing the pick, the union called"). Not "Powell's office said in a statement" (the noun must
-    follow the name), "The dean of the school published a letter" (the name is not the subject), "a
-    poll of Nevada voters", "In the poll, Clinton leads", "South Carolina polls". Else no one: a document whose author is not
-    named says nothing of who speaks."""
-    kinds = "|".join(re.escape(n) for n in _document_kinds()[noun])
-    named_before = re.compile(rf"(?:['’]s)?(?:/[\w-]+)?\s+(?:(?!{_FUNCTION_WORD})[a-z-]+\s+)?(?:{kinds})s?\b")
-    issued = re.compile(rf"\s+{_ISSUED}(?:{kinds})s?\b")
-    named_after = re.compile(rf"\b(?:{kinds})s?\s+(?:by|from)\s+(?:the\s+)?$")
-    opened = re.compile(
-        rf"(?:^|[.!?]\s+)(?:in|with)\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+)?"
-        rf"(?:{kinds})s?\b[^.;:!?]{{0,80}},\s+(?:the\s+)?$"
-    )
+    follow the name), "The dean of the school published a letter" (the name is not the subject), "a poll
+    of Nevada voters", "In the poll, Clinton leads", "South Carolina polls". Else no one: a document
+    whose author is not named says nothing of who speaks."""
+    named_before, issued, named_after, opened = _author_patterns(noun)
     cues = load_lexicon().forms
     # a place is where a document is about ("South Carolina polls"), not who wrote it; the model's
     # GPE label alone does not say so ("POLITICO's analysis")
