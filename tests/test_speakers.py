@@ -620,6 +620,67 @@ def test_his_campaign_is_the_campaign_of_the_candidate_named_before():
     assert [s.speaker_name for s in found] == ["Vale campaign", None]  # Gale has no campaign; Ruiz's unknown
 
 
+class TwoCampaigns:
+    def lookup(self, name: str, label: str | None = None, mentions: object = ()) -> Entity | None:
+        known = {"Vale campaign": "e_vale_campaign", "Ruiz campaign": "e_ruiz_campaign"}
+        return Entity(known[name], name, "ORG") if name in known else None
+
+
+def test_the_campaign_is_the_one_that_just_spoke_else_that_of_the_candidate_named_since():
+    filler = "The crowd was large and the hall was full, and the speeches went on for hours. " * 6
+    text = (
+        "The Vale campaign said the poll was wrong. The campaign added that it would sue. "
+        + filler
+        + "Ana Ruiz plans to visit Ohio. The campaign says she will speak on jobs. "
+        + filler
+        + "Tom Gale joined her. The campaign says he will not speak."
+    )
+    mentions = [
+        mention(text, "Vale campaign", "ORG", "e_vale_campaign", "Vale campaign"),
+        mention(text, "Ana Ruiz", "PERSON", "e_ruiz", "Ana Ruiz"),
+        mention(text, "Tom Gale", "PERSON", "e_gale", "Tom Gale"),
+    ]
+    atts = [
+        attribution(text, "The Vale campaign", "said", "the poll was wrong"),
+        attribution(text, "The campaign", "added", "it would sue"),
+        attribution(text, "The campaign", "says", "she will speak on jobs", after=text.index("Ana Ruiz")),
+        attribution(text, "The campaign", "says", "he will not speak", after=text.index("Tom Gale")),
+    ]
+    found = build_statements("a1", text, atts, mentions, TwoCampaigns())
+    # just after the Vale campaign spoke it is the Vale campaign; after Ana Ruiz is named, hers; Tom
+    # Gale's campaign is not known, so the campaign that spoke last
+    assert [s.speaker_name for s in found] == [
+        "Vale campaign",
+        "Vale campaign",
+        "Ruiz campaign",
+        "Ruiz campaign",
+    ]
+
+
+def test_a_candidate_named_in_passing_or_before_a_possessive_campaign_is_not_the_campaigns():
+    filler = "The crowd was large and the hall was full, and the speeches went on for hours. " * 6
+    text = (
+        "The Vale campaign said the poll was wrong. "
+        + filler
+        + "Tom Gale fears a challenge from Sen. Ana Ruiz on the left. The campaign says it will win. "
+        + "Ruiz's campaign said nothing."
+    )
+    mentions = [
+        mention(text, "Vale campaign", "ORG", "e_vale_campaign", "Vale campaign"),
+        mention(text, "Tom Gale", "PERSON", "e_gale", "Tom Gale"),
+        mention(text, "Ana Ruiz", "PERSON", "e_ruiz", "Ana Ruiz"),
+        mention(text, "Ruiz", "PERSON", "e_ruiz", "Ana Ruiz", after=text.index("Ruiz's")),
+    ]
+    atts = [
+        attribution(text, "The Vale campaign", "said", "the poll was wrong"),
+        attribution(text, "The campaign", "says", "it will win", after=text.index("Tom Gale")),
+        attribution(text, "Ruiz's campaign", "said", "nothing", after=text.index("Ruiz's")),
+    ]
+    found = build_statements("a1", text, atts, mentions, TwoCampaigns())
+    # Ana Ruiz follows a title's period, which ends no sentence: she is named in passing
+    assert [s.speaker_name for s in found] == ["Vale campaign", "Vale campaign", "Ruiz campaign"]
+
+
 def test_an_organisation_ends_its_source_though_a_day_follows_it():
     text = "The Vale campaign on Monday said the poll was wrong. The Gale campaign late Tuesday said nothing."
     mentions = [

@@ -51,6 +51,7 @@ PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "
 RELATIVE_PRONOUNS = frozenset(("who", "which", "that"))
 LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 DEFINITE = re.compile(r"^(?:the|this|that|[A-Z][\w.-]*'s|[A-Z][\w.-]*’s)\s+", re.I)
+_POSSESSIVE = re.compile(r"([A-Z][\w.-]*)['’]s?")
 LEADING_DETERMINER = re.compile(r"^(?:the|a|an)\b\s*", re.I)
 PREPOSITION_BEFORE = re.compile(
     r"\b(?:in|of|from|at|for|on|with|by|to|near|inside|outside|below|above|under|over|across|around|behind"
@@ -219,6 +220,11 @@ def _resolve(
     if DEFINITE.match(phrase):
         words = phrase.split()
         noun = words[-1].casefold()
+        if noun == "campaign" and len(words) == 2:  # "the campaign", "Kasich's campaign"
+            owner = _POSSESSIVE.fullmatch(words[0])
+            found = _the_campaign(source.start, text, mentions, spoken, resolver, owner[1] if owner else None)
+            if found is not None:
+                return found
         if (
             noun in word_set("organisation_nouns.txt") and len(words) == 2
         ):  # "the company", not "the city council"
@@ -269,6 +275,59 @@ def _campaign(
         if campaign is not None:
             return _Speaker(campaign.id, campaign.name, campaign.type, None)
     return _Speaker(None, None, None, None)
+
+
+def _the_campaign(
+    position: int,
+    text: str,
+    mentions: Sequence[EntityMention],
+    spoken: list[tuple[int, _Speaker]],
+    resolver: Lookup,
+    owner: str | None = None,
+) -> _Speaker | None:
+    """The campaign of the name before it ("Kasich's campaign"), where it is known. "The campaign": the
+    campaign that spoke last, where it spoke just before (within ``IT_REACH``), else the campaign of a
+    candidate who just spoke or opened a sentence just before, after that campaign spoke ("Hillary
+    Clinton plans to call … The campaign says" is hers, though the Trump campaign spoke before; a
+    candidate named in passing is not: "Trump's comments aren't a joke," the campaign wrote), else the
+    campaign that spoke last. None where neither is known."""
+    if owner is not None:
+        campaign = resolver.lookup(campaign_name(owner), label="ORG")
+        return None if campaign is None else _Speaker(campaign.id, campaign.name, campaign.type, None)
+    said = next(
+        (
+            (at, s)
+            for at, s in reversed(spoken)
+            if s.label == "ORG" and s.name and "campaign" in s.name.casefold().split()
+        ),
+        None,
+    )
+    if said is not None and position - said[0] <= IT_REACH:
+        return _Speaker(said[1].entity_id, said[1].name, said[1].label, None)
+    since = -1 if said is None else said[0]
+    near = max(since, position - IT_REACH)
+    people = [
+        (m.start, m.canonical)
+        for m in mentions
+        if m.label == "PERSON" and near < m.start and m.end <= position and _opens_sentence(m.start, text)
+    ]
+    people += [(at, s.name) for at, s in spoken if s.label == "PERSON" and s.name and near < at < position]
+    for _, name in sorted(people, reverse=True):
+        if campaign := resolver.lookup(campaign_name(name), label="ORG"):
+            return _Speaker(campaign.id, campaign.name, campaign.type, None)
+    return None if said is None else _Speaker(said[1].entity_id, said[1].name, said[1].label, None)
+
+
+_SENTENCE_OPENER = re.compile(
+    r"(?:^|(?<![A-Z][a-z])(?<![A-Z][a-z]{2})[.!?][\"”’']?\s+|\n)(?:(?:but|and|so|yet)\s+)?(?:[A-Z][\w.’'-]*\s+)*$"
+)
+
+
+def _opens_sentence(start: int, text: str) -> bool:
+    """Whether a name opens its sentence, after capitalised words at most ("But Vermont Sen. Bernie
+    Sanders"; the period of a title ends no sentence): the subject, not a name in passing ("… out of
+    Sanders' reach", "a challenge from Vermont Sen. Bernie Sanders")."""
+    return _SENTENCE_OPENER.search(text[max(0, start - 80) : start]) is not None
 
 
 def _lookup(phrase: str, mentions: Sequence[EntityMention], resolver: Lookup) -> Entity | None:
