@@ -476,6 +476,55 @@ def _people(*names: str) -> list[tuple[str, str, str]]:
 
 # (text, the statements' (source, cue, content, text they follow[, kind]), people in order, expected speakers)
 PRONOUN_CASES = {
+    "a sentence naming its person only after the pronoun goes on with the previous one's subject": (
+        "Maria Lopez said the bridge would open in May. In a statement on Monday, Ana Ruiz was more careful."
+        " Though she called the delay sad, she praised Marta Kovac.",
+        [
+            ("Maria Lopez", "said", "the bridge would open in May", ""),
+            ("she", "called", "the delay sad", "Though"),
+        ],
+        _people("Maria Lopez", "Ana Ruiz", "Marta Kovac"),
+        ["Maria Lopez", "Ana Ruiz"],
+    ),
+    "a clause opening the sentence holds the pronoun, and the name opens the main clause": (
+        "Maria Lopez said the bridge would open in May. Crews worked on."
+        " Though she called the delay sad, Ana Ruiz praised the crews.",
+        [
+            ("Maria Lopez", "said", "the bridge would open in May", ""),
+            ("she", "called", "the delay sad", "Though"),
+        ],
+        _people("Maria Lopez", "Ana Ruiz"),
+        ["Maria Lopez", "Ana Ruiz"],
+    ),
+    "a sentence led by the pronoun is not about the first name in it": (
+        "Maria Lopez said the bridge would open in May. She has worked for years with her aide, Ana Ruiz."
+        " On Sunday, she said the crews were tired of Marta Kovac.",
+        [
+            ("Maria Lopez", "said", "the bridge would open in May", ""),
+            ("she", "said", "the crews were tired of Marta Kovac", "On Sunday"),
+        ],
+        _people("Maria Lopez", "Ana Ruiz", "Marta Kovac"),
+        ["Maria Lopez", "Maria Lopez"],
+    ),
+    "a clause opening the previous sentence may hold its pronoun before the name": (
+        "Maria Lopez said the bridge would open in May. When she was a judge, Ana Ruiz worked with the crews."
+        " On Sunday, she said the crews were tired of Marta Kovac.",
+        [
+            ("Maria Lopez", "said", "the bridge would open in May", ""),
+            ("she", "said", "the crews were tired of Marta Kovac", "On Sunday"),
+        ],
+        _people("Maria Lopez", "Ana Ruiz", "Marta Kovac"),
+        ["Maria Lopez", "Ana Ruiz"],
+    ),
+    "a name after the pronoun in its clause is someone else": (
+        "Maria Lopez said the bridge would open in May. Crews praised Ana Ruiz. She has called Ana Ruiz a hero.",
+        [
+            ("Maria Lopez", "said", "the bridge would open in May", ""),
+            ("She", "called", "Ana Ruiz a hero", "She"),
+        ],
+        _people("Maria Lopez", "Ana Ruiz", "Ana Ruiz"),
+        ["Maria Lopez", "Maria Lopez"],
+    ),
     "her own sentence is about her, though another spoke last": (
         "Maria Lopez said the bridge would open in May. Ana Ruiz is drawing criticism after she said it was"
         " unsafe.",

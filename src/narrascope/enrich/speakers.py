@@ -206,7 +206,10 @@ def _resolve(
             return found
         # a quotation goes on with its speaker; what the text says of someone goes on with its subject
         cues = None if attribution.kind == "direct" else [position for position, _ in spoken]
-        return subjects.continued(source.start, wanted, found.gender == wanted, cues) or found
+        return (
+            subjects.continued(source.start, wanted, found.gender == wanted, cues, found.name is not None)
+            or found
+        )
     head = _head_mention(source, mentions)
     role = None
     if head is None and (head := _name_after(source, text, mentions, attribution.cue)) is not None:
@@ -782,36 +785,64 @@ class _Subjects:
     with such a person and either the last speaker's gender is not known to fit ("Rakeyia Scott can be
     heard yelling … "Don't shoot him," she says") or the statement is no quotation and the previous
     sentence reported none ("Just look at House Speaker Paul D. Ryan … In 2008, he wanted …"): a quotation
-    goes on with its speaker, what the text tells of someone with its subject. Measured on a hand-read
-    key of PolNeAR's sources (``narrascope eval speakers``)."""
+    goes on with its speaker, what the text tells of someone with its subject. A sentence that names its
+    person only after the pronoun counts as naming no one, and that person is not the pronoun's ("He has
+    declared Cruz …"), unless a clause opening the sentence holds the pronoun and the name opens the
+    main clause ("Though she called it outrageous, Clinton restricted …"). A previous sentence led by a
+    "he" or "she" is not about the first name in it ("She has gone public … his wife, Hillary Clinton").
+    Measured on a hand-read key of PolNeAR's sources (``narrascope eval speakers``)."""
 
     def __init__(self, text: str, mentions: Sequence[EntityMention], genders: dict[str, str]) -> None:
+        self.text = text
         self.starts = [s.start for s in split_sentences(text)] or [0]  # sentence starts, in order
         self.firsts: dict[int, tuple[int, _Speaker]] = {}  # sentence index -> (where, the person it is about)
         seen: set[int] = set()  # sentences whose first person was read
+        self.pronoun_led: set[int] = set()  # sentences with a "he" or "she" before their first name
         for m in mentions:
             index = bisect.bisect_right(self.starts, m.start) - 1
             if m.label != "PERSON" or index in seen:
                 continue
             seen.add(index)
+            # "When she was a prosecutor, Loretta Lynch …" is about Loretta Lynch
+            if _HE_OR_SHE.search(text, self.starts[index], m.start) and not _cataphora(
+                text, self.starts[index], m.start
+            ):
+                self.pronoun_led.add(index)
             gender = genders.get(m.entity_id or "")
             if m.entity_id and gender and not _OWNER_AFTER.match(text, m.end) and not _quoted(text, m.start):
                 self.firsts[index] = (m.start, _Speaker(m.entity_id, m.canonical, m.label, None, gender))
 
     def continued(
-        self, position: int, gender: str, speaker_fits: bool, cues: Sequence[int] | None = None
+        self,
+        position: int,
+        gender: str,
+        speaker_fits: bool,
+        cues: Sequence[int] | None = None,
+        speaker_known: bool = True,
     ) -> _Speaker | None:
         """The subject a "he"/"she" at ``position`` continues, if any (see the class); ``cues``: where the
-        statements before it stand, in order (``None`` for a quotation)."""
+        statements before it stand, in order (``None`` for a quotation); ``speaker_fits``: the last
+        speaker is known to be of the pronoun's gender; ``speaker_known``: there is a last speaker who may
+        be."""
         index = bisect.bisect_right(self.starts, position) - 1
+        named_after = None  # the person the pronoun's own sentence names after it
         for back in (0, 1):
             first = self.firsts.get(index - back)
-            if first is None:
+            if first is not None and back == 0 and first[0] > position:
+                if _cataphora(self.text, self.starts[index], first[0]) and first[1].gender == gender:
+                    return first[1]  # "Though she called it outrageous, Clinton restricted …"
+                named_after = first[1].entity_id  # "He has declared Cruz …" is not Cruz
                 continue
+            if first is None or (
+                back == 1 and (first[1].entity_id == named_after or index - 1 in self.pronoun_led)
+            ):
+                continue  # "She has gone public … his wife, Hillary Clinton …" is not about Hillary Clinton
             where, subject = first
             # the previous sentence reported no statement
             untold = back == 1 and cues is not None and not self._has_cue(index - 1, cues)
-            if where < position and subject.gender == gender and (back == 0 or not speaker_fits or untold):
+            # past a sentence that names someone after the pronoun, only where no one else may have spoken
+            doubtful = not speaker_fits and (named_after is None or not speaker_known)
+            if where < position and subject.gender == gender and (back == 0 or doubtful or untold):
                 return subject
             return None
         return None
@@ -820,6 +851,20 @@ class _Subjects:
         """Whether a statement's cue stands in sentence ``index`` (``cues`` in text order)."""
         i = bisect.bisect_left(cues, self.starts[index])
         return i < len(cues) and (index + 1 == len(self.starts) or cues[i] < self.starts[index + 1])
+
+
+_SUBORDINATE = re.compile(r"\W*(?:though|although|while|when|after|before|as|because|if|since|once)\b", re.I)
+_HE_OR_SHE = re.compile(r"\b(?:he|she)\b", re.I)
+_MAIN_CLAUSE = re.compile(r",\s+(?:[A-Z][\w.’'-]*\s+)*$")  # "…, Clinton", "…, Sen. Ana Ruiz"
+
+
+def _cataphora(text: str, sentence_start: int, name_start: int) -> bool:
+    """Whether the sentence opens with a subordinate clause and the name opens its main clause, so a
+    pronoun in the clause may stand for the name after it ("Though she called it outrageous, Clinton …")."""
+    return bool(
+        _SUBORDINATE.match(text, sentence_start)
+        and _MAIN_CLAUSE.search(text, max(0, name_start - 80), name_start)
+    )
 
 
 def _quoted(text: str, position: int) -> bool:
