@@ -646,6 +646,21 @@ def test_a_description_naming_a_place_is_no_one_whose_role_names_another():
     assert got == ["Ana Ruiz", "Jon Vale", None, "Tom Gale"]
 
 
+def test_the_judge_is_the_justice_and_the_prosecutor_the_state_attorney():
+    text = (
+        "Supreme Court Justice Ana Ruiz rejected the motion. State Attorney Jon Vale filed it. "
+        "The judge said the files stay sealed. The prosecutor said he would appeal."
+    )
+    named = _people("Ana Ruiz", "Jon Vale")
+    atts = [
+        attribution(text, "Supreme Court Justice Ana Ruiz", "rejected", "the motion"),
+        attribution(text, "State Attorney Jon Vale", "filed", "it"),
+        attribution(text, "The judge", "said", "the files stay sealed"),
+        attribution(text, "The prosecutor", "said", "he would appeal"),
+    ]
+    assert _speakers(text, named, atts)[2:] == ["Ana Ruiz", "Jon Vale"]  # data/role_synonyms.txt
+
+
 class CampaignLookup:
     def lookup(self, name: str, label: str | None = None, mentions: object = ()) -> Entity | None:
         return {"Vale campaign": Entity("e_vale_campaign", "Vale campaign", "ORG")}.get(name)
