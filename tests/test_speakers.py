@@ -727,7 +727,7 @@ def test_a_candidate_named_in_passing_or_before_a_possessive_campaign_is_not_the
         "The Vale campaign said the poll was wrong. "
         + filler
         + "Tom Gale fears a challenge from Sen. Ana Ruiz on the left. The campaign says it will win. "
-        + "Ruiz's campaign said nothing."
+        + "Ruiz's campaign said nothing. Gale's campaign said it was busy."
     )
     mentions = [
         mention(text, "Vale campaign", "ORG", "e_vale_campaign", "Vale campaign"),
@@ -739,10 +739,12 @@ def test_a_candidate_named_in_passing_or_before_a_possessive_campaign_is_not_the
         attribution(text, "The Vale campaign", "said", "the poll was wrong"),
         attribution(text, "The campaign", "says", "it will win", after=text.index("Tom Gale")),
         attribution(text, "Ruiz's campaign", "said", "nothing", after=text.index("Ruiz's")),
+        attribution(text, "Gale's campaign", "said", "it was busy", after=text.index("Gale's")),
     ]
     found = build_statements("a1", text, atts, mentions, TwoCampaigns())
-    # Ana Ruiz follows a title's period, which ends no sentence: she is named in passing
-    assert [s.speaker_name for s in found] == ["Vale campaign", "Vale campaign", "Ruiz campaign"]
+    # Ana Ruiz follows a title's period, which ends no sentence: she is named in passing; Tom Gale's
+    # campaign is not known, and is no other campaign
+    assert [s.speaker_name for s in found] == ["Vale campaign", "Vale campaign", "Ruiz campaign", None]
 
 
 def test_an_organisation_ends_its_source_though_a_day_follows_it():

@@ -223,11 +223,18 @@ def _resolve(
     if DEFINITE.match(phrase):
         words = phrase.split()
         noun = words[-1].casefold()
-        if noun == "campaign" and len(words) == 2:  # "the campaign", "Kasich's campaign"
-            owner = _POSSESSIVE.fullmatch(words[0])
-            found = _the_campaign(source.start, text, mentions, spoken, resolver, owner[1] if owner else None)
-            if found is not None:
-                return found
+        if noun == "campaign" and len(words) == 2 and (owner := _POSSESSIVE.fullmatch(words[0])):
+            # "Kasich's campaign": Kasich's, or no one where it is not known, never another's
+            campaign = resolver.lookup(campaign_name(owner[1]), label="ORG")
+            if campaign is None:
+                return _Speaker(None, None, None, None)
+            return _Speaker(campaign.id, campaign.name, campaign.type, None)
+        if (
+            noun == "campaign"
+            and len(words) == 2
+            and (found := _the_campaign(source.start, text, mentions, spoken, resolver))
+        ):
+            return found
         if (
             noun in word_set("organisation_nouns.txt") and len(words) == 2
         ):  # "the company", not "the city council"
@@ -286,17 +293,12 @@ def _the_campaign(
     mentions: Sequence[EntityMention],
     spoken: list[tuple[int, _Speaker]],
     resolver: Lookup,
-    owner: str | None = None,
 ) -> _Speaker | None:
-    """The campaign of the name before it ("Kasich's campaign"), where it is known. "The campaign": the
-    campaign that spoke last, where it spoke just before (within ``IT_REACH``), else the campaign of a
+    """ "The campaign": the campaign that spoke last, where it spoke just before (within ``IT_REACH``), else the campaign of a
     candidate who just spoke or opened a sentence just before, after that campaign spoke ("Hillary
     Clinton plans to call … The campaign says" is hers, though the Trump campaign spoke before; a
     candidate named in passing is not: "Trump's comments aren't a joke," the campaign wrote), else the
     campaign that spoke last. None where neither is known."""
-    if owner is not None:
-        campaign = resolver.lookup(campaign_name(owner), label="ORG")
-        return None if campaign is None else _Speaker(campaign.id, campaign.name, campaign.type, None)
     said = next(
         (
             (at, s)
